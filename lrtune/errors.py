@@ -1,0 +1,53 @@
+"""Errors lrtune raises. Every one derives from :class:`LrtuneError`.
+
+The CLI prints an ``LrtuneError`` as one line (no traceback) and exits 1, so each
+message names the problem *and* the fix.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "LrtuneError",
+    "ConfigError",
+    "ModelFileError",
+    "TaskContractError",
+    "EmptyLoaderError",
+    "DivergedAtStartError",
+    "UnknownSchedulerError",
+    "ResultFileError",
+]
+
+
+class LrtuneError(Exception):
+    """Base class of every error lrtune raises on purpose."""
+
+
+class ConfigError(LrtuneError, ValueError):
+    """An option has an invalid value ("expected X, got Y")."""
+
+
+class ModelFileError(LrtuneError):
+    """model.py is missing, does not compile, or fails to import."""
+
+
+class TaskContractError(LrtuneError):
+    """model.py loaded but breaks the contract (missing names, wrong types, bad batches)."""
+
+
+class EmptyLoaderError(TaskContractError):
+    """A data loader yielded no batch."""
+
+
+class DivergedAtStartError(LrtuneError):
+    """The loss was not finite from the first step of the range test."""
+
+
+class UnknownSchedulerError(LrtuneError, KeyError):
+    """A scheduler name is not in the registry; the message lists the valid names."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it a plain line
+        return str(self.args[0]) if self.args else ""
+
+
+class ResultFileError(LrtuneError):
+    """A saved result file is missing, not JSON, or not an lrtune result."""

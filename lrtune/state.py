@@ -1,0 +1,137 @@
+"""Snapshot and restore everything a range test touches, bitwise.
+
+:func:`preserved_state` is a context manager: on exit (normal, exception or
+Ctrl-C) the model's parameters, buffers, gradients, training flags and device,
+the optimizer's state and param-group settings, and the RNG states (torch CPU and
+CUDA, numpy, random) are exactly what they were on entry. Snapshots live in host
+memory, so a test on the GPU never holds a second copy of the model there.
+
+Example:
+    >>> import torch
+    >>> from torch import nn
+    >>> model = nn.Linear(2, 1)
+    >>> before = model.weight.clone()
+    >>> with preserved_state(model):
+    ...     _ = model.weight.data.add_(1.0)
+    >>> torch.equal(model.weight, before)
+    True
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+__all__ = ["preserved_state", "ModelSnapshot", "RngSnapshot", "snapshot_model", "snapshot_rng"]
+
+
+def _to_host(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.detach().to("cpu", copy=True)
+    if isinstance(value, dict):
+        return {k: _to_host(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_host(v) for v in value)
+    return copy.deepcopy(value)
+
+
+@dataclass(frozen=True)
+class ModelSnapshot:
+    """Host copies of a module's tensors, with their devices and flags."""
+
+    tensors: dict[str, torch.Tensor]
+    devices: dict[str, torch.device]
+    grads: dict[str, torch.Tensor | None]
+    training: dict[str, bool]
+
+    def restore(self, model: nn.Module) -> None:
+        """Write the snapshot back into ``model`` in place (same tensor objects)."""
+        with torch.no_grad():
+            for name, tensor in _named_tensors(model):
+                saved = self.tensors[name]
+                if tensor.device != self.devices[name] or tensor.shape != saved.shape:
+                    tensor.data = torch.empty_like(saved, device=self.devices[name])
+                tensor.data.copy_(saved)
+        for name, param in model.named_parameters(remove_duplicate=False):
+            grad = self.grads[name]
+            param.grad = None if grad is None else grad.to(self.devices[name])
+        for name, module in model.named_modules(remove_duplicate=False):
+            module.training = self.training[name]
+
+
+def _named_tensors(model: nn.Module) -> Iterator[tuple[str, torch.Tensor]]:
+    yield from model.named_parameters(remove_duplicate=False)
+    yield from model.named_buffers(remove_duplicate=False)
+
+
+def snapshot_model(model: nn.Module) -> ModelSnapshot:
+    """Copy parameters and *all* buffers (also non-persistent ones) to host memory."""
+    tensors, devices = {}, {}
+    for name, tensor in _named_tensors(model):
+        tensors[name] = tensor.detach().to("cpu", copy=True)
+        devices[name] = tensor.device
+    grads = {
+        name: None if p.grad is None else p.grad.detach().to("cpu", copy=True)
+        for name, p in model.named_parameters(remove_duplicate=False)
+    }
+    training = {name: m.training for name, m in model.named_modules(remove_duplicate=False)}
+    return ModelSnapshot(tensors, devices, grads, training)
+
+
+@dataclass(frozen=True)
+class RngSnapshot:
+    """The state of every random generator a training step may draw from."""
+
+    torch_cpu: torch.Tensor
+    torch_cuda: list[torch.Tensor] | None
+    numpy: Any
+    python: Any
+
+    def restore(self) -> None:
+        torch.set_rng_state(self.torch_cpu)
+        if self.torch_cuda is not None:
+            torch.cuda.set_rng_state_all(self.torch_cuda)
+        np.random.set_state(self.numpy)
+        random.setstate(self.python)
+
+
+def snapshot_rng() -> RngSnapshot:
+    """Snapshot torch (CPU and, when initialised, CUDA), numpy and ``random`` RNGs."""
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
+    return RngSnapshot(torch.get_rng_state(), cuda, np.random.get_state(), random.getstate())
+
+
+@contextmanager
+def preserved_state(
+    model: nn.Module, optimizer: torch.optim.Optimizer | None = None
+) -> Iterator[None]:
+    """Restore ``model``, ``optimizer`` and the RNGs on exit, whatever happens inside."""
+    rng = snapshot_rng()
+    model_snapshot = snapshot_model(model)
+    optim_snapshot = _to_host(optimizer.state_dict()) if optimizer is not None else None
+    try:
+        yield
+    finally:
+        model_snapshot.restore(model)
+        if optimizer is not None:
+            _restore_optimizer(optimizer, optim_snapshot)
+        rng.restore()
+
+
+def _restore_optimizer(optimizer: torch.optim.Optimizer, saved: dict[str, Any]) -> None:
+    """Load ``saved`` back, keeping the optimizer's own tensors' devices and dtypes."""
+    optimizer.load_state_dict(copy.deepcopy(saved))
+    # load_state_dict casts floating state to the param dtype; keep exact saved values
+    # of "step" counters and of param-group entries that were tensors.
+    for group, saved_group in zip(optimizer.param_groups, saved["param_groups"]):
+        for key, value in saved_group.items():
+            if key != "params":
+                group[key] = copy.deepcopy(value)

@@ -1,0 +1,439 @@
+"""Load a user's ``model.py`` and check its contract, giving a :class:`Task`.
+
+The contract (see docs/model-py.md): module-level names, each an object or a
+zero-argument factory:
+
+- ``model``: an ``nn.Module``
+- ``train_loader``: an iterable of batches (a ``DataLoader`` also tells the dataset size)
+- ``loss_fn(model, batch) -> Tensor``, or ``criterion(output, target)`` for
+  ``(inputs, targets)`` batches
+- optional ``optimizer(params, lr) -> Optimizer`` (default: ``torch.optim.AdamW(params, lr=lr)``),
+  ``val_loader``, ``epochs`` (planned training length)
+
+Example:
+    >>> from lrtune.task import load_task
+    >>> task = load_task("examples/digits_cnn/model.py")  # doctest: +SKIP
+    >>> task.steps_per_epoch  # doctest: +SKIP
+    23
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from lrtune.errors import EmptyLoaderError, ModelFileError, TaskContractError
+
+__all__ = [
+    "Task",
+    "LossFn",
+    "OptimizerFactory",
+    "load_task",
+    "make_task",
+    "criterion_loss",
+    "default_optimizer",
+    "move_to_device",
+    "loader_length",
+    "dataset_size",
+    "batch_size_of",
+    "cycle",
+]
+
+LossFn = Callable[[nn.Module, Any], torch.Tensor]
+OptimizerFactory = Callable[[Iterable[nn.Parameter], float], torch.optim.Optimizer]
+
+_REQUIRED = ("model", "train_loader")
+_KNOWN = ("model", "train_loader", "loss_fn", "criterion", "optimizer", "val_loader", "epochs")
+
+
+def default_optimizer(params: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    """The optimizer used when model.py defines none: ``torch.optim.AdamW(params, lr=lr)``."""
+    return torch.optim.AdamW(params, lr=lr)
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything lrtune needs from a training setup.
+
+    Attributes:
+        model: the network (the range test leaves it exactly as it was).
+        train_loader: iterable of batches.
+        loss_fn: ``loss_fn(model, batch) -> scalar Tensor`` (the batch already on the device).
+        make_optimizer: ``make_optimizer(params, lr) -> Optimizer``.
+        val_loader: optional held-out batches.
+        epochs: planned training length in epochs, if known.
+        source: the model.py this task came from, if any.
+    """
+
+    model: nn.Module
+    train_loader: Iterable[Any]
+    loss_fn: LossFn
+    make_optimizer: OptimizerFactory = default_optimizer
+    val_loader: Iterable[Any] | None = None
+    epochs: int | None = None
+    source: Path | None = None
+
+    @property
+    def steps_per_epoch(self) -> int | None:
+        """Batches per pass over ``train_loader`` (``None`` when it has no ``len``)."""
+        return loader_length(self.train_loader)
+
+    @property
+    def n_samples(self) -> int | None:
+        """Number of training samples, when the loader exposes its dataset."""
+        return dataset_size(self.train_loader)
+
+    @property
+    def batch_size(self) -> int | None:
+        """Batch size, when the loader exposes it."""
+        return batch_size_of(self.train_loader)
+
+
+def move_to_device(batch: Any, device: torch.device | str) -> Any:
+    """Move every tensor inside a (nested) batch to ``device``, non-blocking."""
+    if isinstance(batch, torch.Tensor):
+        return batch.to(device, non_blocking=True)
+    if isinstance(batch, dict):
+        return {k: move_to_device(v, device) for k, v in batch.items()}
+    if isinstance(batch, tuple) and hasattr(batch, "_fields"):  # namedtuple
+        return type(batch)(*(move_to_device(v, device) for v in batch))
+    if isinstance(batch, (list, tuple)):
+        return type(batch)(move_to_device(v, device) for v in batch)
+    return batch
+
+
+def loader_length(loader: Iterable[Any]) -> int | None:
+    """``len(loader)`` or ``None``."""
+    try:
+        return len(loader)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def dataset_size(loader: Iterable[Any]) -> int | None:
+    """Number of samples in a ``DataLoader``'s dataset, else ``None``."""
+    dataset = getattr(loader, "dataset", None)
+    try:
+        return len(dataset) if dataset is not None else None  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def batch_size_of(loader: Iterable[Any]) -> int | None:
+    """A ``DataLoader``'s batch size (also through a batch sampler), else ``None``."""
+    size = getattr(loader, "batch_size", None)
+    if size is None:
+        size = getattr(getattr(loader, "batch_sampler", None), "batch_size", None)
+    return int(size) if size is not None else None
+
+
+def cycle(loader: Iterable[Any]) -> Iterator[Any]:
+    """Yield batches forever, starting a new pass whenever ``loader`` is exhausted.
+
+    Raises:
+        EmptyLoaderError: if a pass yields nothing.
+    """
+    while True:
+        empty = True
+        for batch in loader:
+            empty = False
+            yield batch
+        if empty:
+            raise EmptyLoaderError(
+                "train_loader yielded no batch: check the dataset is not empty and "
+                "drop_last=False or batch_size <= the number of samples."
+            )
+
+
+def criterion_loss(criterion: Callable[[Any, Any], torch.Tensor]) -> LossFn:
+    """Wrap ``criterion(output, target)`` as ``loss_fn(model, batch)`` for (inputs, targets)."""
+
+    def loss_fn(model: nn.Module, batch: Any) -> torch.Tensor:
+        if isinstance(batch, dict) or not isinstance(batch, (list, tuple)) or len(batch) != 2:
+            raise TaskContractError(
+                f"criterion needs (inputs, targets) batches, got {_describe(batch)}: "
+                "define loss_fn(model, batch) in model.py for other batch formats."
+            )
+        inputs, targets = batch
+        return criterion(model(inputs), targets)
+
+    loss_fn.criterion = criterion  # type: ignore[attr-defined]
+    return loss_fn
+
+
+def load_task(path: str | Path, *, check: bool = True) -> Task:
+    """Import ``model.py`` at ``path`` and return its :class:`Task`.
+
+    Args:
+        path: the file to load.
+        check: run one batch through the loss to validate the contract (state is restored).
+
+    Raises:
+        ModelFileError: missing file, syntax error, or an exception while importing.
+        TaskContractError: names missing or of the wrong kind, an empty loader, a bad loss.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(
+            f"{path}: no such file; pass the path of a model.py that defines model and "
+            "train_loader (see docs/model-py.md)."
+        )
+    module = _import_file(path)
+    names = {name: getattr(module, name) for name in _KNOWN if hasattr(module, name)}
+    missing = [name for name in _REQUIRED if name not in names]
+    if "loss_fn" not in names and "criterion" not in names:
+        missing.append("loss_fn or criterion")
+    if missing:
+        found = sorted(n for n in vars(module) if not n.startswith("_"))
+        raise TaskContractError(
+            f"{path}: missing {', '.join(missing)}; expected model, train_loader and "
+            f"loss_fn (or criterion), found: {', '.join(found) or 'nothing'}."
+        )
+    values = {name: _resolve(name, value, path) for name, value in names.items()}
+    task = make_task(
+        model=values["model"],
+        train_loader=values["train_loader"],
+        loss_fn=values.get("loss_fn"),
+        criterion=values.get("criterion"),
+        optimizer=values.get("optimizer"),
+        val_loader=values.get("val_loader"),
+        epochs=values.get("epochs"),
+        source=path,
+    )
+    if check:
+        check_task(task)
+    return task
+
+
+def make_task(
+    *,
+    model: nn.Module,
+    train_loader: Iterable[Any],
+    loss_fn: LossFn | None = None,
+    criterion: Callable[[Any, Any], torch.Tensor] | None = None,
+    optimizer: OptimizerFactory | None = None,
+    val_loader: Iterable[Any] | None = None,
+    epochs: int | None = None,
+    source: Path | None = None,
+) -> Task:
+    """Build a :class:`Task` from objects, checking their types (not running them).
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> data = [(torch.randn(4, 3), torch.randint(0, 2, (4,)))]
+        >>> task = make_task(model=nn.Linear(3, 2), train_loader=data,
+        ...                  criterion=nn.CrossEntropyLoss())
+        >>> task.steps_per_epoch
+        1
+    """
+    where = f"{source}: " if source else ""
+    if not isinstance(model, nn.Module):
+        raise TaskContractError(
+            f"{where}model must be an nn.Module (or a function returning one), "
+            f"got {type(model).__name__}."
+        )
+    if not isinstance(train_loader, Iterable):
+        raise TaskContractError(
+            f"{where}train_loader must be iterable (e.g. a DataLoader), "
+            f"got {type(train_loader).__name__}."
+        )
+    if val_loader is not None and not isinstance(val_loader, Iterable):
+        raise TaskContractError(
+            f"{where}val_loader must be iterable (e.g. a DataLoader), "
+            f"got {type(val_loader).__name__}."
+        )
+    if loss_fn is None and criterion is None:
+        raise TaskContractError(
+            f"{where}define loss_fn(model, batch) or criterion(output, target)."
+        )
+    if loss_fn is not None and not callable(loss_fn):
+        raise TaskContractError(
+            f"{where}loss_fn must be callable as loss_fn(model, batch), got {type(loss_fn).__name__}."
+        )
+    if criterion is not None and not callable(criterion):
+        raise TaskContractError(
+            f"{where}criterion must be callable as criterion(output, target), "
+            f"got {type(criterion).__name__}."
+        )
+    if optimizer is not None and not callable(optimizer):
+        raise TaskContractError(
+            f"{where}optimizer must be a function optimizer(params, lr) -> Optimizer, "
+            f"got {type(optimizer).__name__}."
+        )
+    if epochs is not None and (
+        isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1
+    ):
+        raise TaskContractError(f"{where}epochs must be a positive int, got {epochs!r}.")
+    return Task(
+        model=model,
+        train_loader=train_loader,
+        loss_fn=loss_fn if loss_fn is not None else criterion_loss(criterion),  # type: ignore[arg-type]
+        make_optimizer=optimizer or default_optimizer,
+        val_loader=val_loader,
+        epochs=epochs,
+        source=source,
+    )
+
+
+def check_task(task: Task) -> None:
+    """Run one training batch through the loss and the optimizer factory.
+
+    The model, RNG and BatchNorm statistics are left exactly as they were.
+
+    Raises:
+        EmptyLoaderError: the loader yields nothing.
+        TaskContractError: the loss is not a scalar tensor that requires grad, or the
+            batch format does not suit the loss, or the optimizer factory fails.
+    """
+    from lrtune.state import preserved_state
+
+    where = f"{task.source}: " if task.source else ""
+    with preserved_state(task.model):
+        try:
+            batch = next(iter(task.train_loader))
+        except StopIteration:
+            raise EmptyLoaderError(
+                f"{where}train_loader yielded no batch: check the dataset is not empty and that "
+                "batch_size <= the number of samples when drop_last=True."
+            ) from None
+        if task.val_loader is not None and loader_length(task.val_loader) == 0:
+            raise EmptyLoaderError(
+                f"{where}val_loader yielded no batch: give it data or remove it."
+            )
+        try:
+            opt = task.make_optimizer(list(task.model.parameters()), 1e-3)
+        except Exception as exc:
+            raise TaskContractError(
+                f"{where}optimizer(params, lr) failed: {type(exc).__name__}: {exc}; it must "
+                "accept (params, lr) and return a torch.optim.Optimizer."
+            ) from exc
+        if not isinstance(opt, torch.optim.Optimizer):
+            raise TaskContractError(
+                f"{where}optimizer(params, lr) must return a torch.optim.Optimizer, "
+                f"got {type(opt).__name__}."
+            )
+        task.model.train()
+        device = _module_device(task.model)
+        try:
+            loss = task.loss_fn(task.model, move_to_device(batch, device))
+        except TaskContractError:
+            raise
+        except Exception as exc:
+            raise TaskContractError(
+                f"{where}the loss failed on a batch of {_describe(batch)}: "
+                f"{type(exc).__name__}: {exc}; make loss_fn(model, batch) accept what "
+                "train_loader yields."
+            ) from exc
+        if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+            got = (
+                f"a tensor of shape {tuple(loss.shape)}"
+                if isinstance(loss, torch.Tensor)
+                else type(loss).__name__
+            )
+            raise TaskContractError(
+                f"{where}the loss must be a scalar tensor, got {got}; reduce it, e.g. with .mean()."
+            )
+        if not loss.requires_grad:
+            raise TaskContractError(
+                f"{where}the loss does not require grad: compute it from the model's output "
+                "without .item(), .detach() or torch.no_grad()."
+            )
+
+
+def _module_device(model: nn.Module) -> torch.device:
+    for tensor in model.parameters():
+        return tensor.device
+    return torch.device("cpu")
+
+
+def _import_file(path: Path) -> Any:
+    name = f"lrtune_user_{abs(hash(str(path.resolve())))}"
+    try:
+        source = path.read_text()
+        code = compile(source, str(path), "exec")
+    except SyntaxError as exc:
+        raise ModelFileError(
+            f"{path}:{exc.lineno}: syntax error: {exc.msg}; fix the file and run again."
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelFileError(f"{path}: cannot read the file: {exc}.") from exc
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    module.__file__ = str(path)
+    sys.modules[name] = module
+    parent = str(path.resolve().parent)
+    added = parent not in sys.path
+    if added:
+        sys.path.insert(0, parent)  # let model.py import its neighbours
+    try:
+        exec(code, module.__dict__)
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        line = _user_line(exc, path)
+        raise ModelFileError(
+            f"{path}:{line}: {type(exc).__name__} while importing: {exc}; fix model.py "
+            "(run `python model.py` to see the full traceback)."
+        ) from exc
+    finally:
+        if added:
+            sys.path.remove(parent)
+    return module
+
+
+def _user_line(exc: BaseException, path: Path) -> int | str:
+    """The last line of ``path`` in the traceback of ``exc``."""
+    line: int | str = "?"
+    resolved = str(path.resolve())
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename and str(Path(frame.filename).resolve()) == resolved:
+            line = frame.lineno or "?"
+    return line
+
+
+def _resolve(name: str, value: Any, path: Path) -> Any:
+    """Call a zero-argument factory; leave objects and functions with arguments alone."""
+    if isinstance(value, nn.Module) or not callable(value):
+        return value
+    if name in ("loss_fn", "criterion", "optimizer") and not inspect.isclass(value):
+        if _required_args(value) > 0:
+            return value  # the function itself, not a factory
+    elif _required_args(value) > 0:
+        return value  # make_task reports the wrong kind
+    try:
+        return value()
+    except Exception as exc:
+        raise ModelFileError(
+            f"{path}: calling {name}() failed: {type(exc).__name__}: {exc}; a factory must "
+            "build its object with no arguments."
+        ) from exc
+
+
+def _required_args(fn: Callable[..., Any]) -> int:
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return 0
+    return sum(
+        p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        for p in signature.parameters.values()
+    )
+
+
+def _describe(batch: Any) -> str:
+    if isinstance(batch, torch.Tensor):
+        return f"Tensor{tuple(batch.shape)}"
+    if isinstance(batch, dict):
+        return "dict(" + ", ".join(f"{k}={_describe(v)}" for k, v in batch.items()) + ")"
+    if isinstance(batch, (list, tuple)):
+        return type(batch).__name__ + "(" + ", ".join(_describe(v) for v in batch) + ")"
+    return type(batch).__name__
