@@ -1,0 +1,55 @@
+"""``python -m benchmarks grid|run``: the oracle grid and the side-by-side benchmark.
+
+Examples:
+    python -m benchmarks grid                      # fill missing/stale grid entries
+    python -m benchmarks grid --task digits_cnn --force
+    python -m benchmarks run --quick               # peers vs cached grid -> docs/benchmarks.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from benchmarks import grid, suite
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    g = sub.add_parser(
+        "grid", help="compute the oracle grid (cached in benchmarks/grid_cache.json)"
+    )
+    g.add_argument("--task", action="append", choices=suite.task_names(), help="repeatable")
+    g.add_argument("--force", action="store_true", help="recompute even current entries")
+    g.add_argument("--processes", type=int, default=2)
+    r = sub.add_parser("run", help="run every method and write docs/benchmarks.md")
+    r.add_argument(
+        "--quick", action="store_true", help="2 training seeds, never recompute the grid"
+    )
+    r.add_argument("--device", default="cpu", help="device for the methods' runs (cpu, cuda)")
+    r.add_argument("--tasks", nargs="+", choices=suite.task_names(), default=None)
+    r.add_argument("--processes", type=int, default=2, help="for grid runs, when needed")
+    args = parser.parse_args(argv)
+
+    if args.command == "grid":
+        names = args.task or suite.task_names()
+        n = grid.compute(names, force=args.force, processes=args.processes)
+        print(f"grid: {n} runs made; cache: {grid.CACHE_PATH}")
+        return 0
+    from benchmarks import report
+
+    path = report.run(
+        tasks=args.tasks or suite.task_names(),
+        quick=args.quick,
+        device=args.device,
+        processes=args.processes,
+    )
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

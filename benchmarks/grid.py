@@ -1,0 +1,208 @@
+"""The oracle grid: peak LR x schedule shape x seed, trained for the planned budget.
+
+Results live in ``benchmarks/grid_cache.json`` (committed). Each entry records what
+produced it (task file hash, grid definition hash, torch version, date); an entry is
+recomputed only when asked (``--force``) or when its task file or grid definition changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import multiprocessing
+import platform
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from benchmarks import shapes as shape_lib
+from benchmarks import suite
+from lrtune.train import train
+
+__all__ = [
+    "GridDef",
+    "GRIDS",
+    "CACHE_PATH",
+    "definition",
+    "load_cache",
+    "compute",
+    "results",
+    "Cell",
+]
+
+CACHE_PATH = Path(__file__).parent / "grid_cache.json"
+SEEDS = (0, 1)
+
+
+@dataclass(frozen=True)
+class GridDef:
+    """Log-spaced peak LRs ``lr_min .. lr_max`` (``n_lrs`` points), all shapes, all seeds."""
+
+    lr_min: float
+    lr_max: float
+    n_lrs: int = 12
+    shapes: tuple[str, ...] = shape_lib.SHAPES
+    seeds: tuple[int, ...] = SEEDS
+    warmup_fraction: float = shape_lib.WARMUP_FRACTION
+    basis: str = "iteration"
+
+    @property
+    def lrs(self) -> list[float]:
+        return [float(f"{v:.6g}") for v in np.geomspace(self.lr_min, self.lr_max, self.n_lrs)]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "lrs": self.lrs}
+
+    @property
+    def hash(self) -> str:
+        blob = json.dumps(self.as_dict(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+# Chosen per task to bracket the good region and divergence.
+GRIDS: dict[str, GridDef] = {
+    "digits_cnn": GridDef(1e-3, 3.0),
+    "diabetes_mlp": GridDef(1e-5, 1.0),
+    "charlm_gru": GridDef(1e-4, 1.0),
+    "least_squares": GridDef(1e-3, 1.0, n_lrs=16),  # 2/λ_max ≈ 0.161 lies between points
+}
+
+
+def definition(name: str) -> GridDef:
+    """The grid for task ``name`` (a default bracket for a task without its own)."""
+    return GRIDS.get(name, GridDef(1e-5, 1.0))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One grid configuration, its seeds' val losses, and their mean (inf if any diverged)."""
+
+    shape: str
+    lr: float
+    val_losses: tuple[float, ...]
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.val_losses)) if self.val_losses else math.inf
+
+
+def load_cache(path: Path = CACHE_PATH) -> dict[str, Any]:
+    if path.is_file():
+        return json.loads(path.read_text())
+    return {"format": 1, "entries": []}
+
+
+def _save_cache(cache: dict[str, Any], path: Path = CACHE_PATH) -> None:
+    grids = cache.setdefault("grids", {})  # grid_hash -> definition, shared by entries
+    for e in cache["entries"]:
+        if "grid" in e:
+            grids[e["grid_hash"]] = e.pop("grid")
+    used = {e["grid_hash"] for e in cache["entries"]}
+    cache["grids"] = {h: d for h, d in sorted(grids.items()) if h in used}
+    cache["entries"].sort(key=lambda e: (e["task"], e["shape"], e["lr"], e["seed"]))
+    path.write_text(json.dumps(cache, indent=1) + "\n")
+
+
+def _key(task: str, shape: str, lr: float, seed: int) -> tuple[str, str, float, int]:
+    return (task, shape, float(f"{lr:.6g}"), seed)
+
+
+def _current(entry: dict[str, Any], bench: suite.BenchTask, grid: GridDef) -> bool:
+    return entry["task_hash"] == bench.hash and entry["grid_hash"] == grid.hash
+
+
+def _run_one(job: tuple[str, str, float, int]) -> dict[str, Any]:
+    name, shape, lr, seed = job
+    torch.set_num_threads(1)
+    bench = suite.load(name)
+    grid = definition(name)
+    total = bench.planned_steps
+    r = train(
+        bench.task,
+        lr=lr,
+        make_scheduler=shape_lib.build(shape, total),
+        steps_per="iteration",
+        seed=seed,
+        model_factory=bench.model_factory,
+    )
+    return {
+        "task": name,
+        "shape": shape,
+        "lr": lr,
+        "seed": seed,
+        "val_loss": None if r.diverged else r.val_loss,
+        "train_loss": None if r.diverged else r.train_loss,
+        "diverged": r.diverged,
+        "steps": r.steps,
+        "seconds": round(r.seconds, 3),
+        "task_hash": bench.hash,
+        "grid_hash": grid.hash,
+        "grid": grid.as_dict(),
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "date": dt.date.today().isoformat(),
+    }
+
+
+def compute(
+    names: Iterable[str], *, force: bool = False, processes: int = 2, path: Path = CACHE_PATH
+) -> int:
+    """Fill the cache for ``names``; returns the number of runs made.
+
+    Only missing or stale entries run (all of them with ``force``), in a pool of
+    ``processes`` single-threaded workers; the cache is saved as results arrive.
+    """
+    cache = load_cache(path)
+    names = list(names)
+    fresh: dict[tuple, dict[str, Any]] = {}
+    for e in cache["entries"]:
+        if e["task"] in names and not force:
+            bench, grid = suite.load(e["task"]), definition(e["task"])
+            if _current(e, bench, grid):
+                fresh[_key(e["task"], e["shape"], e["lr"], e["seed"])] = e
+    jobs = [
+        _key(name, shape, lr, seed)
+        for name in names
+        for shape in definition(name).shapes
+        for lr in definition(name).lrs
+        for seed in definition(name).seeds
+        if _key(name, shape, lr, seed) not in fresh
+    ]
+    # Drop the stale and off-grid entries of these tasks; keep other tasks' entries.
+    kept = [e for e in cache["entries"] if e["task"] not in names]
+    cache["entries"] = kept + list(fresh.values())
+    if not jobs:
+        _save_cache(cache, path)
+        return 0
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(processes) as pool:
+        for i, entry in enumerate(pool.imap_unordered(_run_one, jobs), 1):
+            cache["entries"].append(entry)
+            if i % 20 == 0 or i == len(jobs):
+                _save_cache(cache, path)
+                print(f"grid: {i}/{len(jobs)} runs", flush=True)
+    return len(jobs)
+
+
+def results(name: str, *, path: Path = CACHE_PATH) -> list[Cell]:
+    """The current grid cells of task ``name`` (stale entries are ignored)."""
+    bench, grid = suite.load(name), definition(name)
+    by_cell: dict[tuple[str, float], list[float]] = {}
+    for e in load_cache(path)["entries"]:
+        if e["task"] == name and _current(e, bench, grid):
+            loss = math.inf if e["val_loss"] is None else e["val_loss"]
+            by_cell.setdefault((e["shape"], e["lr"]), []).append(loss)
+    return [Cell(shape, lr, tuple(v)) for (shape, lr), v in sorted(by_cell.items())]
+
+
+def missing(name: str, *, path: Path = CACHE_PATH) -> int:
+    """How many runs of task ``name``'s grid are absent or stale in the cache."""
+    grid = definition(name)
+    have = sum(len(c.val_losses) for c in results(name, path=path))
+    return len(grid.shapes) * len(grid.lrs) * len(grid.seeds) - have

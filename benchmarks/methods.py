@@ -1,0 +1,254 @@
+"""The methods compared by the benchmark: a small registry of :class:`Method` objects.
+
+A method sees a task and a seed and proposes how to train it (:class:`Plan`): an LR and
+a scheduler factory, or a ``setup(model) -> (optimizer, scheduler)`` (for emitted
+code), plus what finding it cost in optimizer steps. Every plan is trained by the same
+harness, :func:`lrtune.train.train`. Add a method with :func:`register`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import torch
+
+from benchmarks import shapes
+from benchmarks.suite import BenchTask, load
+from lrtune.train import SchedulerFactory, Setup
+
+__all__ = ["Plan", "Method", "register", "get", "names", "all_methods", "default_lr"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A method's proposal for one seed.
+
+    Attributes:
+        lr: the LR given to ``task.make_optimizer`` (the schedule's peak); ``None`` with
+            ``setup``. Also the LR reported for the method.
+        make_scheduler: builds the scheduler from the optimizer.
+        setup: alternative: builds ``(optimizer, scheduler)`` from the model.
+        steps_per: the scheduler's basis.
+        cost_steps: optimizer steps spent finding the proposal (0 for a fixed default).
+        note: anything the report should say about it.
+    """
+
+    lr: float | None
+    make_scheduler: SchedulerFactory | None = None
+    setup: Setup | None = None
+    steps_per: Literal["iteration", "epoch"] = "iteration"
+    cost_steps: int = 0
+    note: str = ""
+
+
+class Method(ABC):
+    """One way of choosing the LR and schedule; ``name`` is its label in the report."""
+
+    name: str = ""
+    description: str = ""
+
+    def unavailable(self, bench: BenchTask) -> str | None:
+        """Why the method cannot run on ``bench`` (``None`` when it can)."""
+        return None
+
+    @abstractmethod
+    def suggest(self, bench: BenchTask, seed: int, *, device: str = "cpu") -> Plan:
+        """The proposal for ``bench`` with ``seed`` (which seeds any search it runs)."""
+
+
+_REGISTRY: dict[str, Method] = {}
+
+
+def register(method: Method) -> Method:
+    """Add ``method`` to the registry (its name must be new)."""
+    if not method.name or method.name in _REGISTRY:
+        raise ValueError(f"method name must be new and non-empty, got {method.name!r}.")
+    _REGISTRY[method.name] = method
+    return method
+
+
+def get(name: str) -> Method:
+    if name not in _REGISTRY:
+        raise ValueError(f"unknown method {name!r}; expected one of {', '.join(_REGISTRY)}.")
+    return _REGISTRY[name]
+
+
+def names() -> list[str]:
+    return list(_REGISTRY)
+
+
+def all_methods() -> list[Method]:
+    return list(_REGISTRY.values())
+
+
+# --- peers -------------------------------------------------------------------------------
+
+
+def default_lr(bench: BenchTask) -> float:
+    """A framework-default LR: 1e-3 for Adam-family optimizers (``betas``), else 0.01."""
+    probe = torch.nn.Parameter(torch.zeros(1))
+    optimizer = bench.task.make_optimizer([probe], 1.0)
+    return 1e-3 if "betas" in optimizer.defaults else 0.01
+
+
+class DefaultLR(Method):
+    name = "default LR + cosine"
+    description = "Adam-family 1e-3, SGD 0.01; cosine to 0 over the run"
+
+    def suggest(self, bench: BenchTask, seed: int, *, device: str = "cpu") -> Plan:
+        return Plan(
+            lr=default_lr(bench), make_scheduler=shapes.build("cosine", bench.planned_steps)
+        )
+
+
+@cache
+def lr_finder_steepest(name: str, seed: int, device: str = "cpu") -> tuple[float, int]:
+    """torch-lr-finder's steepest-gradient suggestion and the steps its range test took.
+
+    As its README: optimizer at LR 1e-7, ``range_test(train_loader, end_lr=10,
+    num_iter=100)``, then ``plot(suggest_lr=True)`` (default ``skip_start=10,
+    skip_end=5``) on an off-screen axis. The model is fresh (seeded); our RNG is restored.
+    Returns ``nan`` as the LR when the test stopped too early to suggest one.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from torch_lr_finder import LRFinder
+
+    bench = load(name)
+    criterion = getattr(bench.task.loss_fn, "criterion", None)
+    quiet = io.StringIO()
+    with (
+        torch.random.fork_rng(),
+        contextlib.redirect_stdout(quiet),
+        contextlib.redirect_stderr(quiet),
+    ):
+        torch.manual_seed(seed)
+        model = bench.model_factory().to(device)
+        optimizer = bench.task.make_optimizer(model.parameters(), 1e-7)
+        finder = LRFinder(model, optimizer, criterion, device=device)
+        finder.range_test(bench.task.train_loader, end_lr=10, num_iter=100)
+        steps = len(finder.history["lr"])
+        fig, ax = plt.subplots()
+        try:
+            _, lr = finder.plot(ax=ax, suggest_lr=True)
+        except RuntimeError:
+            lr = math.nan
+        finally:
+            plt.close(fig)
+    return float(lr), steps
+
+
+class LRFinderMethod(Method):
+    """torch-lr-finder 0.2.2, steepest-gradient suggestion, as the peak of a schedule."""
+
+    def __init__(self, shape: str) -> None:
+        self.shape = shape
+        self.name = f"torch-lr-finder + {shape}"
+        self.description = f"steepest-gradient LR (end_lr=10, num_iter=100) with {shape}"
+
+    def unavailable(self, bench: BenchTask) -> str | None:
+        try:
+            import torch_lr_finder  # noqa: F401
+        except ImportError:
+            return "torch-lr-finder is not installed (pip install -e '.[bench]')"
+        if getattr(bench.task.loss_fn, "criterion", None) is None:
+            return "needs criterion(output, target); the task defines only loss_fn"
+        return None
+
+    def suggest(self, bench: BenchTask, seed: int, *, device: str = "cpu") -> Plan:
+        lr, steps = lr_finder_steepest(bench.name, seed, device)
+        return Plan(
+            lr=lr, make_scheduler=shapes.build(self.shape, bench.planned_steps), cost_steps=steps
+        )
+
+
+# --- lrtune ------------------------------------------------------------------------------
+
+
+class LrtuneMethod(Method):
+    """lrtune's own pipeline: ``lrtune.api.find`` (range test + rules, optionally Optuna).
+
+    TODO(recommender): confirm ``find``'s keywords and the cost fields; until
+    ``.code["torch"]`` exists the plan falls back to ``analysis.suggested_lr`` + cosine.
+    """
+
+    def __init__(self, *, tune: bool) -> None:
+        self.tune = tune
+        self.name = "lrtune --tune" if tune else "lrtune"
+        self.description = "range test + rules" + (" + Optuna refinement" if tune else "")
+
+    def unavailable(self, bench: BenchTask) -> str | None:
+        try:
+            from lrtune import api
+        except ImportError as exc:
+            return f"lrtune.api is not importable yet ({exc})"
+        if not hasattr(api, "find"):
+            return "lrtune.api has no find() yet"
+        return None
+
+    def suggest(self, bench: BenchTask, seed: int, *, device: str = "cpu") -> Plan:
+        from lrtune.api import find
+
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            task = dataclasses.replace(bench.task, model=bench.model_factory())
+            kwargs = {"device": device, "tune": True} if self.tune else {"device": device}
+            result = find(task, **kwargs)
+        cost = _range_test_steps(result) + _search_steps(result)
+        code = (getattr(result, "code", None) or {}).get("torch")
+        rec = getattr(result, "recommendation", None)
+        if code and rec is not None:
+            return Plan(
+                lr=float(rec.initial_lr),
+                setup=_exec_setup(code),
+                steps_per=rec.basis,
+                cost_steps=cost,
+            )
+        lr = float(result.analysis.suggested_lr)
+        return Plan(
+            lr=lr,
+            make_scheduler=shapes.build("cosine", bench.planned_steps),
+            cost_steps=cost,
+            note="no recommendation yet: suggested_lr + cosine",
+        )
+
+
+def _range_test_steps(result: object) -> int:
+    rt = getattr(result, "range_test", None)
+    lrs = getattr(rt, "lrs", None)
+    return len(lrs) if lrs is not None else 0
+
+
+def _search_steps(result: object) -> int:
+    search = getattr(getattr(result, "recommendation", None), "search", None)
+    return int(getattr(search, "cost_steps", 0) or 0)
+
+
+def _exec_setup(code: str) -> Setup:
+    """``setup(model)`` that runs emitted code with ``model`` in scope."""
+
+    def setup(model: torch.nn.Module):  # type: ignore[no-untyped-def]
+        scope: dict[str, object] = {"model": model, "torch": torch}
+        exec(code, scope)
+        return scope["optimizer"], scope["scheduler"]
+
+    return setup
+
+
+for _method in (
+    DefaultLR(),
+    LRFinderMethod("cosine"),
+    LRFinderMethod("onecycle"),
+    LrtuneMethod(tune=False),
+    LrtuneMethod(tune=True),
+):
+    register(_method)

@@ -1,0 +1,58 @@
+"""The oracle grid's schedule shapes, as torch native schedulers on an iteration basis."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import (
+    CosineAnnealingLR,
+    LambdaLR,
+    LinearLR,
+    LRScheduler,
+    OneCycleLR,
+    SequentialLR,
+)
+
+__all__ = ["SHAPES", "WARMUP_FRACTION", "build", "warmup_steps"]
+
+WARMUP_FRACTION = 0.05
+SHAPES = ("constant", "cosine", "warmup_cosine", "onecycle")
+
+
+def warmup_steps(total: int) -> int:
+    """Warmup length of ``warmup_cosine``: 5% of the run, at least one step."""
+    return max(1, round(WARMUP_FRACTION * total))
+
+
+def build(shape: str, total: int) -> Callable[[Optimizer], LRScheduler]:
+    """A ``make_scheduler(optimizer)`` for ``shape`` over ``total`` iterations.
+
+    - ``constant``: the optimizer's LR throughout.
+    - ``cosine``: ``CosineAnnealingLR(T_max=total, eta_min=0)``.
+    - ``warmup_cosine``: linear warmup from LR/(W+1) to LR over W = 5% of the steps, then
+      cosine to 0 over the rest (``SequentialLR``).
+    - ``onecycle``: ``OneCycleLR(max_lr=LR, total_steps=total)`` with torch defaults,
+      except that momentum is not cycled for an optimizer whose momentum is 0 (cycling
+      would turn plain SGD into SGD with momentum).
+    """
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}; expected one of {', '.join(SHAPES)}.")
+    if total < 2:
+        raise ValueError(f"total must be at least 2 steps, got {total}.")
+
+    def make(optimizer: Optimizer) -> LRScheduler:
+        if shape == "constant":
+            return LambdaLR(optimizer, lambda _: 1.0)
+        if shape == "cosine":
+            return CosineAnnealingLR(optimizer, T_max=total, eta_min=0.0)
+        if shape == "warmup_cosine":
+            w = warmup_steps(total)
+            warm = LinearLR(optimizer, start_factor=1.0 / (w + 1), end_factor=1.0, total_iters=w)
+            decay = CosineAnnealingLR(optimizer, T_max=total - w, eta_min=0.0)
+            return SequentialLR(optimizer, [warm, decay], milestones=[w])
+        lr = optimizer.param_groups[0]["lr"]
+        cycle = optimizer.defaults.get("momentum", None) != 0
+        return OneCycleLR(optimizer, max_lr=lr, total_steps=total, cycle_momentum=cycle)
+
+    return make
