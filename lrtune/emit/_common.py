@@ -1,0 +1,161 @@
+"""Pieces every emitter shares: the optimizer line, the scheduler block, call formatting."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from lrtune.errors import ConfigError
+from lrtune.schedules import ScheduleSpec
+from lrtune.schedules._base import literal
+
+__all__ = [
+    "Code",
+    "OptimizerLike",
+    "call",
+    "describe",
+    "dict_lines",
+    "optimizer_code",
+    "optimizer_kwargs",
+    "scheduler_code",
+]
+
+OptimizerLike = str | type | torch.optim.Optimizer
+
+_BY_NAME: dict[str, type[torch.optim.Optimizer]] = {
+    "adamw": torch.optim.AdamW,
+    "adam": torch.optim.Adam,
+    "sgd": torch.optim.SGD,
+}
+LINE = 100
+
+
+@dataclass
+class Code:
+    """Source being assembled: import lines, module-level blocks, and body lines."""
+
+    imports: set[str] = field(default_factory=set)
+    blocks: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def header(self) -> str:
+        """Imports (stdlib, then third party; ruff/isort order) and the module-level blocks."""
+        plain = sorted(i for i in self.imports if i.startswith("import "))
+        froms = sorted(i for i in self.imports if i.startswith("from "))
+        std = [i for i in plain if i == "import math"]
+        third = [i for i in plain if i != "import math"] + froms
+        parts = ["\n".join(std)] if std else []
+        if third:
+            parts.append("\n".join(third))
+        text = "\n\n".join(parts) + "\n"
+        for block in self.blocks:
+            text += "\n\n" + block
+        return text + ("\n\n" if self.blocks else "\n")
+
+
+def call(target: str, func: str, args: list[str], *, indent: str = "") -> list[str]:
+    """``target = func(args)`` on one line, or one argument per line when too long."""
+    lhs = f"{indent}{target} = " if target else indent
+    one = f"{lhs}{func}({', '.join(args)})"
+    if len(one) <= LINE:
+        return [one]
+    return [f"{lhs}{func}(", *[f"{indent}    {a}," for a in args], f"{indent})"]
+
+
+def dict_lines(target: str, values: dict[str, Any]) -> list[str]:
+    """``target = {...}`` on one line, or one entry per line when too long."""
+    one = f"{target} = {literal(values)}"
+    if len(one) <= LINE:
+        return [one]
+    return [f"{target} = {{", *[f"    {literal(k)}: {literal(v)}," for k, v in values.items()], "}"]
+
+
+def _resolve_optimizer(optimizer: OptimizerLike) -> tuple[type, dict[str, Any]]:
+    if isinstance(optimizer, str):
+        try:
+            return _BY_NAME[optimizer.lower()], {}
+        except KeyError:
+            raise ConfigError(
+                f"optimizer: expected one of {', '.join(_BY_NAME)}, an optimizer class or"
+                f" instance, got {optimizer!r}"
+            ) from None
+    if isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer):
+        return optimizer, {}
+    if isinstance(optimizer, torch.optim.Optimizer):
+        return type(optimizer), dict(optimizer.defaults)
+    raise ConfigError(
+        f"optimizer: expected a name, an optimizer class or instance, got {optimizer!r}"
+    )
+
+
+def _is_literal(value: Any) -> bool:
+    if isinstance(value, (bool, int, float, str, type(None))):
+        return True
+    return isinstance(value, (tuple, list)) and all(_is_literal(v) for v in value)
+
+
+def optimizer_kwargs(optimizer: OptimizerLike) -> tuple[type, dict[str, Any]]:
+    """The optimizer class and its hyperparameters that differ from the class defaults.
+
+    Example:
+        >>> import torch
+        >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+        >>> optimizer_kwargs(opt)
+        (<class 'torch.optim.sgd.SGD'>, {'momentum': 0.9})
+    """
+    cls, defaults = _resolve_optimizer(optimizer)
+    signature = inspect.signature(cls).parameters
+    changed = {}
+    for key, value in defaults.items():
+        if key in ("lr", "params") or key not in signature or not _is_literal(value):
+            continue
+        default = signature[key].default
+        if default is inspect.Parameter.empty or value != default:
+            changed[key] = value
+    return cls, changed
+
+
+def optimizer_code(
+    optimizer: OptimizerLike, lr: float, code: Code, *, params: str, indent: str = ""
+) -> None:
+    """Add ``optimizer = Class(params, lr=..., <changed hyperparameters>)`` to ``code``."""
+    cls, changed = optimizer_kwargs(optimizer)
+    if getattr(torch.optim, cls.__name__, None) is cls:
+        func = f"torch.optim.{cls.__name__}"
+        code.imports.add("import torch")
+    else:
+        func = cls.__name__
+        code.imports.add(f"from {cls.__module__} import {cls.__name__}")
+    args = [params, f"lr={literal(float(lr))}"]
+    args += [f"{k}={literal(v)}" for k, v in changed.items()]
+    code.lines += call("optimizer", func, args, indent=indent)
+
+
+def scheduler_code(spec: ScheduleSpec, code: Code, *, indent: str = "") -> None:
+    """Add the torch scheduler(s) for ``spec`` as ``scheduler = ...`` to ``code``."""
+    parts, milestones = spec.torch_parts()
+    names = ["scheduler"] if len(parts) == 1 else ["warmup_scheduler", "main_scheduler"]
+    classes = {p.cls for p in parts} | ({"SequentialLR"} if milestones else set())
+    code.imports.add(f"from torch.optim.lr_scheduler import {', '.join(sorted(classes))}")
+    for name, part in zip(names, parts):
+        args = ["optimizer"]
+        if part.lambda_src is not None:
+            code.blocks.append(part.lambda_src)
+            if "math." in part.lambda_src:
+                code.imports.add("import math")
+            args.append("lr_lambda=lr_factor")
+        args += [f"{k}={literal(v)}" for k, v in part.kwargs.items()]
+        code.lines += call(name, part.cls, args, indent=indent)
+    if milestones:
+        args = ["optimizer", f"schedulers=[{', '.join(names)}]", f"milestones={milestones}"]
+        code.lines += call("scheduler", "SequentialLR", args, indent=indent)
+
+
+def describe(spec: ScheduleSpec) -> str:
+    """One comment line naming the schedule and its basis."""
+    unit = "epochs" if spec.basis == "epoch" else "optimizer updates"
+    warm = f", {spec.warmup} warmup" if spec.warmup else ""
+    return f"# lrtune schedule: {spec.name} on the {spec.basis} basis (periods in {unit}{warm})"

@@ -1,0 +1,258 @@
+"""One shared suite over every registered spec × basis × emitter."""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+import torch
+import yaml
+from torch.optim.optimizer import register_optimizer_step_pre_hook
+
+from lrtune.emit import FORMATS, hf_equivalent, render_code, timm_args
+from lrtune.errors import ConfigError
+from lrtune.schedules import ScheduleSpec, list_schedules, spec_from_dict
+from lrtune.schedules._examples import EPOCHS, STEPS_PER_EPOCH, example_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = [
+    (name, basis, warmup)
+    for name in list_schedules()
+    for basis in ("epoch", "iteration")
+    for warmup in (True, False)
+    if not (name == "plateau" and warmup)
+]
+IDS = [f"{n}-{b}-{'warm' if w else 'nowarm'}" for n, b, w in CASES]
+PY_FORMATS = [f for f in FORMATS if f not in ("yaml", "json")]
+# Names the snippets expect from the user's script (undefined when checked in isolation).
+USER_NAMES = {"model", "train_dataset"}
+
+
+def spec_of(case: tuple[str, str, bool]) -> ScheduleSpec:
+    name, basis, warmup = case
+    return example_spec(name, basis, warmup=warmup)
+
+
+def render(spec: ScheduleSpec, fmt: str) -> str:
+    return render_code(spec, fmt, steps_per_epoch=STEPS_PER_EPOCH, epochs=EPOCHS)
+
+
+def close(a: float, b: float, peak: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12 * peak)
+
+
+def n_steps(spec: ScheduleSpec) -> int:
+    return EPOCHS if spec.basis == "epoch" else EPOCHS * STEPS_PER_EPOCH
+
+
+def step_and_record(spec: ScheduleSpec, optimizer, scheduler, steps: int) -> list[float]:
+    lrs = []
+    for i in range(steps):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step(1.0 / (i + 1)) if spec.needs_metric else scheduler.step()
+    return lrs
+
+
+def assert_follows(spec: ScheduleSpec, lrs: list[float]) -> None:
+    for step, lr in enumerate(lrs):
+        assert close(lr, spec.lr_at(step), spec.lr), (step, lr, spec.lr_at(step))
+
+
+@pytest.fixture(scope="module")
+def ruff_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    """Every Python snippet written to one folder and checked by one ruff run."""
+    folder = tmp_path_factory.mktemp("snippets")
+    for case, case_id in zip(CASES, IDS):
+        for fmt in PY_FORMATS:
+            text = render(spec_of(case), fmt)
+            (folder / f"{case_id.replace('-', '_')}__{fmt}.py").write_text(text)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml")]
+        + ["--output-format", "json", "--no-cache", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report: dict[str, list[dict]] = {}
+    for item in json.loads(result.stdout or "[]"):
+        report.setdefault(Path(item["filename"]).name, []).append(item)
+    return report
+
+
+@pytest.mark.parametrize("fmt", PY_FORMATS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_snippet_parses_and_is_ruff_clean(case, fmt: str, ruff_report) -> None:
+    text = render(spec_of(case), fmt)
+    ast.parse(text)
+    name = f"{IDS[CASES.index(case)].replace('-', '_')}__{fmt}.py"
+    problems = [
+        v
+        for v in ruff_report.get(name, [])
+        if not (v["code"] == "F821" and re.search(r"`(\w+)`", v["message"]).group(1) in USER_NAMES)
+    ]
+    assert problems == [], text
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_torch_snippet_executed_follows_closed_form(case) -> None:
+    spec = spec_of(case)
+    scope = {"model": torch.nn.Linear(3, 1)}
+    exec(compile(render(spec, "torch"), "<snippet>", "exec"), scope)
+    lrs = step_and_record(spec, scope["optimizer"], scope["scheduler"], n_steps(spec) + 2)
+    assert_follows(spec, lrs)
+    if spec.warmup:
+        assert 0 < lrs[0] < spec.lr
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_loop_template_trains_with_closed_form_lrs(case) -> None:
+    spec = spec_of(case)
+    scope: dict = {}
+    exec(compile(render(spec, "loop"), "<loop>", "exec"), scope)
+    seen: list[float] = []
+    calls = [0]
+
+    def loss_fn(model, batch):
+        calls[0] += 1  # ever-decreasing loss: no plateau
+        return model(batch).sum() * 0.0 + 1.0 / calls[0]
+
+    hook = register_optimizer_step_pre_hook(
+        lambda opt, args, kwargs: seen.append(opt.param_groups[0]["lr"])
+    )
+    try:
+        loader = [torch.ones(2, 3)] * STEPS_PER_EPOCH
+        scope["train"](torch.nn.Linear(3, 1), loader, loss_fn)
+    finally:
+        hook.remove()
+    assert len(seen) == EPOCHS * STEPS_PER_EPOCH
+    expected = spec.lrs_per_iteration(STEPS_PER_EPOCH, len(seen))
+    for i, (lr, want) in enumerate(zip(seen, expected)):
+        assert close(lr, want, spec.lr), (i, lr, want)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_lightning_configure_optimizers_interval_and_curve(case) -> None:
+    spec = spec_of(case)
+    scope: dict = {}
+    exec(compile(render(spec, "lightning"), "<lightning>", "exec"), scope)
+    module = torch.nn.Linear(3, 1)
+    config = scope["configure_optimizers"](module)
+    sched_cfg = config["lr_scheduler"]
+    assert sched_cfg["interval"] == ("step" if spec.basis == "iteration" else "epoch")
+    assert ("monitor" in sched_cfg) == spec.needs_metric
+    lrs = step_and_record(spec, config["optimizer"], sched_cfg["scheduler"], n_steps(spec))
+    assert_follows(spec, lrs)
+
+
+def _fake_module(name: str, **attrs) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.__dict__.update(attrs)
+    return module
+
+
+class _Recorder:
+    def __init__(self, *args, **kwargs) -> None:
+        self.args, self.kwargs = args, kwargs
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_hf_snippet_sets_scheduler_type_or_passes_scheduler(case, monkeypatch) -> None:
+    spec = spec_of(case)
+    fake = _fake_module("transformers", Trainer=_Recorder, TrainingArguments=_Recorder)
+    monkeypatch.setitem(sys.modules, "transformers", fake)
+    scope = {"model": torch.nn.Linear(3, 1), "train_dataset": []}
+    exec(compile(render(spec, "hf"), "<hf>", "exec"), scope)
+    args = scope["args"].kwargs
+    optimizer, scheduler = scope["trainer"].kwargs["optimizers"]
+    assert args["learning_rate"] == pytest.approx(spec.lr, rel=1e-12)
+    it_spec = spec if spec.needs_metric else spec.to_basis("iteration", STEPS_PER_EPOCH)
+    equivalent = hf_equivalent(it_spec)
+    if equivalent is None:
+        assert "lr_scheduler_type" not in args
+        lrs = step_and_record(it_spec, optimizer, scheduler, EPOCHS * STEPS_PER_EPOCH)
+        assert_follows(it_spec, lrs)
+    else:
+        assert scheduler is None
+        assert args["lr_scheduler_type"] == equivalent[0]
+        for key, value in equivalent[1].items():
+            want = pytest.approx(value, rel=1e-11) if isinstance(value, float) else value
+            assert args["lr_scheduler_kwargs"][key] == want
+        if hasattr(it_spec, "total"):
+            assert args["max_steps"] == it_spec.total
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_timm_snippet_passes_equivalent_args(case, monkeypatch) -> None:
+    spec = spec_of(case)
+    seen: dict = {}
+
+    def create_scheduler_v2(optimizer, **kwargs):
+        seen.update(kwargs)
+        return None, 0
+
+    monkeypatch.setitem(sys.modules, "timm", _fake_module("timm"))
+    fake = _fake_module("timm.scheduler", create_scheduler_v2=create_scheduler_v2)
+    monkeypatch.setitem(sys.modules, "timm.scheduler", fake)
+    scope = {"model": torch.nn.Linear(3, 1)}
+    exec(compile(render(spec, "timm"), "<timm>", "exec"), scope)
+    expected = timm_args(spec, steps_per_epoch=STEPS_PER_EPOCH)
+    if expected is None:
+        assert "scheduler" in scope and "timm has no exact equivalent" in render(spec, "timm")
+        return
+    assert seen.keys() == expected.keys()
+    for key, value in expected.items():
+        assert seen[key] == (pytest.approx(value, rel=1e-11) if isinstance(value, float) else value)
+    if spec.warmup:
+        assert seen["warmup_prefix"] is True
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_config_round_trips_to_the_same_spec(case, fmt: str) -> None:
+    spec = spec_of(case)
+    text = render(spec, fmt)
+    data = yaml.safe_load(text) if fmt == "yaml" else json.loads(text)
+    assert spec_from_dict(data["scheduler"]) == spec
+    assert data["optimizer"]["lr"] == spec.lr
+
+
+def test_optimizer_line_reproduces_instance_hyperparameters() -> None:
+    params = [torch.zeros(2, requires_grad=True)]
+    user = torch.optim.SGD(params, lr=0.5, momentum=0.9, nesterov=True, weight_decay=1e-4)
+    spec = example_spec("cosine", "iteration")
+    text = render_code(spec, "torch", optimizer=user)
+    assert "torch.optim.SGD(" in text and "lr=0.1," in text and "momentum=0.9," in text
+    assert "weight_decay=0.0001," in text and "nesterov=True," in text
+    scope = {"model": torch.nn.Linear(3, 1)}
+    exec(text, scope)
+    got = scope["optimizer"].defaults
+    for key in ("momentum", "nesterov", "weight_decay"):
+        assert got[key] == user.defaults[key]
+
+
+def test_optimizer_betas_and_class_and_name() -> None:
+    adam = torch.optim.AdamW([torch.zeros(1, requires_grad=True)], betas=(0.9, 0.95))
+    spec = example_spec("constant", "epoch")
+    assert "betas=(0.9, 0.95)" in render_code(spec, "torch", optimizer=adam)
+    assert "torch.optim.Adam(" in render_code(spec, "torch", optimizer=torch.optim.Adam)
+    assert "torch.optim.SGD(" in render_code(spec, "torch", optimizer="sgd")
+    with pytest.raises(ConfigError, match="expected one of adamw"):
+        render_code(spec, "torch", optimizer="lion")
+
+
+def test_render_code_unknown_format_raises() -> None:
+    with pytest.raises(ConfigError, match="format: expected one of torch"):
+        render_code(example_spec("constant", "epoch"), "keras")
+
+
+def test_combination_count() -> None:
+    # specs × bases × emitters (warmup variants are extra cases on top)
+    assert len(list_schedules()) * 2 * len(FORMATS) == 154
