@@ -1,0 +1,337 @@
+"""Read a range-test curve: smoothing, the classic suggestions, the divergence LR.
+
+Pure functions over numbers; nothing here plots or trains.
+
+Example:
+    >>> import numpy as np
+    >>> lrs = np.logspace(-5, 0, 60)
+    >>> losses = 2.0 - 1.5 / (1 + np.exp(-3 * (np.log10(lrs) + 3))) + 50 * (lrs > 0.3) * lrs
+    >>> a = analyze_curve(lrs, losses)
+    >>> 1e-4 < a.suggested_lr < 1e-2
+    True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from scipy.signal import savgol_filter
+from sklearn.isotonic import IsotonicRegression
+
+from lrtune.errors import ConfigError
+
+__all__ = [
+    "CurveAnalysis",
+    "analyze_curve",
+    "ema_smooth",
+    "savgol_smooth",
+    "divergence_lr",
+    "aggregate_curves",
+]
+
+Confidence = Literal["high", "medium", "low"]
+
+
+def ema_smooth(losses: Sequence[float], beta: float = 0.95) -> np.ndarray:
+    """Bias-corrected exponential moving average (lags behind the curve; used for stopping).
+
+    Example:
+        >>> ema_smooth([1.0, 1.0, 1.0]).round(12).tolist()
+        [1.0, 1.0, 1.0]
+    """
+    if not 0 <= beta < 1:
+        raise ConfigError(f"beta: expected in [0, 1), got {beta}.")
+    out = np.empty(len(losses))
+    avg = 0.0
+    for i, value in enumerate(losses):
+        avg = beta * avg + (1 - beta) * value
+        out[i] = avg / (1 - beta ** (i + 1))
+    return out
+
+
+def savgol_smooth(losses: Sequence[float], window: int | None = None) -> np.ndarray:
+    """Zero-lag Savitzky–Golay smoothing (quadratic; window ~10% of the curve, odd, ≥ 5).
+
+    Unlike an EMA it does not shift the curve to higher LRs, so slopes and minima
+    stay where they are.
+
+    Example:
+        >>> savgol_smooth([1, 2, 3, 4, 5, 6, 7]).round(6).tolist()
+        [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
+    """
+    values = np.asarray(losses, dtype=float)
+    n = len(values)
+    if n < 5:
+        return values.copy()
+    if window is None:
+        window = max(5, n // 10)
+    window = min(window | 1, n if n % 2 else n - 1)
+    return savgol_filter(values, window, polyorder=2, mode="interp")
+
+
+def aggregate_curves(
+    curves: Sequence[tuple[Sequence[float], Sequence[float]]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Combine repeated tests of the same sweep: the geometric mean loss at each step.
+
+    Steps are kept while at least half of the runs reached them (later steps of
+    runs that stopped earlier are diverged anyway).
+
+    Example:
+        >>> lrs, losses = aggregate_curves([([1, 2, 3], [4.0, 1.0, 9.0]), ([1, 2], [1.0, 1.0])])
+        >>> losses.round(12).tolist()
+        [2.0, 1.0, 9.0]
+    """
+    if not curves:
+        raise ConfigError("aggregate_curves: expected at least one curve, got none.")
+    longest = max(curves, key=lambda c: len(c[0]))[0]
+    lengths = sorted(len(c[0]) for c in curves)
+    keep = lengths[len(lengths) // 2]  # at least half of the runs are this long
+    lrs = np.asarray(longest[:keep], dtype=float)
+    stacked = []
+    for i in range(keep):
+        values = [c[1][i] for c in curves if len(c[1]) > i and math.isfinite(c[1][i])]
+        positive = all(v > 0 for v in values)
+        stacked.append(
+            float(np.exp(np.mean(np.log(values)))) if positive else float(np.mean(values))
+        )
+    return lrs, np.asarray(stacked)
+
+
+@dataclass(frozen=True)
+class CurveAnalysis:
+    """What the curve says about the learning rate.
+
+    Attributes:
+        lrs, losses: the curve analysed (raw, or aggregated over repeats).
+        smoothed: zero-lag smoothed losses.
+        steepest_lr: fastest descent of the smoothed loss against log LR.
+        valley_lr: where the descent has covered two thirds of the way to the minimum.
+        min_loss_lr: LR at the smoothed minimum (``min_loss_lr / 10`` is a classic pick).
+        diverge_lr: where the loss starts to blow up (``None`` if the curve never does).
+        diverge_method: ``growth-rate`` (back-extrapolated from the blow-up rate),
+            ``rebound`` (where the monotone fit rises) or ``none``.
+        suggested_lr: the recommended peak LR; ``lr_range`` a plausible interval.
+        confidence: ``high``, ``medium`` or ``low``; ``notes`` say why.
+    """
+
+    lrs: tuple[float, ...]
+    losses: tuple[float, ...]
+    smoothed: tuple[float, ...]
+    steepest_lr: float
+    valley_lr: float
+    min_loss_lr: float
+    diverge_lr: float | None
+    diverge_method: str
+    suggested_lr: float
+    lr_range: tuple[float, float]
+    confidence: Confidence
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def min_loss_lr_div10(self) -> float:
+        return self.min_loss_lr / 10
+
+    def to_dict(self, *, with_curve: bool = True) -> dict[str, Any]:
+        """JSON-safe dict; the keys are documented in docs/result-json.md."""
+        data: dict[str, Any] = {
+            "suggested_lr": self.suggested_lr,
+            "lr_range": list(self.lr_range),
+            "steepest_lr": self.steepest_lr,
+            "valley_lr": self.valley_lr,
+            "min_loss_lr": self.min_loss_lr,
+            "min_loss_lr_div10": self.min_loss_lr_div10,
+            "diverge_lr": self.diverge_lr,
+            "diverge_method": self.diverge_method,
+            "confidence": self.confidence,
+            "notes": list(self.notes),
+        }
+        if with_curve:
+            data["curve"] = {
+                "lrs": list(self.lrs),
+                "losses": list(self.losses),
+                "smoothed": list(self.smoothed),
+            }
+        return data
+
+
+def _log_interp(x: np.ndarray, lrs: np.ndarray, at: float) -> float:
+    """The LR where the decreasing sequence ``x`` crosses ``at`` (log-linear interpolation)."""
+    below = np.nonzero(x <= at)[0]
+    if len(below) == 0:
+        return float(lrs[-1])
+    j = int(below[0])
+    if j == 0 or x[j - 1] == x[j]:
+        return float(lrs[j])
+    frac = (x[j - 1] - at) / (x[j - 1] - x[j])
+    return float(np.exp(np.log(lrs[j - 1]) + frac * (np.log(lrs[j]) - np.log(lrs[j - 1]))))
+
+
+def divergence_lr(
+    lrs: Sequence[float],
+    losses: Sequence[float],
+    *,
+    momentum: float = 0.0,
+    min_index: int | None = None,
+    min_growth: float = 2.0,
+) -> tuple[float | None, str]:
+    """Estimate the LR where the loss starts to blow up.
+
+    Past the stability limit the unstable direction grows by a factor ρ(η) per step,
+    so the loss grows by ρ². For gradient descent with heavy-ball momentum β on a
+    quadratic, ρ solves ρ² − (ηλ − 1 − β)ρ + β = 0 and the limit is η* = 2(1+β)/λ.
+    From each blow-up step (loss ratio ≥ ``min_growth``) we solve for ηλ and get η*;
+    steps where the unstable direction does not yet dominate over-estimate η*, so
+    the smallest estimate is kept. Without a clear blow-up the fallback is where an
+    increasing isotonic fit of the loss after its minimum has risen 10% of the drop.
+
+    Returns:
+        ``(lr, method)`` with ``method`` in ``growth-rate``, ``rebound``, ``none``.
+
+    Example:
+        >>> lam = 7.0  # gradient descent on 0.5 * lam * w**2 diverges above 2 / 7
+        >>> lrs = np.logspace(-3, 0, 40); w = 1.0; losses = []
+        >>> for lr in lrs:
+        ...     losses.append(0.5 * lam * w * w); w -= lr * lam * w
+        >>> lr, method = divergence_lr(lrs, losses)
+        >>> method, round(lr * lam / 2, 1)
+        ('growth-rate', 1.0)
+    """
+    lr = np.asarray(lrs, dtype=float)
+    loss = np.asarray(losses, dtype=float)
+    finite = np.isfinite(loss)
+    if not finite.all():
+        cut = int(np.argmin(finite))
+        lr, loss = lr[:cut], loss[:cut]
+    if len(loss) < 3:
+        return None, "none"
+    if min_index is None:
+        min_index = int(np.argmin(savgol_smooth(loss)))
+    start = max(0, min_index - 1)
+    estimates = []
+    for t in range(start, len(loss) - 1):
+        if loss[t] > 0 and loss[t + 1] / loss[t] >= min_growth:
+            rho = math.sqrt(loss[t + 1] / loss[t])
+            eta_lambda = (rho * rho + momentum) / rho + 1 + momentum
+            estimates.append(2 * (1 + momentum) * lr[t] / eta_lambda)
+    if estimates:
+        return float(min(estimates)), "growth-rate"
+    tail = loss[min_index:]
+    if len(tail) >= 3:
+        smooth = savgol_smooth(loss)
+        drop = smooth[: min_index + 1].max() - smooth[min_index]
+        fit = IsotonicRegression(increasing=True).fit_transform(np.log(lr[min_index:]), tail)
+        risen = np.nonzero(fit - smooth[min_index] >= 0.1 * max(drop, 1e-12))[0]
+        if len(risen):
+            return float(lr[min_index + int(risen[0])]), "rebound"
+    return None, "none"
+
+
+def _first_blow_up(raw: np.ndarray, first: int, factor: float) -> int:
+    """Index of the first loss above ``factor`` × the lowest loss before it (else the end)."""
+    running_min = np.minimum.accumulate(raw)
+    for t in range(first + 1, len(raw)):
+        if raw[t] > factor * running_min[t - 1] and running_min[t - 1] > 0:
+            return t
+    return len(raw)
+
+
+def analyze_curve(
+    lrs: Sequence[float],
+    losses: Sequence[float],
+    *,
+    momentum: float = 0.0,
+    skip_start: float = 0.05,
+    diverge_factor: float = 4.0,
+) -> CurveAnalysis:
+    """Analyse one range-test curve (or an aggregate of several).
+
+    The suggested LR is the log-median of the steepest-descent LR, the valley LR and
+    the minimum-loss LR / 10, capped at half the divergence LR (Smith, arXiv
+    1506.01186: the best rate is usually within 2x of the largest that converges).
+
+    Args:
+        lrs, losses: the curve, increasing LRs.
+        momentum: the optimizer's momentum or β1 (used by the divergence model).
+        skip_start: fraction of the first points ignored for the slope (noise).
+        diverge_factor: the curve is read up to the first loss above this multiple of
+            the lowest loss before it; what follows a blow-up (a network that recovers
+            at a huge LR, e.g. with BatchNorm) is not a usable learning rate.
+    """
+    lr = np.asarray(lrs, dtype=float)
+    raw = np.asarray(losses, dtype=float)
+    if len(lr) != len(raw):
+        raise ConfigError(f"expected as many lrs as losses, got {len(lr)} and {len(raw)}.")
+    finite = np.isfinite(raw)
+    n = int(np.argmin(finite)) if not finite.all() else len(raw)
+    if n < 8:
+        raise ConfigError(
+            f"expected at least 8 finite points on the curve, got {n}: lower --start-lr "
+            "or raise --num-iter."
+        )
+    first = max(1, int(skip_start * n))
+    cut = _first_blow_up(raw[:n], first, diverge_factor)
+    blow_lr, blow_raw = lr[: min(n, cut + 3)], raw[: min(n, cut + 3)]  # a few blow-up steps
+    if cut < 8:
+        raise ConfigError(
+            f"the loss blew up after {cut} steps (lr={lr[cut]:.3g}): lower --start-lr."
+        )
+    lr, raw = lr[:cut], raw[:cut]
+    notes: list[str] = []
+    smooth = savgol_smooth(raw)
+    i_min = first + int(np.argmin(smooth[first:]))
+    # The descent: a decreasing isotonic fit from the start to the minimum.
+    descent = IsotonicRegression(increasing=False).fit_transform(
+        np.log(lr[: i_min + 1]), smooth[: i_min + 1]
+    )
+    top, bottom = float(descent[0]), float(descent[-1])
+    drop = top - bottom
+    rel_drop = drop / abs(top) if top != 0 else 0.0
+    if i_min - first >= 2:
+        slope = np.gradient(smooth[first : i_min + 1], np.log(lr[first : i_min + 1]))
+        steepest = float(lr[first + int(np.argmin(slope))])
+    else:
+        steepest = float(lr[i_min])
+        notes.append("the loss is lowest at the start of the sweep: lower --start-lr.")
+    valley = _log_interp(descent, lr[: i_min + 1], top - 2 / 3 * drop)
+    min_loss_lr = float(lr[i_min])
+    diverge, method = divergence_lr(blow_lr, blow_raw, momentum=momentum, min_index=i_min)
+    if diverge is None:
+        notes.append("the loss never blew up: raise --end-lr to find the divergence LR.")
+    candidates = sorted([steepest, valley, min_loss_lr / 10])
+    suggested = candidates[1]
+    high = candidates[-1]
+    if diverge is not None:
+        cap = diverge / 2
+        if suggested > cap:
+            notes.append("suggestion capped at half the divergence LR.")
+        suggested, high = min(suggested, cap), min(high, cap)
+    low = min(candidates[0], suggested)
+    if rel_drop < 0.05:
+        notes.append(
+            f"the loss fell only {rel_drop:.0%} during the sweep: widen --start-lr/--end-lr "
+            "or raise --num-iter."
+        )
+    confidence: Confidence = "high"
+    if rel_drop < 0.05:
+        confidence = "low"
+    elif diverge is None or rel_drop < 0.2:
+        confidence = "medium"
+    return CurveAnalysis(
+        lrs=tuple(lr.tolist()),
+        losses=tuple(raw.tolist()),
+        smoothed=tuple(smooth.tolist()),
+        steepest_lr=steepest,
+        valley_lr=valley,
+        min_loss_lr=min_loss_lr,
+        diverge_lr=diverge,
+        diverge_method=method,
+        suggested_lr=float(suggested),
+        lr_range=(float(low), float(max(high, suggested))),
+        confidence=confidence,
+        notes=tuple(notes),
+    )

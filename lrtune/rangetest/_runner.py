@@ -1,0 +1,355 @@
+"""The range-test loop.
+
+Raise the LR every optimizer step and record the training loss, then put
+everything back: see :func:`range_test`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import torch
+from torch import nn
+
+from lrtune.errors import ConfigError, DivergedAtStartError
+from lrtune.rangetest._result import RangeTestResult, StopReason
+from lrtune.rangetest._sweep import Sweep, SweepMode
+from lrtune.state import preserved_state
+from lrtune.task import LossFn, criterion_loss, cycle, move_to_device
+
+__all__ = ["RangeTestConfig", "range_test", "resolve_device", "Amp", "ProgressFn"]
+
+logger = logging.getLogger(__name__)
+
+Amp = Literal["off", "auto", "bf16", "fp16"]
+ProgressFn = Callable[[int, "float | None"], None]
+
+
+@dataclass(frozen=True)
+class RangeTestConfig:
+    """Options of a range test, validated on construction.
+
+    Attributes:
+        start_lr, end_lr, num_iter, mode: the sweep (see :class:`Sweep`).
+        accumulation_steps: micro-batches whose gradients add up to one optimizer step.
+        clip_grad_norm: clip the gradient norm to this value before each step.
+        device: ``"auto"`` (cuda, then mps, then cpu) or a torch device string.
+        amp: autocast on CUDA: ``"auto"`` (bf16 where supported, else fp16 with a
+            GradScaler), ``"bf16"``, ``"fp16"`` or ``"off"``.
+        seed: seeds torch/numpy/random before the loop (the data order); restored after.
+        diverge_factor: stop when the smoothed loss exceeds this multiple of its best.
+        stall_fraction: stop when the smoothed loss has climbed back this fraction of
+            the way from its best to its start, and stays there for ``stall_patience``
+            steps (a run that goes back to chance without exploding).
+        check_every: host synchronisation period, in steps (the loop never syncs in between).
+        smoothing: the weight of a new loss in the EMA used by the stopping rules.
+    """
+
+    start_lr: float = 1e-7
+    end_lr: float = 10.0
+    num_iter: int = 100
+    mode: SweepMode = "exp"
+    accumulation_steps: int = 1
+    clip_grad_norm: float | None = None
+    device: str = "auto"
+    amp: Amp = "auto"
+    seed: int | None = None
+    diverge_factor: float = 4.0
+    stall_fraction: float = 0.5
+    stall_patience: int | None = None
+    check_every: int = 10
+    smoothing: float = 0.05
+
+    def __post_init__(self) -> None:
+        self.sweep  # validates the sweep fields  # noqa: B018
+        _positive_int("accumulation_steps", self.accumulation_steps)
+        _positive_int("check_every", self.check_every)
+        if self.clip_grad_norm is not None and not self.clip_grad_norm > 0:
+            raise ConfigError(f"clip_grad_norm: expected > 0 or None, got {self.clip_grad_norm}.")
+        if self.amp not in ("off", "auto", "bf16", "fp16"):
+            raise ConfigError(f"amp: expected off, auto, bf16 or fp16, got {self.amp!r}.")
+        if not self.diverge_factor > 1:
+            raise ConfigError(f"diverge_factor: expected > 1, got {self.diverge_factor}.")
+        if not 0 < self.stall_fraction <= 1:
+            raise ConfigError(f"stall_fraction: expected in (0, 1], got {self.stall_fraction}.")
+        if self.stall_patience is not None:
+            _positive_int("stall_patience", self.stall_patience)
+        if not 0 < self.smoothing <= 1:
+            raise ConfigError(f"smoothing: expected in (0, 1], got {self.smoothing}.")
+
+    @property
+    def sweep(self) -> Sweep:
+        return Sweep(self.start_lr, self.end_lr, self.num_iter, self.mode)
+
+
+def _positive_int(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{name}: expected a positive int, got {value!r}.")
+
+
+def resolve_device(device: str = "auto") -> torch.device:
+    """``"auto"`` → cuda if available, else mps, else cpu; anything else is checked.
+
+    Example:
+        >>> resolve_device("cpu")
+        device(type='cpu')
+    """
+    if device == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ConfigError(f"device: expected auto, cpu, cuda[:N] or mps, got {device!r}.") from exc
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("device: cuda was asked for but CUDA is not available; use --device cpu.")
+    return resolved
+
+
+def range_test(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    train_loader: Iterable[Any],
+    *,
+    loss_fn: LossFn | None = None,
+    criterion: Callable[[Any, Any], torch.Tensor] | None = None,
+    config: RangeTestConfig | None = None,
+    progress: ProgressFn | None = None,
+) -> RangeTestResult:
+    """Run an LR range test on objects you already have; leave them exactly as they were.
+
+    Every optimizer step uses the next rate of the sweep; the mean training loss of
+    each step is recorded. The loop stops early on divergence. Afterwards the model's
+    parameters, buffers and gradients, the optimizer's state and LRs, and the RNG
+    states are bitwise what they were, also after an exception. Ctrl-C ends the test
+    and returns the curve so far (``stop_reason="interrupted"``).
+
+    Args:
+        model: the network; moved to the test device and back.
+        optimizer: an optimizer over ``model``'s parameters.
+        train_loader: batches, cycled if shorter than the test.
+        loss_fn: ``loss_fn(model, batch) -> scalar``; or give ``criterion(output, target)``
+            for ``(inputs, targets)`` batches.
+        config: options; defaults to :class:`RangeTestConfig()`.
+        progress: called as ``progress(step, loss_or_None)`` after each step.
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> torch.manual_seed(0)  # doctest: +ELLIPSIS
+        <torch._C.Generator object at ...>
+        >>> x = torch.randn(64, 4); y = x @ torch.ones(4, 1)
+        >>> model = nn.Linear(4, 1)
+        >>> opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        >>> result = range_test(model, opt, [(x, y)], criterion=nn.MSELoss(),
+        ...                     config=RangeTestConfig(start_lr=1e-4, end_lr=10, num_iter=50))
+        >>> result.stop_reason
+        'diverged'
+    """
+    config = config or RangeTestConfig()
+    if loss_fn is None:
+        if criterion is None:
+            raise ConfigError(
+                "range_test: expected loss_fn(model, batch) or criterion, got neither."
+            )
+        loss_fn = criterion_loss(criterion)
+    device = resolve_device(config.device)
+    with preserved_state(model, optimizer):
+        if config.seed is not None:
+            _seed_everything(config.seed)
+        model.to(device)
+        _move_optimizer_state(optimizer, device)
+        model.train()
+        loop = _Loop(model, optimizer, loss_fn, config, device, progress)
+        loop.run(cycle(train_loader))
+    return loop.result()
+
+
+def _seed_everything(seed: int) -> None:
+    import random
+
+    import numpy as np
+
+    torch.manual_seed(seed)
+    np.random.seed(seed % 2**32)
+    random.seed(seed)
+
+
+def _move_optimizer_state(optimizer: torch.optim.Optimizer, device: torch.device) -> None:
+    for state in optimizer.state.values():
+        for key, value in state.items():
+            if isinstance(value, torch.Tensor) and key != "step":
+                state[key] = value.to(device)
+
+
+def _amp_setup(amp: Amp, device: torch.device) -> tuple[torch.dtype | None, Any]:
+    """The autocast dtype and GradScaler for ``amp`` on ``device``."""
+    if amp == "off" or (amp == "auto" and device.type != "cuda"):
+        return None, None
+    if amp == "auto":
+        amp = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    if amp == "bf16":
+        return torch.bfloat16, None
+    if device.type != "cuda":
+        raise ConfigError(f"amp: fp16 needs a CUDA device, got {device.type}; use bf16 or off.")
+    return torch.float16, torch.amp.GradScaler("cuda")
+
+
+class _Loop:
+    """One range test: the hot loop keeps losses on the device; the host looks every k steps."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        optimizer: torch.optim.Optimizer,
+        loss_fn: LossFn,
+        config: RangeTestConfig,
+        device: torch.device,
+        progress: ProgressFn | None,
+    ) -> None:
+        self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
+        self.config, self.device, self.progress = config, device, progress
+        self.sweep = config.sweep
+        self.amp_dtype, self.scaler = _amp_setup(config.amp, device)
+        self.pending: list[torch.Tensor] = []  # device tensors not yet looked at
+        self.losses: list[float] = []
+        self.stop_reason: StopReason = "completed"
+        self.seconds = 0.0
+        self._ema = 0.0
+        self._smoothed: list[float] = []
+        self._best = math.inf
+        self._stall_run = 0
+        self._patience = config.stall_patience or max(10, config.num_iter // 20)
+
+    def run(self, batches: Any) -> None:
+        start = time.perf_counter()
+        try:
+            for step in range(self.config.num_iter):
+                self.pending.append(self._step(step, batches))
+                last = step == self.config.num_iter - 1
+                if (step + 1) % self.config.check_every == 0 or last:
+                    if self._check():
+                        break
+                if self.progress is not None:
+                    self.progress(step, self.losses[-1] if self.losses else None)
+        except KeyboardInterrupt:
+            logger.warning("range test interrupted: keeping the curve measured so far")
+            self.stop_reason = "interrupted"
+            self._check(interrupted=True)
+        finally:
+            if self.device.type == "cuda":
+                torch.cuda.synchronize(self.device)
+            self.seconds = time.perf_counter() - start
+        if not self.losses or not math.isfinite(self.losses[0]):
+            raise DivergedAtStartError(
+                f"the loss is {self.losses[0] if self.losses else 'missing'} at the first step "
+                f"(lr={self.sweep.start_lr:g}): check the data for NaN/inf and that the loss is "
+                "finite at initialisation."
+            )
+
+    def _step(self, step: int, batches: Any) -> torch.Tensor:
+        lr = self.sweep.lr_at(step)
+        for group in self.optimizer.param_groups:
+            if isinstance(group["lr"], torch.Tensor):
+                group["lr"].fill_(lr)
+            else:
+                group["lr"] = lr
+        self.optimizer.zero_grad(set_to_none=True)
+        accumulation = self.config.accumulation_steps
+        total: torch.Tensor | None = None
+        for _ in range(accumulation):
+            batch = move_to_device(next(batches), self.device)
+            with self._autocast():
+                loss = self.loss_fn(self.model, batch)
+            scaled = loss / accumulation if accumulation > 1 else loss
+            if self.scaler is not None:
+                scaled = self.scaler.scale(scaled)
+            scaled.backward()
+            detached = loss.detach()
+            total = detached if total is None else total + detached
+        if self.config.clip_grad_norm is not None:
+            if self.scaler is not None:
+                self.scaler.unscale_(self.optimizer)
+            nn.utils.clip_grad_norm_(self.model.parameters(), self.config.clip_grad_norm)
+        if self.scaler is not None:
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
+        else:
+            self.optimizer.step()
+        assert total is not None
+        return total / accumulation if accumulation > 1 else total
+
+    def _autocast(self) -> contextlib.AbstractContextManager[Any]:
+        if self.amp_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=self.amp_dtype)
+
+    def _check(self, *, interrupted: bool = False) -> bool:
+        """Pull the pending losses to the host (one sync) and apply the stopping rules."""
+        if not self.pending:
+            return False
+        values = torch.stack(self.pending).float().cpu().tolist()
+        self.pending.clear()
+        beta = 1.0 - self.config.smoothing
+        for value in values:
+            if not math.isfinite(value):
+                if not self.losses:
+                    self.losses.append(value)  # reported as diverged at start
+                self.stop_reason = "interrupted" if interrupted else "diverged"
+                return True
+            self.losses.append(value)
+            n = len(self.losses)
+            self._ema = beta * self._ema + (1 - beta) * value
+            smoothed = self._ema / (1 - beta**n)
+            self._smoothed.append(smoothed)
+            self._best = min(self._best, smoothed)
+            if interrupted:
+                continue
+            if smoothed > self.config.diverge_factor * self._best and n > 1:
+                self.stop_reason = "diverged"
+                return True
+            if self._stalled(smoothed):
+                self.stop_reason = "stalled"
+                return True
+        return False
+
+    def _stalled(self, smoothed: float) -> bool:
+        """The loss went down, then climbed back most of the way to its start, and stays."""
+        start = self._smoothed[0]
+        drop = start - self._best
+        if drop <= 0.05 * abs(start):
+            self._stall_run = 0
+            return False
+        rebound = (smoothed - self._best) / drop
+        self._stall_run = self._stall_run + 1 if rebound >= self.config.stall_fraction else 0
+        return self._stall_run >= self._patience
+
+    def result(self) -> RangeTestResult:
+        n = len(self.losses)
+        return RangeTestResult(
+            lrs=tuple(self.sweep.lr_at(i) for i in range(n)),
+            losses=tuple(self.losses),
+            stop_reason=self.stop_reason,
+            num_iter=self.config.num_iter,
+            seconds=self.seconds,
+            device=str(self.device),
+            amp="off" if self.amp_dtype is None else str(self.amp_dtype).removeprefix("torch."),
+            accumulation_steps=self.config.accumulation_steps,
+            seed=self.config.seed,
+            sweep={
+                "start_lr": self.sweep.start_lr,
+                "end_lr": self.sweep.end_lr,
+                "num_iter": self.sweep.num_iter,
+                "mode": self.sweep.mode,
+            },
+        )
