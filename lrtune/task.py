@@ -258,7 +258,8 @@ def make_task(
         )
     if loss_fn is not None and not callable(loss_fn):
         raise TaskContractError(
-            f"{where}loss_fn must be callable as loss_fn(model, batch), got {type(loss_fn).__name__}."
+            f"{where}loss_fn must be callable as loss_fn(model, batch), "
+            f"got {type(loss_fn).__name__}."
         )
     if criterion is not None and not callable(criterion):
         raise TaskContractError(

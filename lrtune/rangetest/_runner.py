@@ -236,10 +236,9 @@ class _Loop:
         try:
             for step in range(self.config.num_iter):
                 self.pending.append(self._step(step, batches))
-                last = step == self.config.num_iter - 1
-                if (step + 1) % self.config.check_every == 0 or last:
-                    if self._check():
-                        break
+                due = (step + 1) % self.config.check_every == 0
+                if (due or step == self.config.num_iter - 1) and self._check():
+                    break
                 if self.progress is not None:
                     self.progress(step, self.losses[-1] if self.losses else None)
         except KeyboardInterrupt:
