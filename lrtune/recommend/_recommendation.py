@@ -1,0 +1,131 @@
+"""The recommender's frozen output: a full schedule, the reasons, and the search record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lrtune.schedules import ScheduleSpec, spec_from_dict
+
+__all__ = ["Reason", "SearchRecord", "Recommendation"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One rule that fired: its name, a one-sentence reason, and the source it rests on."""
+
+    rule: str
+    text: str
+    source: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "text": self.text, "source": self.source}
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """What a refinement search did and what it cost.
+
+    ``cost_steps`` counts optimizer steps spent by all trials (range test excluded);
+    ``cost_fraction`` is that over the planned training's total steps.
+    """
+
+    n_trials: int
+    n_pruned: int
+    cost_steps: int
+    cost_fraction: float
+    best_value: float | None
+    trials: tuple[dict[str, Any], ...] = ()
+    storage: str | None = None
+    study_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_trials": self.n_trials,
+            "n_pruned": self.n_pruned,
+            "cost_steps": self.cost_steps,
+            "cost_fraction": self.cost_fraction,
+            "best_value": self.best_value,
+            "storage": self.storage,
+            "study_name": self.study_name,
+            "trials": list(self.trials),
+        }
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A schedule with every parameter filled in, and why.
+
+    Example:
+        >>> from lrtune.schedules import make_schedule
+        >>> rec = Recommendation(make_schedule("cosine", lr=0.01, total=30, basis="epoch"))
+        >>> rec.to_dict()["scheduler"], rec.to_dict()["decay_period"]
+        ('cosine', 30)
+    """
+
+    schedule: ScheduleSpec
+    reasons: tuple[Reason, ...] = ()
+    candidates: tuple[str, ...] = ()
+    search: SearchRecord | None = None
+    steps_per_epoch: int | None = None
+    epochs: int | None = None
+
+    @property
+    def scheduler(self) -> str:
+        return self.schedule.name
+
+    @property
+    def basis(self) -> str:
+        return self.schedule.basis
+
+    @property
+    def initial_lr(self) -> float:
+        return self.schedule.lr
+
+    @property
+    def eta_min_ratio(self) -> float | None:
+        return getattr(self.schedule, "eta_min_ratio", None)
+
+    @property
+    def decay_period(self) -> int | None:
+        """The length of the decay in basis units (the spec's first period field)."""
+        fields = self.schedule.period_fields
+        return getattr(self.schedule, fields[0]) if fields else None
+
+    @property
+    def warmup(self) -> int:
+        return self.schedule.warmup
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``recommendation`` part of result.json (docs/result-json.md)."""
+        return {
+            "scheduler": self.scheduler,
+            "basis": self.basis,
+            "initial_lr": self.initial_lr,
+            "eta_min_ratio": self.eta_min_ratio,
+            "decay_period": self.decay_period,
+            "warmup": self.warmup,
+            "steps_per_epoch": self.steps_per_epoch,
+            "epochs": self.epochs,
+            "schedule": self.schedule.to_dict(),
+            "reasons": [r.to_dict() for r in self.reasons],
+            "candidates": list(self.candidates),
+            "search": self.search.to_dict() if self.search else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Recommendation:
+        search = data.get("search")
+        return cls(
+            schedule=spec_from_dict(data["schedule"]),
+            reasons=tuple(Reason(**r) for r in data.get("reasons", [])),
+            candidates=tuple(data.get("candidates", [])),
+            search=SearchRecord(**{**search, "trials": tuple(search.get("trials", []))})
+            if search
+            else None,
+            steps_per_epoch=data.get("steps_per_epoch"),
+            epochs=data.get("epochs"),
+        )
+
+
+
