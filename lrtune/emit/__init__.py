@@ -14,6 +14,7 @@ from lrtune.emit._common import OptimizerLike, optimizer_kwargs
 from lrtune.emit._config import config_dict, render_json, render_yaml
 from lrtune.emit._hf import hf_equivalent, render_hf
 from lrtune.emit._lightning import render_lightning
+from lrtune.emit._plot import plot_schedule
 from lrtune.emit._timm import render_timm, timm_args
 from lrtune.emit._torch import render_loop, render_torch
 from lrtune.errors import ConfigError
@@ -25,6 +26,7 @@ __all__ = [
     "config_dict",
     "hf_equivalent",
     "optimizer_kwargs",
+    "plot_schedule",
     "render_code",
     "timm_args",
 ]

@@ -140,14 +140,18 @@ def scheduler_code(spec: ScheduleSpec, code: Code, *, indent: str = "") -> None:
     names = ["scheduler"] if len(parts) == 1 else ["warmup_scheduler", "main_scheduler"]
     classes = {p.cls for p in parts} | ({"SequentialLR"} if milestones else set())
     code.imports.add(f"from torch.optim.lr_scheduler import {', '.join(sorted(classes))}")
-    for name, part in zip(names, parts):
+    for index, (name, part) in enumerate(zip(names, parts)):
         args = ["optimizer"]
         if part.lambda_src is not None:
             code.blocks.append(part.lambda_src)
             if "math." in part.lambda_src:
                 code.imports.add("import math")
             args.append("lr_lambda=lr_factor")
-        args += [f"{k}={literal(v)}" for k, v in part.kwargs.items()]
+        for key, value in part.kwargs.items():
+            if index == 0 and spec.warmup and key == "start_factor":  # exact 1 / (W + 1)
+                args.append(f"start_factor=1 / {spec.warmup + 1}")
+            else:
+                args.append(f"{key}={literal(value)}")
         code.lines += call(name, part.cls, args, indent=indent)
     if milestones:
         args = ["optimizer", f"schedulers=[{', '.join(names)}]", f"milestones={milestones}"]

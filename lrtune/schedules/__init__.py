@@ -19,6 +19,7 @@ from lrtune.schedules._registry import (
     schedule_params,
     spec_from_dict,
 )
+from lrtune.schedules._run import spec_for_run
 from lrtune.schedules._simple import (
     ConstantSchedule,
     ExponentialSchedule,
@@ -45,5 +46,6 @@ __all__ = [
     "list_schedules",
     "make_schedule",
     "schedule_params",
+    "spec_for_run",
     "spec_from_dict",
 ]
