@@ -1,0 +1,266 @@
+"""Dataset and optimizer statistics the recommender reads: sizes, run length, noise.
+
+:func:`dataset_stats` measures, at the model's current weights, how noisy the training loss
+and the gradient are, and reads the planned run length and the optimizer's settings. It
+leaves the model (parameters, buffers such as BatchNorm statistics, gradients, training
+flags), and the RNGs exactly as they were.
+
+Example:
+    >>> import torch
+    >>> from torch import nn
+    >>> from lrtune.task import make_task
+    >>> data = torch.utils.data.TensorDataset(torch.randn(64, 3), torch.randn(64, 1))
+    >>> loader = torch.utils.data.DataLoader(data, batch_size=16)
+    >>> task = make_task(model=nn.Linear(3, 1), train_loader=loader,
+    ...                  criterion=nn.MSELoss(), epochs=10)
+    >>> stats = dataset_stats(task, n_batches=4)
+    >>> stats.steps_per_epoch, stats.total_steps, stats.passes_per_sample
+    (4, 40, 10.0)
+    >>> DatasetStats.from_dict(stats.to_dict()) == stats
+    True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from lrtune.errors import ConfigError
+from lrtune.state import preserved_state
+from lrtune.task import Task, move_to_device
+from lrtune.train import _batch_len  # one definition of a batch's size
+
+__all__ = ["DatasetStats", "dataset_stats", "grad_noise_scale"]
+
+
+@dataclass(frozen=True)
+class DatasetStats:
+    """What the data, the planned run and the optimizer say; ``None`` where unknown.
+
+    Attributes:
+        n_samples: training samples (from a ``DataLoader``'s dataset).
+        batch_size: samples per batch (from a ``DataLoader``).
+        steps_per_epoch: batches per pass over ``train_loader`` (``len(train_loader)``).
+        epochs: planned training length in epochs.
+        total_steps: ``epochs × steps_per_epoch`` optimizer steps.
+        passes_per_sample: ``total_steps × batch_size / n_samples``: how often the run sees
+            each sample (≈ ``epochs`` for a plain loader; more or less under a custom sampler).
+        loss_noise: relative standard deviation of the training loss across batches at the
+            current weights: the sample std (``ddof=1``) of the ``n_batches`` per-batch losses
+            over the absolute value of their mean, in ``train()`` mode.
+        grad_noise_scale: the simple gradient noise scale ``B_simple = tr(Σ)/|G|²`` (McCandlish
+            et al. arXiv 1812.06162), in samples; see :func:`grad_noise_scale`.
+        optimizer: the class name of ``task.make_optimizer(params, lr)``.
+        momentum: SGD/RMSprop ``momentum`` or the Adam family's ``β1``.
+        beta2: the Adam family's ``β2``.
+        weight_decay: the first parameter group's ``weight_decay``.
+    """
+
+    n_samples: int | None = None
+    batch_size: int | None = None
+    steps_per_epoch: int | None = None
+    epochs: int | None = None
+    total_steps: int | None = None
+    passes_per_sample: float | None = None
+    loss_noise: float | None = None
+    grad_noise_scale: float | None = None
+    optimizer: str | None = None
+    momentum: float | None = None
+    beta2: float | None = None
+    weight_decay: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (the ``dataset`` part of result.json)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DatasetStats:
+        """Inverse of :meth:`to_dict`; unknown keys are ignored (newer result files).
+
+        Raises:
+            ConfigError: ``data`` is not a dict.
+        """
+        if not isinstance(data, dict):
+            raise ConfigError(f"dataset: expected a dict, got {type(data).__name__}")
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def grad_noise_scale(
+    small_sq_norm: float, big_sq_norm: float, b_small: float, b_big: float
+) -> float | None:
+    """``B_simple = tr(Σ)/|G|²`` from squared gradient norms at two batch sizes.
+
+    McCandlish et al. (arXiv 1812.06162, appendix A): with ``E|G_B|² = |G|² + tr(Σ)/B``,
+
+    - ``|G|² ≈ (b_big·|G_big|² − b_small·|G_small|²) / (b_big − b_small)``
+    - ``tr(Σ) ≈ (|G_small|² − |G_big|²) / (1/b_small − 1/b_big)``
+
+    are unbiased; their ratio is ``B_simple``. A negative ``tr(Σ)`` estimate is clipped to 0;
+    when the ``|G|²`` estimate is not positive (noise swamps the signal) the result is ``None``.
+
+    Example:
+        >>> grad_noise_scale(1.0 + 4.0 / 8, 1.0 + 4.0 / 64, 8, 64)
+        4.0
+    """
+    if not b_big > b_small > 0:
+        raise ConfigError(f"batch sizes: expected 0 < b_small < b_big, got {b_small}, {b_big}")
+    g2 = (b_big * big_sq_norm - b_small * small_sq_norm) / (b_big - b_small)
+    trace = (small_sq_norm - big_sq_norm) / (1.0 / b_small - 1.0 / b_big)
+    if not (math.isfinite(g2) and math.isfinite(trace)) or g2 <= 0:
+        return None
+    return max(trace, 0.0) / g2
+
+
+def dataset_stats(
+    task: Task,
+    *,
+    epochs: int | None = None,
+    device: str | torch.device = "cpu",
+    lr: float | None = None,
+    n_batches: int = 8,
+    seed: int = 0,
+) -> DatasetStats:
+    """Measure :class:`DatasetStats` for ``task`` at its model's current weights.
+
+    The noise statistics use the first ``n_batches`` batches of ``train_loader`` (drawn after
+    ``torch.manual_seed(seed)``, so a shuffling loader gives the same batches each call), in
+    ``train()`` mode. The gradient noise scale takes ``B_small`` = one batch (the mean of the
+    ``n_batches`` per-batch squared gradient norms) and ``B_big`` = all ``n_batches`` batches
+    (the squared norm of their size-weighted mean gradient). The model, its BatchNorm
+    statistics and gradients, and the RNGs are restored bitwise on return.
+
+    Args:
+        task: the training setup.
+        epochs: planned length (default ``task.epochs``).
+        device: where to compute the losses and gradients.
+        lr: the LR to build the optimizer with when reading its settings (default 1e-3;
+            it matters only to factories that derive other settings from it).
+        n_batches: batches for the noise statistics (at least 2 to measure any noise).
+        seed: seeds the draw of the batches and any dropout.
+
+    Raises:
+        ConfigError: ``n_batches`` or ``epochs`` not a positive integer.
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> from lrtune.task import make_task
+        >>> data = [(torch.randn(8, 2), torch.randn(8, 1)) for _ in range(4)]
+        >>> task = make_task(model=nn.Linear(2, 1), train_loader=data, criterion=nn.MSELoss(),
+        ...                  optimizer=lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.9))
+        >>> stats = dataset_stats(task)
+        >>> stats.n_samples, stats.steps_per_epoch, stats.optimizer, stats.momentum
+        (None, 4, 'SGD', 0.9)
+    """
+    if isinstance(n_batches, bool) or not isinstance(n_batches, int) or n_batches < 1:
+        raise ConfigError(f"n_batches: expected a positive integer, got {n_batches!r}")
+    epochs = epochs if epochs is not None else task.epochs
+    if epochs is not None and (
+        isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1
+    ):
+        raise ConfigError(f"epochs: expected a positive integer, got {epochs!r}")
+    n_samples, batch_size, steps = task.n_samples, task.batch_size, task.steps_per_epoch
+    total = epochs * steps if epochs is not None and steps is not None else None
+    passes = (
+        total * batch_size / n_samples
+        if total is not None and batch_size is not None and n_samples
+        else None
+    )
+    with preserved_state(task.model):
+        settings = _optimizer_settings(task, lr if lr is not None else 1e-3)
+        loss_noise, noise_scale = _noise(task, torch.device(device), n_batches, seed)
+    return DatasetStats(
+        n_samples=n_samples,
+        batch_size=batch_size,
+        steps_per_epoch=steps,
+        epochs=epochs,
+        total_steps=total,
+        passes_per_sample=passes,
+        loss_noise=loss_noise,
+        grad_noise_scale=noise_scale,
+        **settings,
+    )
+
+
+def _optimizer_settings(task: Task, lr: float) -> dict[str, Any]:
+    """Class name, momentum/β1, β2 and weight decay of the task's optimizer."""
+    optimizer = task.make_optimizer(list(task.model.parameters()), lr)
+    group = optimizer.param_groups[0] if optimizer.param_groups else {}
+    betas = group.get("betas")
+    momentum = group.get("momentum")
+    if betas is not None:
+        momentum = betas[0]
+    weight_decay = group.get("weight_decay")
+    return {
+        "optimizer": type(optimizer).__name__,
+        "momentum": _float(momentum),
+        "beta2": _float(betas[1]) if betas is not None and len(betas) > 1 else None,
+        "weight_decay": _float(weight_decay),
+    }
+
+
+def _float(value: Any) -> float | None:
+    if value is None:
+        return None
+    return float(value.item() if isinstance(value, torch.Tensor) else value)
+
+
+def _noise(
+    task: Task, device: torch.device, n_batches: int, seed: int
+) -> tuple[float | None, float | None]:
+    """(loss noise, gradient noise scale) over the first ``n_batches`` batches."""
+    model = task.model
+    model.to(device)
+    model.train()
+    params = [p for p in model.parameters() if p.requires_grad]
+    torch.manual_seed(seed)
+    losses: list[float] = []
+    sizes: list[int] = []
+    grad_sum: list[torch.Tensor] | None = None
+    small_sq = 0.0
+    for batch in itertools.islice(task.train_loader, n_batches):
+        batch = move_to_device(batch, device)
+        loss = task.loss_fn(model, batch)
+        size = _batch_len(batch)
+        losses.append(float(loss.detach()))
+        sizes.append(size)
+        if not params:
+            continue
+        grads = torch.autograd.grad(loss, params, allow_unused=True)
+        grads = [
+            torch.zeros_like(p) if g is None else g.detach().double() for p, g in zip(params, grads)
+        ]
+        small_sq += sum(float(g.pow(2).sum()) for g in grads)
+        if grad_sum is None:
+            grad_sum = [g * size for g in grads]
+        else:
+            for acc, g in zip(grad_sum, grads):
+                acc.add_(g, alpha=size)
+    return _loss_noise(losses), _noise_scale(sizes, small_sq, grad_sum)
+
+
+def _loss_noise(losses: list[float]) -> float | None:
+    if len(losses) < 2 or not all(math.isfinite(v) for v in losses):
+        return None
+    mean = sum(losses) / len(losses)
+    if mean == 0:
+        return None
+    var = sum((v - mean) ** 2 for v in losses) / (len(losses) - 1)
+    return math.sqrt(var) / abs(mean)
+
+
+def _noise_scale(
+    sizes: list[int], small_sq: float, grad_sum: list[torch.Tensor] | None
+) -> float | None:
+    if len(sizes) < 2 or grad_sum is None:
+        return None
+    n_big = sum(sizes)
+    big_sq = sum(float(g.pow(2).sum()) for g in grad_sum) / n_big**2
+    b_small = n_big / len(sizes)
+    return grad_noise_scale(small_sq / len(sizes), big_sq, b_small, n_big)
