@@ -6,6 +6,9 @@ Errors deriving from :class:`lrtune.errors.LrtuneError` print as one line and ex
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
@@ -33,6 +36,237 @@ def main() -> None:
     except LrtuneError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+
+
+# ---------------------------------------------------------------- find and recommend
+
+_FORMAT_CHOICES = click.Choice(["torch", "loop", "lightning", "hf", "timm", "yaml", "json"])
+
+
+def _recommend_options(fn: Callable[..., None]) -> Callable[..., None]:
+    """Options shared by ``find`` and ``recommend``."""
+    options = [
+        click.option(
+            "--epochs", type=click.IntRange(min=1), help="Planned epochs (overrides model.py)."
+        ),
+        click.option("--scheduler", help="Force a schedule type (see `lrtune schedules`)."),
+        click.option(
+            "--format",
+            "fmt",
+            type=_FORMAT_CHOICES,
+            default="torch",
+            show_default=True,
+            help="Code to print.",
+        ),
+        click.option(
+            "--tune", is_flag=True, help="Refine the proposal with a budgeted Optuna search."
+        ),
+        click.option(
+            "--trials",
+            type=click.IntRange(min=1),
+            default=8,
+            show_default=True,
+            help="Optuna trials (with --tune).",
+        ),
+        click.option(
+            "--budget",
+            type=click.FloatRange(min=0, min_open=True, max=10),
+            default=1.0,
+            show_default=True,
+            help="Search compute as a fraction of the planned training.",
+        ),
+        click.option(
+            "--storage", help="Optuna storage: sqlite:///x.db, x.log (journal) or a PostgreSQL URL."
+        ),
+        click.option("--study-name", help="Optuna study name (resume or share a study)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _tune_config(tune: bool, trials: int, budget: float, storage: str | None, study: str | None):
+    if not tune:
+        if storage or study:
+            raise click.BadParameter("needs --tune", param_hint="--storage/--study-name")
+        return None
+    from lrtune.recommend.refine import TuneConfig
+
+    return TuneConfig(n_trials=trials, budget=budget, storage=storage, study_name=study)
+
+
+@cli.command("find")
+@click.argument("model_py", type=click.Path(dir_okay=False))
+@click.option("--start-lr", type=float, default=1e-7, show_default=True)
+@click.option("--end-lr", type=float, default=10.0, show_default=True)
+@click.option("--num-iter", type=int, default=100, show_default=True, help="Optimizer steps.")
+@click.option("--mode", type=click.Choice(["exp", "linear"]), default="exp", show_default=True)
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda[:N] or mps.")
+@click.option(
+    "--amp",
+    type=click.Choice(["auto", "bf16", "fp16", "off"]),
+    default="auto",
+    show_default=True,
+    help="Autocast on CUDA.",
+)
+@click.option(
+    "--accumulate",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Micro-batches per optimizer step.",
+)
+@click.option("--clip-grad-norm", type=float, default=None, help="Clip gradients to this norm.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Data-order seed.")
+@click.option(
+    "--repeats",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Range tests with different data orders, averaged.",
+)
+@_recommend_options
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default="lrtune-report",
+    show_default=True,
+    help="Report folder.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write result.json here instead of into --out.",
+)
+def find_command(
+    model_py: str,
+    start_lr: float,
+    end_lr: float,
+    num_iter: int,
+    mode: str,
+    device: str,
+    amp: str,
+    accumulate: int,
+    clip_grad_norm: float | None,
+    seed: int,
+    repeats: int,
+    epochs: int | None,
+    scheduler: str | None,
+    fmt: str,
+    tune: bool,
+    trials: int,
+    budget: float,
+    storage: str | None,
+    study_name: str | None,
+    out: str,
+    json_path: str | None,
+) -> None:
+    """Run an LR range test on MODEL_PY and recommend a full schedule, with code."""
+    from rich.console import Console
+
+    from lrtune.api import FindConfig, find
+    from lrtune.report import print_summary, write_report
+    from lrtune.task import load_task
+
+    config = FindConfig.create(
+        seed=seed,
+        start_lr=start_lr,
+        end_lr=end_lr,
+        num_iter=num_iter,
+        mode=mode,
+        device=device,
+        amp=amp,
+        accumulation_steps=accumulate,
+        clip_grad_norm=clip_grad_norm,
+        repeats=repeats,
+        epochs=epochs,
+        scheduler=scheduler,
+        formats=tuple(dict.fromkeys((fmt, "torch"))),
+        tune=_tune_config(tune, trials, budget, storage, study_name),
+    )
+    console = Console(stderr=True)
+    task = load_task(model_py)
+    with _progress_bar(console) as progress:
+        result = find(task, config=config, progress=progress)
+    written = write_report(result, out, json_path=json_path)
+    print_summary(result, Console(), fmt=fmt)
+    console.print("[dim]wrote " + ", ".join(str(p) for p in written.values()) + "[/]")
+
+
+@cli.command("recommend")
+@click.argument("result_json", type=click.Path(dir_okay=False))
+@click.option(
+    "--model",
+    "model_py",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The model.py (needed with --tune).",
+)
+@_recommend_options
+@click.option(
+    "--out", type=click.Path(file_okay=False), default=None, help="Write a new report folder here."
+)
+def recommend_command(
+    result_json: str,
+    model_py: str | None,
+    epochs: int | None,
+    scheduler: str | None,
+    fmt: str,
+    tune: bool,
+    trials: int,
+    budget: float,
+    storage: str | None,
+    study_name: str | None,
+    out: str | None,
+) -> None:
+    """Re-run the recommendation from a saved RESULT_JSON (no new range test)."""
+    from rich.console import Console
+
+    from lrtune.api import FindConfig, load_result, recommend_from_result
+    from lrtune.report import print_summary, write_report
+    from lrtune.task import load_task
+
+    config = FindConfig(
+        epochs=epochs,
+        scheduler=scheduler,
+        formats=tuple(dict.fromkeys((fmt, "torch"))),
+        tune=_tune_config(tune, trials, budget, storage, study_name),
+    )
+    saved = load_result(result_json)
+    source = model_py or (saved.source if tune else None)
+    task = load_task(source) if source else None
+    console = Console(stderr=True)
+    with _progress_bar(console) as progress:
+        result = recommend_from_result(saved, task=task, config=config, progress=progress)
+    print_summary(result, Console(), fmt=fmt)
+    if out:
+        written = write_report(result, out)
+        console.print("[dim]wrote " + ", ".join(str(p) for p in written.values()) + "[/]")
+
+
+@contextmanager
+def _progress_bar(console: Any) -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar per phase; yields ``progress(phase, done, total)``."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bars: dict[str, Any] = {}
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+
+        def update(phase: str, done: int, total: int) -> None:
+            if phase not in bars:
+                bars[phase] = progress.add_task(phase, total=total)
+            progress.update(bars[phase], completed=done, total=total)
+
+        yield update
 
 
 # ---------------------------------------------------------------- schedules and snippets

@@ -88,9 +88,18 @@ class Recommendation:
 
     @property
     def decay_period(self) -> int | None:
-        """The length of the decay in basis units (the spec's first period field)."""
+        """The length of the decay in basis units, after the warmup (``None`` if no period).
+
+        For specs with a ``total`` (the whole run), that is ``total - warmup``; otherwise the
+        spec's first period field (``step_size``, ``T_0``, ...).
+        """
         fields = self.schedule.period_fields
-        return getattr(self.schedule, fields[0]) if fields else None
+        if not fields:
+            return None
+        if fields[0] == "total":
+            return self.schedule.total - self.schedule.warmup  # type: ignore[attr-defined]
+        value = getattr(self.schedule, fields[0])
+        return value if isinstance(value, int) else None
 
     @property
     def warmup(self) -> int:
@@ -126,6 +135,3 @@ class Recommendation:
             steps_per_epoch=data.get("steps_per_epoch"),
             epochs=data.get("epochs"),
         )
-
-
-

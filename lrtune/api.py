@@ -1,0 +1,328 @@
+"""The whole pipeline as one library call: :func:`find`.
+
+range test → curve analysis → dataset statistics → rules → (optional) Optuna
+refinement → code. The user's model, optimizer and RNG states are left untouched.
+
+Example:
+    >>> from lrtune import FindConfig, find
+    >>> result = find("examples/digits_cnn/model.py", config=FindConfig(seed=0))  # doctest: +SKIP
+    >>> result.analysis.suggested_lr, result.recommendation.scheduler  # doctest: +SKIP
+    (0.026, 'cosine')
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from lrtune.analysis import CurveAnalysis, aggregate_curves, analyze_curve
+from lrtune.analysis.dataset import DatasetStats, dataset_stats
+from lrtune.emit import FORMATS, render_code
+from lrtune.errors import ConfigError, ResultFileError
+from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resolve_device
+from lrtune.recommend import Context, Recommendation, recommend
+from lrtune.task import Task, load_task
+
+__all__ = ["FindConfig", "FindResult", "find", "recommend_from_result", "load_result"]
+
+logger = logging.getLogger(__name__)
+
+RESULT_VERSION = 1
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class FindConfig:
+    """Every option of ``lrtune find`` (validated on construction).
+
+    Attributes:
+        range_test: the sweep and loop options.
+        repeats: range tests from the same initial state with different data orders;
+            the curves are averaged before analysis (a steadier suggestion).
+        epochs: planned training length (overrides model.py's ``epochs``).
+        scheduler: force a scheduler type instead of the rules' choice.
+        tune: an Optuna refinement config, or ``None`` for the rules alone.
+        formats: code formats to render into ``FindResult.code``.
+    """
+
+    range_test: RangeTestConfig = field(default_factory=RangeTestConfig)
+    repeats: int = 1
+    epochs: int | None = None
+    scheduler: str | None = None
+    tune: Any = None  # lrtune.recommend.refine.TuneConfig (optuna is imported lazily)
+    formats: tuple[str, ...] = ("torch",)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.repeats, bool) or not isinstance(self.repeats, int) or self.repeats < 1:
+            raise ConfigError(f"repeats: expected a positive int, got {self.repeats!r}.")
+        if self.epochs is not None and (
+            isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1
+        ):
+            raise ConfigError(f"epochs: expected a positive int, got {self.epochs!r}.")
+        unknown = [f for f in self.formats if f not in FORMATS]
+        if unknown:
+            raise ConfigError(f"formats: expected some of {', '.join(FORMATS)}, got {unknown}.")
+
+    @classmethod
+    def create(cls, *, seed: int | None = None, **options: Any) -> FindConfig:
+        """Build from flat keyword options: range-test fields go to ``range_test``.
+
+        Example:
+            >>> FindConfig.create(num_iter=50, repeats=2).range_test.num_iter
+            50
+        """
+        rt_fields = RangeTestConfig.__dataclass_fields__
+        rt = {k: v for k, v in options.items() if k in rt_fields and v is not None}
+        rest = {k: v for k, v in options.items() if k not in rt_fields}
+        return cls(range_test=RangeTestConfig(seed=seed, **rt), **rest)
+
+
+@dataclass(frozen=True)
+class FindResult:
+    """Everything ``find`` measured and decided; ``to_dict`` is result.json."""
+
+    runs: tuple[RangeTestResult, ...]
+    analysis: CurveAnalysis
+    dataset: DatasetStats | None = None
+    recommendation: Recommendation | None = None
+    code: dict[str, str] = field(default_factory=dict)
+    source: str | None = None
+    optimizer: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form (docs/result-json.md)."""
+        return {
+            "lrtune_result": RESULT_VERSION,
+            "source": self.source,
+            "optimizer": self.optimizer,
+            "range_test": [run.to_dict() for run in self.runs],
+            "analysis": self.analysis.to_dict(),
+            "dataset": self.dataset.to_dict() if self.dataset else None,
+            "recommendation": self.recommendation.to_dict() if self.recommendation else None,
+            "code": dict(self.code),
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """Write result.json (parents created). NaN/inf are written as null."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(_json_safe(self.to_dict()), indent=2) + "\n")
+        return path
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def load_result(path: str | Path) -> FindResult:
+    """Read a result.json written by :meth:`FindResult.save`.
+
+    Raises:
+        ResultFileError: missing, not JSON, or not an lrtune result.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ResultFileError(f"{path}: no such file; run `lrtune find model.py` first.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ResultFileError(
+            f"{path}: not a JSON file ({exc}); re-run `lrtune find` to write a new one."
+        ) from None
+    if not isinstance(data, dict) or "lrtune_result" not in data:
+        raise ResultFileError(
+            f"{path}: not an lrtune result (no 'lrtune_result' key); pass the result.json "
+            "that `lrtune find` wrote."
+        )
+    try:
+        runs = tuple(RangeTestResult.from_dict(r) for r in data["range_test"])
+        lrs, losses = aggregate_curves([(r.lrs, r.losses) for r in runs])
+        momentum = float(data.get("optimizer", {}).get("momentum") or 0.0)
+        analysis = analyze_curve(lrs, losses, momentum=momentum)
+        dataset = DatasetStats.from_dict(data["dataset"]) if data.get("dataset") else None
+        rec = data.get("recommendation")
+        recommendation = Recommendation.from_dict(rec) if rec else None
+    except ResultFileError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ResultFileError(
+            f"{path}: corrupt lrtune result ({type(exc).__name__}: {exc}); re-run `lrtune find`."
+        ) from None
+    return FindResult(
+        runs=runs,
+        analysis=analysis,
+        dataset=dataset,
+        recommendation=recommendation,
+        code=dict(data.get("code") or {}),
+        source=data.get("source"),
+        optimizer=dict(data.get("optimizer") or {}),
+    )
+
+
+def _optimizer_info(optimizer: torch.optim.Optimizer) -> dict[str, Any]:
+    defaults = optimizer.defaults
+    betas = defaults.get("betas")
+    momentum = defaults.get("momentum", betas[0] if betas else None)
+    return {
+        "class": type(optimizer).__name__,
+        "momentum": float(defaults["momentum"]) if "momentum" in defaults else None,
+        "beta1": float(betas[0]) if betas else None,
+        "beta2": float(betas[1]) if betas else None,
+        "weight_decay": float(defaults.get("weight_decay", 0.0) or 0.0),
+        "heavy_ball": float(momentum) if "momentum" in defaults else 0.0,
+    }
+
+
+def find(
+    task: Task | str | Path,
+    *,
+    config: FindConfig | None = None,
+    progress: Progress | None = None,
+) -> FindResult:
+    """Run the range test(s), analyse, recommend a schedule, and render its code.
+
+    Args:
+        task: a :class:`Task` or the path of a model.py.
+        config: options; defaults to :class:`FindConfig()`.
+        progress: ``progress(phase, done, total)`` for the phases ``range-test`` and ``tune``.
+
+    The task's model and the RNG states are exactly as before on return.
+    """
+    config = config or FindConfig()
+    if not isinstance(task, Task):
+        task = load_task(task)
+    optimizer = task.make_optimizer(task.model.parameters(), config.range_test.start_lr)
+    info = _optimizer_info(optimizer)
+    runs = _range_tests(task, optimizer, config, progress)
+    lrs, losses = aggregate_curves([(r.lrs, r.losses) for r in runs])
+    analysis = analyze_curve(lrs, losses, momentum=info["heavy_ball"])
+    stats = dataset_stats(
+        task,
+        epochs=config.epochs,
+        device=str(resolve_device(config.range_test.device)),
+        lr=analysis.suggested_lr,
+        seed=config.range_test.seed or 0,
+    )
+    result = FindResult(
+        runs=runs,
+        analysis=analysis,
+        dataset=stats,
+        source=str(task.source) if task.source else None,
+        optimizer=info,
+    )
+    return recommend_from_result(
+        result, task=task, config=config, optimizer=optimizer, progress=progress
+    )
+
+
+def _range_tests(
+    task: Task, optimizer: torch.optim.Optimizer, config: FindConfig, progress: Progress | None
+) -> tuple[RangeTestResult, ...]:
+    runs = []
+    base_seed = config.range_test.seed if config.range_test.seed is not None else 0
+    total = config.repeats * config.range_test.num_iter
+    for r in range(config.repeats):
+        rt = replace(config.range_test, seed=base_seed + r)
+        offset = r * config.range_test.num_iter
+        tick = (
+            (lambda step, _loss, o=offset: progress("range-test", o + step + 1, total))
+            if (progress)
+            else None
+        )
+        run = range_test(
+            task.model, optimizer, task.train_loader, loss_fn=task.loss_fn, config=rt, progress=tick
+        )
+        runs.append(run)
+        if run.stop_reason == "interrupted":
+            break
+    return tuple(runs)
+
+
+def recommend_from_result(
+    result: FindResult,
+    *,
+    task: Task | None = None,
+    config: FindConfig | None = None,
+    optimizer: torch.optim.Optimizer | str | None = None,
+    progress: Progress | None = None,
+) -> FindResult:
+    """(Re-)run the recommendation from a measured result, e.g. a saved result.json.
+
+    ``config.epochs`` and ``config.scheduler`` override what was measured; ``config.tune``
+    needs the ``task`` (the search trains it).
+    """
+    config = config or FindConfig()
+    stats = result.dataset
+    if stats is not None and config.epochs is not None:
+        stats = _with_epochs(stats, config.epochs)
+    info = result.optimizer
+    a = result.analysis
+    ctx = Context(
+        suggested_lr=a.suggested_lr,
+        diverge_lr=a.diverge_lr,
+        optimizer=info.get("class", "AdamW"),
+        momentum=info.get("momentum"),
+        beta2=info.get("beta2"),
+        n_samples=stats.n_samples if stats else None,
+        batch_size=stats.batch_size if stats else None,
+        steps_per_epoch=stats.steps_per_epoch if stats else None,
+        epochs=stats.epochs if stats else config.epochs,
+        scheduler=config.scheduler,
+    )
+    rec = recommend(ctx)
+    if config.tune is not None:
+        if task is None:
+            raise ConfigError("--tune trains the model: pass the model.py (or Task) as well.")
+        from lrtune.recommend.refine import refine
+
+        rec = refine(
+            task,
+            rec,
+            analysis=a,
+            stats=stats,
+            config=config.tune,
+            device=str(resolve_device(config.range_test.device)),
+            progress=(lambda done, total, _best: progress("tune", done, total))
+            if progress
+            else None,
+        )
+    opt_for_code = optimizer or _optimizer_name(info)
+    code = {
+        fmt: render_code(
+            rec.schedule,
+            fmt,
+            optimizer=opt_for_code,
+            steps_per_epoch=rec.steps_per_epoch,
+            epochs=rec.epochs,
+        )
+        for fmt in config.formats
+    }
+    return replace(result, dataset=stats, recommendation=rec, code=code)
+
+
+def _with_epochs(stats: DatasetStats, epochs: int) -> DatasetStats:
+    """``stats`` for a run of ``epochs`` epochs (total steps and passes follow)."""
+    total = epochs * stats.steps_per_epoch if stats.steps_per_epoch else None
+    passes = None
+    if total is not None and stats.batch_size and stats.n_samples:
+        passes = total * stats.batch_size / stats.n_samples
+    return replace(stats, epochs=epochs, total_steps=total, passes_per_sample=passes)
+
+
+def _optimizer_name(info: dict[str, Any]) -> str:
+    name = str(info.get("class", "AdamW")).lower()
+    return name if name in ("adamw", "adam", "sgd") else "adamw"

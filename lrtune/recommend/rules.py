@@ -1,0 +1,248 @@
+"""Explainable rules: from the curve and the dataset's statistics to a full schedule.
+
+Each rule is a small object with a ``name``, a ``source`` and one method, ``apply``,
+that reads the :class:`Context` and returns the fields it decides plus a one-sentence
+reason. :func:`recommend` runs them in order and lists every rule that fired.
+
+Example:
+    >>> from lrtune.recommend.rules import Context, recommend
+    >>> ctx = Context(suggested_lr=0.01, diverge_lr=0.1, optimizer="AdamW", beta2=0.999,
+    ...               n_samples=54_000, batch_size=32, steps_per_epoch=1_690, epochs=178)
+    >>> rec = recommend(ctx)
+    >>> rec.scheduler, rec.basis, rec.warmup
+    ('cosine', 'iteration', 2000)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
+
+from lrtune.errors import ConfigError
+from lrtune.recommend._recommendation import Reason, Recommendation
+from lrtune.schedules import get_schedule, schedule_params, spec_for_run
+
+__all__ = ["Context", "Rule", "RULES", "recommend", "ADAM_FAMILY"]
+
+ADAM_FAMILY = ("Adam", "AdamW", "NAdam", "RAdam", "Adamax", "SparseAdam", "Lamb")
+
+#: The run length assumed when neither model.py nor --epochs gives one.
+DEFAULT_EPOCHS = 10
+
+#: Types the refinement search may switch between (each fits any planned run).
+SEARCHABLE = ("cosine", "onecycle", "linear", "wsd")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules read, and the fields they have decided so far (``decided``)."""
+
+    suggested_lr: float
+    diverge_lr: float | None = None
+    optimizer: str = "AdamW"
+    momentum: float | None = None
+    beta2: float | None = None
+    n_samples: int | None = None
+    batch_size: int | None = None
+    steps_per_epoch: int | None = None
+    epochs: int | None = None
+    scheduler: str | None = None  # the user's choice, if any
+    decided: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total_steps(self) -> int | None:
+        if self.epochs is None or self.steps_per_epoch is None:
+            return None
+        return self.epochs * self.steps_per_epoch
+
+    @property
+    def passes_per_sample(self) -> float | None:
+        if self.total_steps is None or not self.n_samples or not self.batch_size:
+            return None
+        return self.total_steps * self.batch_size / self.n_samples
+
+    @property
+    def is_adam(self) -> bool:
+        return self.optimizer in ADAM_FAMILY or self.beta2 is not None
+
+
+class Rule:
+    """One decision. Subclasses set ``name`` and ``source`` and implement :meth:`apply`."""
+
+    name: ClassVar[str] = ""
+    source: ClassVar[str] = ""
+
+    def apply(self, ctx: Context) -> tuple[dict[str, Any], str] | None:
+        """Return ``(fields, reason)``, or ``None`` when the rule does not fire."""
+        raise NotImplementedError
+
+
+class SchedulerTypeRule(Rule):
+    name = "scheduler-type"
+    source = "OneTrainer note (cosine with a floor); arXiv 2404.06395 (WSD when length unknown)"
+
+    def apply(self, ctx: Context) -> tuple[dict[str, Any], str]:
+        if ctx.scheduler is not None:
+            get_schedule(ctx.scheduler)  # unknown names list the valid ones
+            return {"scheduler": ctx.scheduler}, f"{ctx.scheduler}: asked for by the user."
+        if ctx.epochs is None:
+            return (
+                {"scheduler": "wsd"},
+                "warmup-stable-decay: the training length is unknown (planned here as "
+                f"{DEFAULT_EPOCHS} epochs; set epochs in model.py or --epochs), so hold the "
+                "LR and cool down over the last 20% once the length is decided.",
+            )
+        return (
+            {"scheduler": "cosine"},
+            "cosine annealing with a floor: a smooth decay over the planned run that keeps "
+            "late updates meaningful.",
+        )
+
+
+class PeakLrRule(Rule):
+    name = "peak-lr"
+    source = "Smith arXiv 1506.01186 (range test); arXiv 1708.07120 (1cycle max_lr)"
+
+    def apply(self, ctx: Context) -> tuple[dict[str, Any], str]:
+        lr = ctx.suggested_lr
+        if ctx.decided["scheduler"] == "onecycle" and ctx.diverge_lr is not None:
+            lr = min(2 * ctx.suggested_lr, ctx.diverge_lr / 2)
+            return {"lr": lr}, (
+                f"max_lr {lr:.3g}: 1cycle starts at max_lr/25 and spends little time at the "
+                "peak, so it takes up to twice the range test's suggestion."
+            )
+        where = f", {ctx.diverge_lr / lr:.1f}x below the divergence LR" if ctx.diverge_lr else ""
+        return {"lr": lr}, f"initial LR {lr:.3g} from the range test{where}."
+
+
+class EtaMinRule(Rule):
+    name = "eta-min"
+    source = "OneTrainer note (eta_min 1/100-1/10 of the initial LR); LLaMA arXiv 2302.13971"
+
+    def apply(self, ctx: Context) -> tuple[dict[str, Any], str] | None:
+        if "eta_min_ratio" not in schedule_params(ctx.decided["scheduler"]):
+            return None
+        long_run = (ctx.passes_per_sample or 0) >= 20 or (ctx.total_steps or 0) >= 10_000
+        if long_run:
+            return {"eta_min_ratio": 0.1}, (
+                "eta_min = 1/10 of the initial LR: a long run keeps updates meaningful late."
+            )
+        return {"eta_min_ratio": 0.01}, (
+            "eta_min = 1/100 of the initial LR: a short run should anneal almost fully."
+        )
+
+
+class WarmupRule(Rule):
+    name = "warmup"
+    source = "Ma & Yarats arXiv 1910.04209 (Adam: 2/(1-beta2)); Goyal et al. arXiv 1706.02677"
+
+    max_fraction: ClassVar[float] = 0.1
+
+    def apply(self, ctx: Context) -> tuple[dict[str, Any], str] | None:
+        if ctx.decided["scheduler"] in ("onecycle", "plateau", "cosine_restarts"):
+            return None  # 1cycle warms up by design; the others restart or react instead
+        total = ctx.total_steps
+        cap = max(0, int(self.max_fraction * total)) if total else None
+        if ctx.is_adam:
+            beta2 = ctx.beta2 if ctx.beta2 is not None else 0.999
+            want = round(2 / (1 - beta2))
+            steps = want if cap is None else min(want, cap)
+            why = (
+                f"Adam with beta2={beta2:g}: linear warmup over about 2/(1-beta2) = {want} updates"
+            )
+        elif (ctx.batch_size or 0) >= 512 and ctx.steps_per_epoch:
+            want = 5 * ctx.steps_per_epoch
+            steps = want if cap is None else min(want, cap)
+            why = f"SGD with a large batch ({ctx.batch_size}): gradual warmup over 5 epochs"
+        else:
+            return None
+        if steps <= 0:
+            return None
+        capped = f", capped at {self.max_fraction:.0%} of the run" if steps < want else ""
+        return {"warmup_steps": steps}, f"{why}{capped}."
+
+
+class BasisRule(Rule):
+    name = "basis"
+    source = "GraphCast arXiv 2212.12794 and its note (iteration vs epoch basis)"
+
+    def apply(self, ctx: Context) -> tuple[dict[str, Any], str]:
+        spe, epochs, total = ctx.steps_per_epoch, ctx.epochs, ctx.total_steps
+        if ctx.decided["scheduler"] == "onecycle":
+            return {"basis": "iteration"}, "iteration basis: 1cycle changes the LR every batch."
+        if spe is None or epochs is None or total is None:
+            return {"basis": "iteration"}, (
+                "iteration basis: the loader has no length, so the run is counted in updates."
+            )
+        warm = ctx.decided.get("warmup_steps", 0)
+        if spe >= 100 or epochs < 10 or total >= 10_000 or 0 < warm < spe:
+            why = (
+                f"{spe} iterations per epoch"
+                if spe >= 100
+                else f"{epochs} epochs only"
+                if epochs < 10
+                else f"a long run ({total} updates)"
+                if total >= 10_000
+                else f"a warmup ({warm} updates) shorter than an epoch"
+            )
+            return {"basis": "iteration"}, (
+                f"iteration basis: {why}, so the LR follows the update count smoothly."
+            )
+        return {"basis": "epoch"}, (
+            f"epoch basis: small data ({spe} updates per epoch, {epochs} epochs), so the LR "
+            "never changes in the middle of an epoch and every sample sees the same rate."
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    SchedulerTypeRule(),
+    PeakLrRule(),
+    EtaMinRule(),
+    WarmupRule(),
+    BasisRule(),
+)
+
+
+def recommend(ctx: Context, *, rules: tuple[Rule, ...] = RULES) -> Recommendation:
+    """Run ``rules`` in order and build the full schedule.
+
+    Periods span the planned run in basis units (``total`` includes the warmup), so the
+    schedule ends exactly when training does (``CosineAnnealingLR`` is periodic).
+    """
+    if not (ctx.suggested_lr > 0 and math.isfinite(ctx.suggested_lr)):
+        raise ConfigError(f"suggested_lr: expected a positive number, got {ctx.suggested_lr}.")
+    reasons = []
+    for rule in rules:
+        fired = rule.apply(ctx)
+        if fired is None:
+            continue
+        fields, text = fired
+        ctx = replace(ctx, decided={**ctx.decided, **fields})
+        reasons.append(Reason(rule.name, text, rule.source))
+    d = ctx.decided
+    basis = d["basis"]
+    spe = ctx.steps_per_epoch or 1
+    epochs = ctx.epochs or DEFAULT_EPOCHS
+    warmup_steps = d.get("warmup_steps", 0)
+    warmup = warmup_steps if basis == "iteration" else math.ceil(warmup_steps / spe)
+    run = epochs if basis == "epoch" else epochs * spe
+    if ctx.epochs is not None and warmup >= run:
+        warmup = max(0, run // 10)
+    spec = spec_for_run(
+        d["scheduler"],
+        lr=d["lr"],
+        epochs=epochs,
+        steps_per_epoch=spe,
+        basis=basis,
+        warmup=warmup,
+        eta_min_ratio=d.get("eta_min_ratio"),
+    )
+    candidates = tuple(dict.fromkeys((d["scheduler"], *SEARCHABLE)))
+    return Recommendation(
+        schedule=spec,
+        reasons=tuple(reasons),
+        candidates=candidates,
+        steps_per_epoch=ctx.steps_per_epoch,
+        epochs=ctx.epochs,
+    )
