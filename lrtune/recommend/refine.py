@@ -1,0 +1,646 @@
+"""Refine a rule-based proposal with a short, budgeted Optuna search (``--tune``).
+
+The proposal is trial 0; the other trials sample the peak LR around the range-test result,
+the scheduler type among the proposal's candidates, the floor (``eta_min_ratio``) and the
+warmup fraction. Every trial runs the *whole* schedule compressed into its share of the
+budget (short horizons otherwise favour LRs that are too small: Wu et al. arXiv 1803.02021)
+and is scored by validation loss; the returned spec is the best trial's at the full planned
+length. Studies live in memory, in SQLite or PostgreSQL (``RDBStorage``), or in a journal
+file (``JournalStorage``); a killed run resumes where it stopped, and several processes can
+share one study. Optuna is imported only here.
+
+Example:
+    >>> import torch
+    >>> from torch import nn
+    >>> from lrtune.analysis.curve import analyze_curve
+    >>> from lrtune.analysis.dataset import dataset_stats
+    >>> from lrtune.recommend._recommendation import Recommendation
+    >>> from lrtune.schedules import make_schedule
+    >>> from lrtune.task import make_task
+    >>> x = torch.randn(64, 3)
+    >>> data = torch.utils.data.TensorDataset(x, x.sum(1, keepdim=True))
+    >>> task = make_task(model=nn.Linear(3, 1), criterion=nn.MSELoss(), epochs=4,
+    ...                  train_loader=torch.utils.data.DataLoader(data, batch_size=16),
+    ...                  optimizer=lambda p, lr: torch.optim.SGD(p, lr=lr))
+    >>> lrs = [10 ** (k / 10 - 4) for k in range(40)]
+    >>> analysis = analyze_curve(lrs, [1.0 / (1 + 100 * lr) for lr in lrs])
+    >>> proposal = Recommendation(make_schedule("cosine", lr=0.05, total=4),
+    ...                           candidates=("cosine", "linear"), steps_per_epoch=4, epochs=4)
+    >>> refined = refine(task, proposal, analysis=analysis, stats=dataset_stats(task),
+    ...                  config=TuneConfig(n_trials=3))
+    >>> refined.search.n_trials, refined.search.trials[0]["params"]["lr"]
+    (3, 0.05)
+    >>> refined.schedule.total  # the full planned length, not a trial's
+    4
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import torch
+
+from lrtune.analysis.curve import CurveAnalysis
+from lrtune.analysis.dataset import DatasetStats
+from lrtune.errors import ConfigError
+from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecord
+from lrtune.schedules import ScheduleSpec, get_schedule, schedule_params, spec_for_run
+from lrtune.schedules._base import check_choice, check_number, scale_period
+from lrtune.state import preserved_state
+from lrtune.task import Task
+from lrtune.train import train
+
+__all__ = ["TuneConfig", "refine", "ProgressFn", "trial_schedule", "open_storage"]
+
+ProgressFn = Callable[[int, int, "float | None"], None]
+Pruner = Literal["median", "hyperband", "none"]
+
+_PRUNERS = ("median", "hyperband", "none")
+_RDB_PREFIXES = ("sqlite:///", "postgresql://", "postgresql+")
+_JOURNAL_SUFFIXES = (".log", ".jsonl")
+_DEFAULT_STUDY = "lrtune"
+_ETA_MAX = 0.2
+_WARMUP_MAX = 0.2
+_HELD_OUT_BATCHES = 8
+_SOURCE = (
+    "Optuna TPE search (Akiba et al. arXiv 1907.10902); each trial runs the whole schedule "
+    "compressed into its budget (Wu et al. arXiv 1803.02021)"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TuneConfig:
+    """How much to search and where to keep the study.
+
+    Attributes:
+        n_trials: finished trials (complete or pruned) the study should hold, the proposal
+            included; trials already in a resumed study count.
+        budget: total optimizer steps of all trials, as a fraction of the planned training
+            (``epochs × steps_per_epoch``); 0 < budget ≤ 10.
+        seeds: training runs per trial (different data order and dropout); the trial's value
+            is their mean validation loss.
+        storage: ``None`` (in memory), an ``sqlite:///path.db`` or ``postgresql://…`` URL, or a
+            journal file path ending in ``.log`` or ``.jsonl``.
+        study_name: the study's name in the storage (``None``: ``"lrtune"``); runs with the
+            same storage and name share (and resume) one study.
+        pruner: ``"median"``, ``"hyperband"`` or ``"none"``.
+        sampler_seed: seed of the TPE sampler (``None``: not reproducible).
+
+    Example:
+        >>> TuneConfig(n_trials=16, budget=0.5, storage="sqlite:///tune.db").study_name
+        'lrtune'
+        >>> TuneConfig(budget=0)
+        Traceback (most recent call last):
+        ...
+        lrtune.errors.ConfigError: budget: expected a number > 0 and <= 10, got 0
+    """
+
+    n_trials: int = 8
+    budget: float = 1.0
+    seeds: int = 1
+    storage: str | None = None
+    study_name: str | None = None
+    pruner: Pruner = "median"
+    sampler_seed: int | None = 0
+
+    def __post_init__(self) -> None:
+        check_number("n_trials", self.n_trials, low=1, integer=True)
+        check_number("budget", self.budget, low=0.0, low_open=True, high=10.0)
+        check_number("seeds", self.seeds, low=1, integer=True)
+        check_choice("pruner", self.pruner, _PRUNERS)
+        if self.study_name is None:
+            object.__setattr__(self, "study_name", _DEFAULT_STUDY)
+        elif not isinstance(self.study_name, str) or not self.study_name:
+            raise ConfigError(f"study_name: expected a non-empty string, got {self.study_name!r}")
+        if self.sampler_seed is not None:
+            check_number("sampler_seed", self.sampler_seed, low=0, integer=True)
+        if self.storage is not None:
+            _check_storage(self.storage)
+
+
+def _check_storage(storage: Any) -> None:
+    ok = isinstance(storage, str) and (
+        storage.startswith(_RDB_PREFIXES)
+        and len(storage) > len("sqlite:///")
+        or storage.endswith(_JOURNAL_SUFFIXES)
+    )
+    if not ok:
+        raise ConfigError(
+            "storage: expected sqlite:///path.db, postgresql://user@host/db, or a journal file "
+            f"path ending in .log or .jsonl, got {storage!r}"
+        )
+
+
+def open_storage(storage: str | None) -> Any:
+    """The Optuna storage for a URL or journal path (``None``: in memory).
+
+    Raises:
+        ConfigError: an unsupported form, or the database or file cannot be opened.
+
+    Example:
+        >>> type(open_storage(None)).__name__
+        'InMemoryStorage'
+        >>> open_storage("mysql://db")
+        Traceback (most recent call last):
+        ...
+        lrtune.errors.ConfigError: storage: expected sqlite:///path.db, postgresql://user@host/db, or a journal file path ending in .log or .jsonl, got 'mysql://db'
+    """  # noqa: E501
+    import optuna
+
+    if storage is None:
+        return optuna.storages.InMemoryStorage()
+    _check_storage(storage)
+    try:
+        if storage.endswith(_JOURNAL_SUFFIXES) and not storage.startswith(_RDB_PREFIXES):
+            from optuna.storages.journal import JournalFileBackend
+
+            return optuna.storages.JournalStorage(JournalFileBackend(storage))
+        return optuna.storages.RDBStorage(storage)
+    except Exception as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(
+            f"storage: cannot open {_redact(storage)}: {type(exc).__name__}: {detail}"
+        ) from None
+
+
+def _redact(url: str) -> str:
+    """The URL with any password replaced by ``***``."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+# ---------------------------------------------------------------- the plan and the space
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The planned run and what each trial gets of it."""
+
+    steps_per_epoch: int
+    epochs: int
+    total_steps: int
+    trial_steps: int
+
+    @property
+    def factor(self) -> float:
+        return self.trial_steps / self.total_steps
+
+
+def _plan(proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig) -> _Plan:
+    """The run the proposal was made for (its own length first, else the measured one)."""
+    spe = proposal.steps_per_epoch or (stats.steps_per_epoch if stats else None)
+    epochs = proposal.epochs or (stats.epochs if stats else None)
+    if not spe or not epochs:
+        raise ConfigError(
+            "tune: expected a known run length (steps per epoch and epochs), got "
+            f"steps_per_epoch={spe}, epochs={epochs}; give train_loader a len() and set --epochs"
+        )
+    total = spe * epochs
+    per_trial = int(config.budget * total) // (config.n_trials * config.seeds)
+    trial_steps = min(max(per_trial, min(spe, total), 1), total)
+    return _Plan(spe, epochs, total, trial_steps)
+
+
+@dataclass(frozen=True)
+class _Space:
+    """The search space, derived from the proposal and the range test."""
+
+    lr_low: float
+    lr_high: float
+    schedulers: tuple[str, ...]
+    eta_high: float
+    warmup_high: float
+
+
+def _has(name: str, param: str) -> bool:
+    return param in schedule_params(name)
+
+
+def _searches_warmup(name: str) -> bool:
+    """Onecycle rises on its own; ReduceLROnPlateau cannot be wrapped in a warmup."""
+    return name not in ("onecycle", "plateau")
+
+
+def _space(proposal: Recommendation, analysis: CurveAnalysis, plan: _Plan) -> _Space:
+    spec = proposal.schedule
+    low = analysis.suggested_lr / 4
+    high = analysis.diverge_lr
+    if high is None or not high > low:
+        high = analysis.suggested_lr * 4
+    low, high = min(low, spec.lr), max(high, spec.lr)
+    if not high > low:
+        high = low * 16
+    names = [spec.name]
+    for name in proposal.candidates:
+        try:
+            get_schedule(name)
+        except LookupError:
+            continue
+        if name not in names and name != "plateau":  # no closed form to compress
+            names.append(name)
+    eta = getattr(spec, "eta_min_ratio", 0.0) or 0.0
+    warmup = spec.warmup / _run_length(spec.basis, plan)
+    return _Space(low, high, tuple(names), max(_ETA_MAX, eta), max(_WARMUP_MAX, warmup))
+
+
+def _run_length(basis: str, plan: _Plan) -> int:
+    return plan.epochs if basis == "epoch" else plan.total_steps
+
+
+def _proposal_params(proposal: Recommendation, plan: _Plan) -> dict[str, Any]:
+    spec = proposal.schedule
+    params: dict[str, Any] = {"lr": spec.lr, "scheduler": spec.name}
+    if _has(spec.name, "eta_min_ratio"):
+        params["eta_min_ratio"] = spec.eta_min_ratio  # type: ignore[attr-defined]
+    if _searches_warmup(spec.name):
+        params["warmup_fraction"] = spec.warmup / _run_length(spec.basis, plan)
+    return params
+
+
+def _suggest(trial: Any, space: _Space) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "lr": trial.suggest_float("lr", space.lr_low, space.lr_high, log=True),
+        "scheduler": trial.suggest_categorical("scheduler", space.schedulers),
+    }
+    name = params["scheduler"]
+    if _has(name, "eta_min_ratio"):
+        params["eta_min_ratio"] = trial.suggest_float("eta_min_ratio", 0.0, space.eta_high)
+    if _searches_warmup(name):
+        params["warmup_fraction"] = trial.suggest_float("warmup_fraction", 0.0, space.warmup_high)
+    return params
+
+
+def _full_spec(params: dict[str, Any], proposal: Recommendation, plan: _Plan) -> ScheduleSpec:
+    """The schedule a trial's parameters stand for, at the full planned length and basis."""
+    base = proposal.schedule
+    name = params.get("scheduler", base.name)
+    if "warmup_fraction" in params:
+        warmup = round(params["warmup_fraction"] * _run_length(base.basis, plan))
+    else:
+        warmup = base.warmup if name == base.name else 0
+    changes: dict[str, Any] = {"lr": params["lr"], "warmup": warmup}
+    if "eta_min_ratio" in params:
+        changes["eta_min_ratio"] = params["eta_min_ratio"]
+
+    def build(**values: Any) -> ScheduleSpec:
+        if name == base.name:
+            return base.replace(**values)
+        return spec_for_run(
+            name,
+            lr=values["lr"],
+            epochs=plan.epochs,
+            steps_per_epoch=plan.steps_per_epoch,
+            basis=base.basis,
+            warmup=values["warmup"],
+            eta_min_ratio=values.get("eta_min_ratio"),
+        )
+
+    try:
+        return build(**changes)
+    except ConfigError:  # a warmup too long for a short run: drop it
+        return build(**{**changes, "warmup": 0})
+
+
+def trial_schedule(spec: ScheduleSpec, *, steps_per_epoch: int, factor: float) -> ScheduleSpec:
+    """``spec`` compressed by ``factor`` on the iteration basis, for a short trial.
+
+    Every period (the warmup too) is scaled to ``round(period × factor)`` iterations, at least 1,
+    so a trial of ``factor × total`` steps runs the whole curve. ReduceLROnPlateau, which has
+    no closed form, stays on the epoch basis with its patience scaled.
+
+    Raises:
+        ConfigError: the compressed schedule is invalid even without warmup (too few steps).
+
+    Example:
+        >>> from lrtune.schedules import make_schedule
+        >>> spec = make_schedule("cosine", lr=0.1, total=20, warmup=2, basis="epoch")
+        >>> short = trial_schedule(spec, steps_per_epoch=50, factor=0.1)
+        >>> short.basis, short.total, short.warmup
+        ('iteration', 100, 10)
+    """
+    check_number("factor", factor, low=0.0, low_open=True, high=1.0)
+    if not spec.needs_metric:
+        spec = spec.to_basis("iteration", steps_per_epoch)
+    changes: dict[str, Any] = {"warmup": scale_period(spec.warmup, factor)}
+    for name in spec.period_fields:
+        value = getattr(spec, name)
+        if isinstance(value, tuple):
+            scaled = tuple(scale_period(v, factor) for v in value)
+            changes[name] = tuple(sorted(set(scaled)))
+        else:
+            changes[name] = scale_period(value, factor)
+    changes.update(spec._basis_changes(factor))  # e.g. exponential: gamma ** (1 / factor)
+    try:
+        return spec.replace(**changes)
+    except ConfigError:
+        try:
+            return spec.replace(**{**changes, "warmup": 0})
+        except ConfigError as exc:
+            raise ConfigError(
+                f"tune: a trial is too short for {spec.name} ({exc}); raise --budget or lower "
+                "--n-trials"
+            ) from None
+
+
+# ---------------------------------------------------------------- one trial
+
+
+def _eval_task(task: Task, seed: int) -> Task:
+    """The task as trials see it: with a fixed evaluation set when there is no val_loader.
+
+    Without ``val_loader``, trials are scored on the first ``_HELD_OUT_BATCHES`` batches of
+    ``train_loader``, drawn once (after ``torch.manual_seed(seed)``) and kept in memory, so
+    every trial is scored on the same samples. They are not removed from training.
+    """
+    if task.val_loader is not None:
+        return task
+    with preserved_state(task.model):
+        torch.manual_seed(seed)
+        held_out = tuple(itertools.islice(task.train_loader, _HELD_OUT_BATCHES))
+    return dataclasses.replace(task, val_loader=held_out)
+
+
+def _run_trial(
+    trial: Any,
+    task: Task,
+    spec: ScheduleSpec,
+    plan: _Plan,
+    config: TuneConfig,
+    device: str | torch.device,
+) -> float:
+    """Train every seed of one trial; report to the pruner; return the mean val loss."""
+
+    short = trial_schedule(spec, steps_per_epoch=plan.steps_per_epoch, factor=plan.factor)
+    epochs = math.ceil(plan.trial_steps / plan.steps_per_epoch)
+    steps_before = 0
+    values = []
+    for index in range(config.seeds):
+        report = _reporter(
+            trial,
+            plan,
+            seed_index=index,
+            seeds=config.seeds,
+            epochs=epochs,
+            steps_before=steps_before,
+        )
+        result = train(
+            task,
+            make_scheduler=short.build,
+            lr=short.lr,
+            steps_per=short.basis,
+            epochs=epochs,
+            seed=index,
+            device=device,
+            max_steps=plan.trial_steps,
+            report=report,
+        )
+        steps_before += result.steps
+        trial.set_user_attr("steps", steps_before)
+        values.append(result.val_loss)
+    return sum(values) / len(values)
+
+
+def _reporter(
+    trial: Any, plan: _Plan, *, seed_index: int, seeds: int, epochs: int, steps_before: int
+) -> Callable[[int, float], None]:
+    """``train``'s per-epoch callback: record the steps run, report, prune if told to.
+
+    Report steps run over the seeds in turn (``seed_index × epochs + epoch``); the last
+    report of a trial is never pruned (the trial is finished anyway).
+    """
+    import optuna
+
+    last = epochs * seeds - 1
+
+    def report(epoch: int, val_loss: float) -> None:
+        step = seed_index * epochs + epoch
+        run = min((epoch + 1) * plan.steps_per_epoch, plan.trial_steps)
+        trial.set_user_attr("steps", steps_before + run)
+        trial.report(val_loss if math.isfinite(val_loss) else math.inf, step)
+        if step < last and trial.should_prune():
+            raise optuna.TrialPruned(f"pruned after epoch {epoch} of seed {seed_index}")
+
+    return report
+
+
+# ---------------------------------------------------------------- the search
+
+
+def _pruner(config: TuneConfig, n_reports: int) -> Any:
+    import optuna
+
+    if config.pruner == "median":
+        # Compressed schedules run at a high LR early on; judge them past half-way only.
+        return optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=n_reports // 2)
+    if config.pruner == "hyperband":
+        return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=max(n_reports, 1))
+    return optuna.pruners.NopPruner()
+
+
+def _sampler(config: TuneConfig, offset: int) -> Any:
+    import optuna
+
+    seed = None if config.sampler_seed is None else config.sampler_seed + offset
+    startup = min(10, max(3, config.n_trials // 2))
+    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=startup)
+
+
+def _finished(study: Any) -> list[Any]:
+    import optuna
+
+    states = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
+    return study.get_trials(deepcopy=False, states=states)
+
+
+def _best(study: Any) -> Any | None:
+    import optuna
+
+    complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    finite = [t for t in complete if t.value is not None and math.isfinite(t.value)]
+    return min(finite, key=lambda t: t.value) if finite else None
+
+
+def _check_space(study: Any, space: _Space) -> None:
+    """A resumed study must have been searched over the same scheduler types."""
+    for trial in study.get_trials(deepcopy=False):
+        dist = trial.distributions.get("scheduler")
+        if dist is not None and tuple(dist.choices) != space.schedulers:
+            raise ConfigError(
+                f"study {study.study_name!r}: expected scheduler choices {list(dist.choices)} "
+                f"as in its earlier trials, got {list(space.schedulers)}; use another study name"
+            )
+
+
+def refine(
+    task: Task,
+    proposal: Recommendation,
+    *,
+    analysis: CurveAnalysis,
+    stats: DatasetStats | None,
+    config: TuneConfig | None = None,
+    device: str | torch.device = "cpu",
+    progress: ProgressFn | None = None,
+) -> Recommendation:
+    """Search around ``proposal`` with Optuna and return the best schedule found.
+
+    Search space: the peak LR, log-uniform in ``[suggested_lr/4, diverge_lr]`` (``suggested_lr
+    × 4`` when the curve never diverged), widened to contain the proposal's LR; the scheduler
+    type among the proposal's and its ``candidates`` (ReduceLROnPlateau excluded); where the
+    type has one, ``eta_min_ratio`` in ``[0, 0.2]``; the warmup as a fraction of the run in
+    ``[0, 0.2]`` (not for onecycle or plateau). The proposal is enqueued as the first trial.
+
+    Budget: ``B = budget × total_steps`` optimizer steps are shared by ``n_trials × seeds``
+    runs; each run trains ``B // (n_trials × seeds)`` steps (at least one epoch, at most the
+    planned run) under the full-length schedule compressed onto the iteration basis by
+    ``trial_steps / total_steps`` (:func:`trial_schedule`), reporting the validation loss after
+    every epoch to the pruner. Scoring uses ``task.val_loader``, or without one a fixed set of
+    8 training batches drawn once (the same for every trial; not removed from training).
+
+    Resume and sharing: the study is created with ``load_if_exists=True``. Finished trials
+    (complete or pruned) already in the study count toward ``n_trials`` and are never run
+    again; the proposal is enqueued only into an empty study. Processes sharing a study each
+    stop once it holds ``n_trials`` finished trials (together they may overshoot by one trial
+    each). A trial killed mid-run stays ``RUNNING`` and does not count.
+
+    Args:
+        task: the training setup; its model is not modified.
+        proposal: the rule-based recommendation (its spec, basis and ``candidates``).
+        analysis: the range-test curve analysis (``suggested_lr``, ``diverge_lr``).
+        stats: the dataset statistics; their ``steps_per_epoch`` and ``epochs`` are used when the
+            proposal does not carry its own.
+        config: the search settings (default :class:`TuneConfig`).
+        device: where trials train.
+        progress: called as ``progress(done, n_trials, best_value)`` after every trial.
+
+    Returns:
+        The proposal with the best trial's spec (same basis, full length), one more reason,
+        and the :class:`SearchRecord` of the whole study (every trial; ``cost_steps`` sums the
+        optimizer steps the trials ran, pruned ones included).
+
+    Raises:
+        ConfigError: unknown run length, a bad or unreachable storage, a study searched over
+            other scheduler types, or trials too short for the schedule.
+    """
+    import optuna
+
+    config = config or TuneConfig()
+    plan = _plan(proposal, stats, config)
+    space = _space(proposal, analysis, plan)
+    storage = open_storage(config.storage)
+    n_reports = math.ceil(plan.trial_steps / plan.steps_per_epoch) * config.seeds
+    verbosity = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    try:
+        study = optuna.create_study(
+            storage=storage,
+            study_name=config.study_name,
+            direction="minimize",
+            load_if_exists=True,
+            sampler=_sampler(config, 0),
+            pruner=_pruner(config, n_reports),
+        )
+    except Exception as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise ConfigError(
+            f"storage: cannot open study {config.study_name!r} in "
+            f"{_redact(config.storage or 'memory')}: {type(exc).__name__}: {detail}"
+        ) from None
+    finally:
+        optuna.logging.set_verbosity(verbosity)
+    _check_space(study, space)
+    if not study.get_trials(deepcopy=False):
+        study.enqueue_trial(_proposal_params(proposal, plan), skip_if_exists=True)
+    eval_task = _eval_task(task, config.sampler_seed or 0)
+    while len(_finished(study)) < config.n_trials:
+        # Reseed per trial from the study's size: a resumed run (or another process) does
+        # not replay the random draws its predecessor already made.
+        study.sampler = _sampler(config, len(study.get_trials(deepcopy=False)))
+        trial = study.ask()
+        params = _suggest(trial, space)
+        spec = _full_spec(params, proposal, plan)
+        try:
+            value = _run_trial(trial, eval_task, spec, plan, config, device)
+        except optuna.TrialPruned:
+            study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+        except BaseException:
+            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            raise
+        else:
+            study.tell(trial, value)
+        if progress is not None:
+            best = _best(study)
+            progress(len(_finished(study)), config.n_trials, best.value if best else None)
+    return _result(study, proposal, plan, config)
+
+
+def _result(
+    study: Any, proposal: Recommendation, plan: _Plan, config: TuneConfig
+) -> Recommendation:
+    import optuna
+
+    trials = [
+        t for t in study.get_trials(deepcopy=False) if t.state != optuna.trial.TrialState.WAITING
+    ]
+    best = _best(study)
+    record = SearchRecord(
+        n_trials=len(_finished(study)),
+        n_pruned=sum(t.state == optuna.trial.TrialState.PRUNED for t in trials),
+        cost_steps=sum(int(t.user_attrs.get("steps", 0)) for t in trials),
+        cost_fraction=sum(int(t.user_attrs.get("steps", 0)) for t in trials) / plan.total_steps,
+        best_value=best.value if best else None,
+        trials=tuple(_trial_dict(t) for t in trials),
+        storage=_redact(config.storage) if config.storage else None,
+        study_name=study.study_name,
+    )
+    if best is None or best.params == _proposal_params(proposal, plan):
+        schedule = proposal.schedule
+    else:
+        schedule = _full_spec(best.params, proposal, plan)
+    reason = Reason("optuna-refine", _explain(proposal.schedule, schedule, record, plan), _SOURCE)
+    return dataclasses.replace(
+        proposal, schedule=schedule, reasons=(*proposal.reasons, reason), search=record
+    )
+
+
+def _trial_dict(trial: Any) -> dict[str, Any]:
+    value = trial.value
+    return {
+        "number": trial.number,
+        "params": dict(trial.params),
+        "value": value if value is not None and math.isfinite(value) else None,
+        "state": trial.state.name.lower(),
+        "steps": int(trial.user_attrs.get("steps", 0)),
+    }
+
+
+def _explain(before: ScheduleSpec, after: ScheduleSpec, record: SearchRecord, plan: _Plan) -> str:
+    search = (
+        f"An Optuna search of {record.n_trials} trials ({record.n_pruned} pruned), each running "
+        f"the whole schedule compressed into {plan.trial_steps} steps, cost "
+        f"{record.cost_steps} steps ({record.cost_fraction:.0%} of the planned training)"
+    )
+    if record.best_value is None:
+        return f"{search} and finished no trial; the proposal is kept."
+    changes = []
+    if after.name != before.name:
+        changes.append(f"scheduler {before.name} → {after.name}")
+    if after.lr != before.lr:
+        changes.append(f"peak LR {before.lr:.3g} → {after.lr:.3g}")
+    eta_before, eta_after = (getattr(s, "eta_min_ratio", None) for s in (before, after))
+    if eta_after is not None and eta_after != eta_before:
+        changes.append(f"eta_min_ratio {_fmt(eta_before)} → {eta_after:.3g}")
+    if after.warmup != before.warmup:
+        changes.append(f"warmup {before.warmup} → {after.warmup} {after.basis}s")
+    best = f"best validation loss {record.best_value:.4g}"
+    if not changes:
+        return f"{search}; the proposal scored best ({best}) and is kept."
+    return f"{search}, changed {', '.join(changes)} ({best})."
+
+
+def _fmt(value: float | None) -> str:
+    return "none" if value is None else f"{value:.3g}"

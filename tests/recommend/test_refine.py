@@ -1,0 +1,281 @@
+"""Tests for lrtune.recommend.refine: the budgeted Optuna search, its storage and resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import optuna
+import pytest
+import torch
+from torch import nn
+
+from lrtune.analysis.curve import CurveAnalysis
+from lrtune.analysis.dataset import DatasetStats
+from lrtune.errors import ConfigError
+from lrtune.recommend._recommendation import Reason, Recommendation
+from lrtune.recommend.refine import TuneConfig, open_storage, refine, trial_schedule
+from lrtune.schedules import make_schedule
+from lrtune.task import make_task
+
+HERE = Path(__file__).resolve().parent
+
+
+def _task(*, val: bool = True, epochs: int = 4):
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(64, 3, generator=g)
+    y = x @ torch.tensor([[1.0], [-2.0], [0.5]]) + 0.1 * torch.randn(64, 1, generator=g)
+    data = torch.utils.data.TensorDataset(x, y)
+    torch.manual_seed(0)
+    return make_task(
+        model=nn.Linear(3, 1),
+        train_loader=torch.utils.data.DataLoader(data, batch_size=16, shuffle=True),
+        val_loader=torch.utils.data.DataLoader(data, batch_size=64) if val else None,
+        criterion=nn.MSELoss(),
+        optimizer=lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.9),
+        epochs=epochs,
+    )
+
+
+def _analysis(suggested: float = 0.05, diverge: float | None = 0.5) -> CurveAnalysis:
+    return CurveAnalysis(
+        lrs=(),
+        losses=(),
+        smoothed=(),
+        steepest_lr=suggested,
+        valley_lr=suggested,
+        min_loss_lr=suggested * 4,
+        diverge_lr=diverge,
+        diverge_method="growth-rate" if diverge else "none",
+        suggested_lr=suggested,
+        lr_range=(suggested / 4, suggested * 4),
+        confidence="high",
+    )
+
+
+def _stats(epochs: int = 4) -> DatasetStats:
+    return DatasetStats(
+        n_samples=64, batch_size=16, steps_per_epoch=4, epochs=epochs, total_steps=4 * epochs
+    )
+
+
+def _proposal(basis: str = "epoch", epochs: int = 4) -> Recommendation:
+    total = epochs if basis == "epoch" else 4 * epochs
+    spec = make_schedule("cosine", lr=0.05, total=total, warmup=1, eta_min_ratio=0.01, basis=basis)
+    return Recommendation(
+        spec,
+        reasons=(Reason("range-test", "steepest descent", "Smith arXiv 1506.01186"),),
+        candidates=("cosine", "onecycle", "linear", "wsd"),
+        steps_per_epoch=4,
+        epochs=epochs,
+    )
+
+
+def _run_refine(storage: str | None, n_trials: int, kill_after: int | None = None, **kw):
+    """The search the resume tests repeat; SIGKILLs its own process after ``kill_after``."""
+
+    def progress(done: int, total: int, best: float | None) -> None:
+        if kill_after is not None and done >= kill_after:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    config = TuneConfig(n_trials=n_trials, storage=storage, pruner="none", **kw)
+    return refine(
+        _task(), _proposal(), analysis=_analysis(), stats=_stats(), config=config, progress=progress
+    )
+
+
+def _trials(storage: str, name: str = "lrtune") -> list[tuple[int, dict, float | None, str]]:
+    study = optuna.load_study(study_name=name, storage=open_storage(storage))
+    return [(t.number, t.params, t.value, t.state.name) for t in study.get_trials()]
+
+
+def test_refine_proposal_is_trial_zero():
+    rec = refine(
+        _task(), _proposal(), analysis=_analysis(), stats=_stats(), config=TuneConfig(n_trials=3)
+    )
+    first = rec.search.trials[0]
+    assert first["number"] == 0 and first["state"] == "complete"
+    assert first["params"] == {
+        "lr": 0.05,
+        "scheduler": "cosine",
+        "eta_min_ratio": 0.01,
+        "warmup_fraction": 0.25,
+    }
+    assert rec.search.n_trials == 3
+    assert rec.reasons[0].rule == "range-test" and rec.reasons[-1].rule == "optuna-refine"
+    assert rec.candidates == _proposal().candidates
+
+
+def test_refine_cost_adds_up():
+    rec = refine(
+        _task(epochs=8),
+        _proposal(epochs=8),
+        analysis=_analysis(),
+        stats=_stats(epochs=8),
+        config=TuneConfig(n_trials=4, budget=1.0, seeds=2, pruner="none"),
+    )
+    search = rec.search
+    # 32 planned steps shared by 4 trials × 2 seeds: 4 steps (one epoch) per run.
+    assert all(t["steps"] == 8 for t in search.trials)
+    assert search.cost_steps == sum(t["steps"] for t in search.trials) == 32
+    assert search.cost_fraction == pytest.approx(32 / 32)
+    assert search.best_value == min(t["value"] for t in search.trials)
+
+
+def test_refine_pruned_trials_cost_counts_steps_run():
+    rec = refine(
+        _task(epochs=8),
+        _proposal(epochs=8),
+        analysis=_analysis(),
+        stats=_stats(epochs=8),
+        config=TuneConfig(n_trials=8, budget=8.0, pruner="median"),
+    )
+    search = rec.search
+    assert search.cost_steps == sum(t["steps"] for t in search.trials)
+    for t in search.trials:
+        assert (t["steps"] < 32) if t["state"] == "pruned" else (t["steps"] == 32)
+    assert search.n_pruned == sum(t["state"] == "pruned" for t in search.trials)
+
+
+@pytest.mark.parametrize("basis", ["epoch", "iteration"])
+def test_refine_returns_full_length_spec(basis):
+    proposal = _proposal(basis)
+    rec = refine(
+        _task(),
+        proposal,
+        analysis=_analysis(),
+        stats=_stats(),
+        config=TuneConfig(n_trials=4, budget=0.5),
+    )
+    assert rec.basis == basis
+    assert rec.schedule.total == proposal.schedule.total  # 4 epochs or 16 iterations
+    assert rec.scheduler in proposal.candidates
+    best = min((t for t in rec.search.trials if t["value"] is not None), key=lambda t: t["value"])
+    assert rec.initial_lr == best["params"]["lr"] and rec.scheduler == best["params"]["scheduler"]
+
+
+def test_refine_search_space_follows_range_test():
+    rec = refine(
+        _task(),
+        _proposal(),
+        analysis=_analysis(suggested=0.04, diverge=None),
+        stats=_stats(),
+        config=TuneConfig(n_trials=6, budget=0.5),
+    )
+    for t in rec.search.trials:
+        assert 0.01 <= t["params"]["lr"] <= 0.16
+        assert t["params"]["scheduler"] in ("cosine", "onecycle", "linear", "wsd")
+        assert 0 <= t["params"].get("eta_min_ratio", 0) <= 0.2
+        assert ("warmup_fraction" in t["params"]) == (t["params"]["scheduler"] != "onecycle")
+
+
+def test_refine_without_val_loader_and_model_unchanged():
+    task = _task(val=False)
+    before = {k: v.clone() for k, v in task.model.state_dict().items()}
+    rng = torch.get_rng_state()
+    calls = []
+    rec = refine(
+        task,
+        _proposal(),
+        analysis=_analysis(),
+        stats=_stats(),
+        config=TuneConfig(n_trials=2),
+        progress=lambda done, total, best: calls.append((done, total, best)),
+    )
+    assert rec.search.best_value is not None
+    assert [c[:2] for c in calls] == [(1, 2), (2, 2)]
+    assert calls[-1][2] == rec.search.best_value
+    assert all(torch.equal(v, task.model.state_dict()[k]) for k, v in before.items())
+    assert torch.equal(rng, torch.get_rng_state())
+
+
+def test_refine_resumes_after_sigkill_with_sqlite(tmp_path):
+    storage = f"sqlite:///{tmp_path / 'tune.db'}"
+    code = (
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); import test_refine as t; "
+        f"t._run_refine({storage!r}, n_trials=5, kill_after=2)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    killed = _trials(storage)
+    assert [t[3] for t in killed] == ["COMPLETE", "COMPLETE"]
+    rec = _run_refine(storage, n_trials=5)
+    resumed = _trials(storage)
+    assert [t[3] for t in resumed] == ["COMPLETE"] * 5
+    assert resumed[:2] == killed  # finished trials kept, not run again
+    assert len({tuple(sorted(t[1].items())) for t in resumed}) == 5  # no repeats
+    assert rec.search.n_trials == 5 and rec.search.storage == storage
+    assert rec.search.cost_steps == 5 * 4
+    # A finished study runs nothing more.
+    again = _run_refine(storage, n_trials=5)
+    assert _trials(storage) == resumed and again.schedule == rec.schedule
+
+
+def test_refine_journal_storage_shares_one_study(tmp_path):
+    storage = str(tmp_path / "tune.jsonl")
+    first = _run_refine(storage, n_trials=2)
+    assert first.search.n_trials == 2 and first.search.study_name == "lrtune"
+    second = _run_refine(storage, n_trials=3)
+    trials = _trials(storage)
+    assert len(trials) == 3 and [t[0] for t in trials] == [0, 1, 2]
+    assert [t["params"] for t in second.search.trials[:2]] == [
+        t["params"] for t in first.search.trials
+    ]
+
+
+def test_refine_resume_with_other_scheduler_choices_is_config_error(tmp_path):
+    storage = str(tmp_path / "tune.log")
+    _run_refine(storage, n_trials=1)
+    other = Recommendation(_proposal().schedule, candidates=("cosine",), steps_per_epoch=4)
+    with pytest.raises(ConfigError, match="scheduler choices"):
+        refine(
+            _task(),
+            other,
+            analysis=_analysis(),
+            stats=_stats(),
+            config=TuneConfig(n_trials=2, storage=storage),
+        )
+
+
+@pytest.mark.parametrize("storage", ["mysql://db", "tune.db", "sqlite://", "", "redis://localhost"])
+def test_tune_config_bad_storage_is_one_line_config_error(storage):
+    with pytest.raises(ConfigError) as info:
+        TuneConfig(storage=storage)
+    assert "\n" not in str(info.value) and "storage" in str(info.value)
+
+
+def test_refine_unreachable_storage_is_one_line_config_error(tmp_path):
+    storage = f"sqlite:///{tmp_path / 'missing' / 'dir' / 'tune.db'}"
+    with pytest.raises(ConfigError) as info:
+        refine(
+            _task(),
+            _proposal(),
+            analysis=_analysis(),
+            stats=_stats(),
+            config=TuneConfig(n_trials=1, storage=storage),
+        )
+    assert "\n" not in str(info.value) and "cannot open" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "options", [{"n_trials": 0}, {"budget": 0}, {"budget": 11}, {"seeds": 0}, {"pruner": "x"}]
+)
+def test_tune_config_validates(options):
+    with pytest.raises(ConfigError):
+        TuneConfig(**options)
+
+
+def test_trial_schedule_compresses_whole_curve():
+    spec = make_schedule("cosine", lr=0.1, total=10, warmup=2, eta_min_ratio=0.1, basis="epoch")
+    short = trial_schedule(spec, steps_per_epoch=20, factor=0.25)
+    assert (short.basis, short.total, short.warmup, short.lr) == ("iteration", 50, 10, 0.1)
+    full = spec.to_basis("iteration", 20)
+    for step in (10, 30, 50):  # the same point of the curve at a quarter of the steps
+        assert short.lr_at(step) == pytest.approx(full.lr_at(step * 4), rel=0.05)
+    exp = make_schedule("exponential", lr=1.0, gamma=0.5, basis="iteration")
+    assert trial_schedule(exp, steps_per_epoch=1, factor=0.5).gamma == pytest.approx(0.25)
+    tiny = trial_schedule(spec, steps_per_epoch=1, factor=0.1)
+    assert tiny.total == 1 and tiny.warmup == 0  # warmup dropped when it does not fit
