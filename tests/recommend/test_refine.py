@@ -279,3 +279,22 @@ def test_trial_schedule_compresses_whole_curve():
     assert trial_schedule(exp, steps_per_epoch=1, factor=0.5).gamma == pytest.approx(0.25)
     tiny = trial_schedule(spec, steps_per_epoch=1, factor=0.1)
     assert tiny.total == 1 and tiny.warmup == 0  # warmup dropped when it does not fit
+
+
+@pytest.mark.slow  # two fresh interpreters importing torch and optuna
+def test_refine_two_processes_share_one_journal_study(tmp_path):
+    storage = str(tmp_path / "shared.log")
+    code = (
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); import test_refine as t; "
+        f"t._run_refine({storage!r}, n_trials=4)"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(2)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()[-2000:]
+    trials = _trials(storage)
+    finished = [t for t in trials if t[3] == "COMPLETE"]
+    assert 4 <= len(finished) <= 5  # each process stops at 4; they may overshoot by one each
+    assert [t[0] for t in trials] == list(range(len(trials)))
