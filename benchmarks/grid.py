@@ -1,7 +1,8 @@
 """The oracle grid: peak LR x schedule shape x seed, trained for the planned budget.
 
 Results live in ``benchmarks/grid_cache.json`` (committed). Each entry records what
-produced it (task file hash, grid definition hash, torch version, date); an entry is
+produced it (task file hash, grid definition hash, torch and Python versions, date); the
+definitions themselves are stored once, under ``"grids"``, keyed by their hash. An entry is
 recomputed only when asked (``--force``) or when its task file or grid definition changed.
 """
 

@@ -177,9 +177,13 @@ class LRFinderMethod(Method):
 class LrtuneMethod(Method):
     """lrtune's own pipeline: ``lrtune.api.find`` (range test + rules, optionally Optuna).
 
-    TODO(recommender): confirm ``find``'s keywords and the cost fields; until
-    ``.code["torch"]`` exists the plan falls back to ``analysis.suggested_lr`` + cosine.
+    The model is fresh (built after ``torch.manual_seed(seed)``) and the range test's data
+    order uses ``seed``. The plan executes the emitted PyTorch code (``code["torch"]``),
+    so what is scored is exactly what a user would paste. Cost: range-test steps, plus the
+    forward-backward passes of the dataset statistics, plus the refinement's trial steps.
     """
+
+    STATS_BATCHES = 8  # lrtune.analysis.dataset_stats default n_batches
 
     def __init__(self, *, tune: bool) -> None:
         self.tune = tune
@@ -188,49 +192,54 @@ class LrtuneMethod(Method):
 
     def unavailable(self, bench: BenchTask) -> str | None:
         try:
-            from lrtune import api
+            from lrtune.api import FindConfig, find  # noqa: F401
         except ImportError as exc:
             return f"lrtune.api is not importable yet ({exc})"
-        if not hasattr(api, "find"):
-            return "lrtune.api has no find() yet"
+        if self.tune:
+            try:
+                from lrtune.recommend.refine import TuneConfig  # noqa: F401
+            except ImportError as exc:
+                return f"lrtune.recommend.refine is not importable yet ({exc})"
         return None
 
     def suggest(self, bench: BenchTask, seed: int, *, device: str = "cpu") -> Plan:
-        from lrtune.api import find
+        return _lrtune_plan(bench.name, seed, device, self.tune)
 
-        with torch.random.fork_rng():
-            torch.manual_seed(seed)
-            task = dataclasses.replace(bench.task, model=bench.model_factory())
-            kwargs = {"device": device, "tune": True} if self.tune else {"device": device}
-            result = find(task, **kwargs)
-        cost = _range_test_steps(result) + _search_steps(result)
-        code = (getattr(result, "code", None) or {}).get("torch")
-        rec = getattr(result, "recommendation", None)
-        if code and rec is not None:
-            return Plan(
-                lr=float(rec.initial_lr),
-                setup=_exec_setup(code),
-                steps_per=rec.basis,
-                cost_steps=cost,
-            )
-        lr = float(result.analysis.suggested_lr)
+
+@cache
+def _lrtune_plan(name: str, seed: int, device: str, tune: bool) -> Plan:
+    from lrtune.api import FindConfig, find
+
+    bench = load(name)
+    tune_config = None
+    if tune:
+        from lrtune.recommend.refine import TuneConfig
+
+        tune_config = TuneConfig()  # TODO(recommender): the budget the benchmark should use
+    config = FindConfig.create(seed=seed, device=device, tune=tune_config)
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        task = dataclasses.replace(bench.task, model=bench.model_factory())
+    result = find(task, config=config)
+    cost = sum(len(run.lrs) for run in result.runs) + LrtuneMethod.STATS_BATCHES
+    rec = result.recommendation
+    search = getattr(rec, "search", None)
+    cost += int(getattr(search, "cost_steps", 0) or 0)
+    code = result.code.get("torch")
+    if code and rec is not None:
         return Plan(
-            lr=lr,
-            make_scheduler=shapes.build("cosine", bench.planned_steps),
+            lr=float(rec.initial_lr),
+            setup=_exec_setup(code),
+            steps_per=rec.basis,
             cost_steps=cost,
-            note="no recommendation yet: suggested_lr + cosine",
+            note=f"recommends {rec.scheduler} ({rec.basis} basis)",
         )
-
-
-def _range_test_steps(result: object) -> int:
-    rt = getattr(result, "range_test", None)
-    lrs = getattr(rt, "lrs", None)
-    return len(lrs) if lrs is not None else 0
-
-
-def _search_steps(result: object) -> int:
-    search = getattr(getattr(result, "recommendation", None), "search", None)
-    return int(getattr(search, "cost_steps", 0) or 0)
+    return Plan(
+        lr=float(result.analysis.suggested_lr),
+        make_scheduler=shapes.build("cosine", bench.planned_steps),
+        cost_steps=cost,
+        note="no recommendation: suggested_lr + cosine",
+    )
 
 
 def _exec_setup(code: str) -> Setup:

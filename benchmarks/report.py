@@ -211,12 +211,9 @@ def _machine(device: str) -> str:
     return text
 
 
-def _seconds_per_run(name: str) -> float:
-    secs = [
-        e["seconds"]
-        for e in grid.load_cache()["entries"]
-        if e["task"] == name and not e["diverged"]
-    ]
+def _seconds_per_run(r: TaskReport) -> float:
+    """Median wall time of one planned training run, over this run's method trainings."""
+    secs = [s.seconds for s in r.scores if math.isfinite(s.seconds)]
     return float(np.median(secs)) if secs else math.nan
 
 
@@ -264,7 +261,7 @@ def _markdown(
         lines.append(
             f"| {r.bench.name} | {summary} | {_optimizer_text(r.bench)} | {n_params:,} "
             f"| {t.n_samples} | {t.batch_size} | {t.steps_per_epoch} | {t.epochs} "
-            f"| {r.bench.planned_steps} | {_fmt(_seconds_per_run(r.bench.name), 2)} |"
+            f"| {r.bench.planned_steps} | {_fmt(_seconds_per_run(r), 2)} |"
         )
     lines += ["", f"![val loss vs peak LR]({os.path.relpath(img, doc.parent)})", ""]
     for r in reports:
@@ -278,20 +275,21 @@ def _markdown(
 def _task_section(r: TaskReport) -> list[str]:
     name = r.bench.name
     lines = [f"## {name}", ""]
-    if not r.cells:
-        return lines + ["No grid results: run `python -m benchmarks grid --task " + name + "`.", ""]
-    best = r.best
     crit = getattr(r.bench.module, "CRITICAL_LR", None)
-    lines.append(
-        f"Grid best: **{best.shape}** at peak LR **{_fmt(best.lr)}**, val loss "
-        f"**{_fmt(best.mean, 4)}** ({len(r.cells)} configurations, "
-        f"{r.grid_steps:,} optimizer steps)."
-    )
-    per_shape = []
-    for shape in dict.fromkeys(c.shape for c in r.cells):
-        cell = min((c for c in r.cells if c.shape == shape), key=lambda c: c.mean)
-        per_shape.append(f"{shape} {_fmt(cell.mean, 4)} @ {_fmt(cell.lr)}")
-    lines.append("Best per shape: " + "; ".join(per_shape) + ".")
+    best = r.best if r.cells else None
+    if best is None:
+        lines.append(f"No grid results yet: run `python -m benchmarks grid --task {name}`.")
+    else:
+        lines.append(
+            f"Grid best: **{best.shape}** at peak LR **{_fmt(best.lr)}**, val loss "
+            f"**{_fmt(best.mean, 4)}** ({len(r.cells)} configurations, "
+            f"{r.grid_steps:,} optimizer steps)."
+        )
+        per_shape = []
+        for shape in dict.fromkeys(c.shape for c in r.cells):
+            cell = min((c for c in r.cells if c.shape == shape), key=lambda c: c.mean)
+            per_shape.append(f"{shape} {_fmt(cell.mean, 4)} @ {_fmt(cell.lr)}")
+        lines.append("Best per shape: " + "; ".join(per_shape) + ".")
     if crit:
         lines.append(
             f"Analytic limit: full-batch gradient descent diverges above 2/λ_max = "
@@ -303,15 +301,21 @@ def _task_section(r: TaskReport) -> list[str]:
         "| method | LR | val loss | ratio to grid best | beats | cost (steps) "
         "| cost / planned | cost / grid | spread (3 seeds) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| grid oracle ({best.shape}) | {_fmt(best.lr)}{_crit(best.lr, crit)} "
-        f"| {_fmt(best.mean, 4)} | 1 | – | {r.grid_steps:,} "
-        f"| {r.grid_steps / r.bench.planned_steps:.0f} | 1 | – |",
     ]
-    for s in r.scores:
+    planned = r.bench.planned_steps
+    if best is not None:
         lines.append(
-            f"| {s.method} | {_fmt(s.lr)}{_crit(s.lr, crit)} | {_fmt(s.val, 4)} "
-            f"| {_fmt(s.val / best.mean)} | {r.beats(s):.0%} | {s.cost_steps:.0f} "
-            f"| {s.cost_steps / r.bench.planned_steps:.2f} | {s.cost_steps / r.grid_steps:.4f} "
+            f"| grid oracle ({best.shape}) | {_fmt(best.lr)}{_crit(best.lr, crit)} "
+            f"| {_fmt(best.mean, 4)} | 1 | – | {r.grid_steps:,} "
+            f"| {r.grid_steps / planned:.0f} | 1 | – |"
+        )
+    for s in r.scores:
+        ratio = _fmt(s.val / best.mean) if best is not None else "–"
+        beats = f"{r.beats(s):.0%}" if best is not None else "–"
+        of_grid = f"{s.cost_steps / r.grid_steps:.4f}" if best is not None else "–"
+        lines.append(
+            f"| {s.method} | {_fmt(s.lr)}{_crit(s.lr, crit)} | {_fmt(s.val, 4)} | {ratio} "
+            f"| {beats} | {s.cost_steps:.0f} | {s.cost_steps / planned:.2f} | {of_grid} "
             f"| {_fmt(s.spread)} |"
         )
     lines.append("")
