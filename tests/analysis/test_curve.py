@@ -1,0 +1,84 @@
+"""Curve analysis: the analytic divergence check, smoothing and suggestions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from lrtune.analysis import aggregate_curves, analyze_curve, ema_smooth, savgol_smooth
+from lrtune.errors import ConfigError
+from lrtune.rangetest import RangeTestConfig, range_test
+
+
+def _least_squares(n: int = 512, d: int = 20, seed: int = 0):
+    g = torch.Generator().manual_seed(seed)
+    eig = torch.logspace(-1, 1, d)
+    q, _ = torch.linalg.qr(torch.randn(d, d, generator=g))
+    u, _ = torch.linalg.qr(torch.randn(n, d, generator=g))
+    x = (u * torch.sqrt(eig * n)) @ q.T
+    y = x @ torch.randn(d, 1, generator=g) + 0.1 * torch.randn(n, 1, generator=g)
+    lam_max = torch.linalg.eigvalsh(x.T @ x / n).max().item()
+    return x, y, lam_max
+
+
+@pytest.mark.parametrize("num_iter", [100, 200])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_divergence_lr_within_1_5x_of_two_over_lambda_max(num_iter, seed):
+    """Full-batch GD on least squares diverges above 2/lambda_max (the Hessian's top eigenvalue)."""
+    x, y, lam_max = _least_squares(seed=seed)
+    model = nn.Linear(x.shape[1], 1, bias=False)
+
+    def loss_fn(m, batch):
+        return 0.5 * ((m(batch[0]) - batch[1]) ** 2).mean()
+
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    result = range_test(
+        model,
+        opt,
+        [(x, y)],
+        loss_fn=loss_fn,
+        config=RangeTestConfig(start_lr=1e-4, end_lr=10, num_iter=num_iter),
+    )
+    analysis = analyze_curve(result.lrs, result.losses)
+    ratio = analysis.diverge_lr / (2 / lam_max)
+    assert analysis.diverge_method == "growth-rate"
+    assert 1 / 1.5 <= ratio <= 1.5, ratio
+    assert result.lrs[-1] / (2 / lam_max) > 2  # the run itself stopped much later
+    assert analysis.suggested_lr < analysis.diverge_lr
+
+
+def test_savgol_smooth_has_no_lag_on_a_ramp():
+    ramp = np.linspace(0, 1, 50)
+    assert np.allclose(savgol_smooth(ramp), ramp)
+    assert ema_smooth(ramp)[-1] < 0.98  # the EMA lags behind
+
+
+def test_analyze_curve_reads_a_synthetic_curve():
+    lrs = np.logspace(-6, 0, 80)
+    x = np.log10(lrs)
+    losses = 2.3 - 2.0 / (1 + np.exp(-3 * (x + 3))) + np.where(lrs > 0.1, 30 * (lrs - 0.1), 0)
+    a = analyze_curve(lrs, losses)
+    assert a.steepest_lr == pytest.approx(1e-3, rel=0.3)
+    assert 1e-3 < a.valley_lr < 1e-2
+    assert a.lr_range[0] <= a.suggested_lr <= a.lr_range[1]
+    assert a.diverge_lr is not None and a.suggested_lr <= a.diverge_lr / 2
+    assert a.confidence == "high"
+
+
+def test_analyze_curve_without_blow_up_says_so():
+    lrs = np.logspace(-6, -2, 60)
+    a = analyze_curve(lrs, 2.0 - 0.1 * np.log10(lrs / 1e-6))
+    assert a.diverge_lr is None and a.confidence == "medium"
+    assert any("raise --end-lr" in note for note in a.notes)
+
+
+def test_analyze_curve_too_short_is_an_error():
+    with pytest.raises(ConfigError, match="at least 8 finite points"):
+        analyze_curve([1e-3, 1e-2, 1e-1], [1.0, float("nan"), 2.0])
+
+
+def test_aggregate_curves_geometric_mean_over_runs():
+    lrs, losses = aggregate_curves([([1, 2, 3], [4.0, 1.0, 1.0]), ([1, 2, 3], [1.0, 4.0, 1.0])])
+    assert losses == pytest.approx([2.0, 2.0, 1.0])

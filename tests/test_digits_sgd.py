@@ -1,0 +1,44 @@
+"""Acceptance: on the digits CNN with SGD momentum 0.9 the suggestion is stable and trains well."""
+
+from __future__ import annotations
+
+import copy
+
+import torch
+
+from lrtune.api import FindConfig, find
+from lrtune.task import cycle, load_task
+
+from .conftest import ROOT
+
+
+def _accuracy_after(task, lr: float, *, steps: int = 200, seed: int = 0) -> float:
+    model = copy.deepcopy(task.model)
+    torch.manual_seed(seed)
+    opt = task.make_optimizer(model.parameters(), lr)
+    batches = cycle(task.train_loader)
+    model.train()
+    for _ in range(steps):
+        opt.zero_grad()
+        task.loss_fn(model, next(batches)).backward()
+        opt.step()
+    model.eval()
+    correct = total = 0
+    with torch.no_grad():
+        for x, y in task.val_loader:
+            correct += (model(x).argmax(1) == y).sum().item()
+            total += len(y)
+    return correct / total
+
+
+def test_digits_sgd_suggestion_is_stable_and_reaches_90_percent():
+    task = load_task(ROOT / "examples" / "digits_cnn" / "model.py")
+    suggestions = []
+    for seed in range(3):
+        result = find(task, config=FindConfig.create(seed=seed, device="cpu"))
+        suggestions.append(result.analysis.suggested_lr)
+        assert result.analysis.diverge_lr is not None
+        assert result.analysis.suggested_lr < result.analysis.diverge_lr
+    assert max(suggestions) / min(suggestions) <= 2.0, suggestions
+    for seed, lr in enumerate(suggestions):
+        assert _accuracy_after(task, lr, seed=seed) >= 0.90, (seed, lr)
