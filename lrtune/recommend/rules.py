@@ -123,10 +123,10 @@ class EtaMinRule(Rule):
     def apply(self, ctx: Context) -> tuple[dict[str, Any], str] | None:
         if "eta_min_ratio" not in schedule_params(ctx.decided["scheduler"]):
             return None
-        long_run = (ctx.passes_per_sample or 0) >= 20 or (ctx.total_steps or 0) >= 10_000
-        if long_run:
+        if (ctx.total_steps or 0) >= 10_000:
             return {"eta_min_ratio": 0.1}, (
-                "eta_min = 1/10 of the initial LR: a long run keeps updates meaningful late."
+                f"eta_min = 1/10 of the initial LR: a long run ({ctx.total_steps} updates) "
+                "keeps its late updates meaningful."
             )
         return {"eta_min_ratio": 0.01}, (
             "eta_min = 1/100 of the initial LR: a short run should anneal almost fully."
@@ -135,28 +135,40 @@ class EtaMinRule(Rule):
 
 class WarmupRule(Rule):
     name = "warmup"
-    source = "Ma & Yarats arXiv 1910.04209 (Adam: 2/(1-beta2)); Goyal et al. arXiv 1706.02677"
+    source = (
+        "Ma & Yarats arXiv 1910.04209 (Adam: 2/(1-beta2)); GraphCast arXiv 2212.12794; "
+        "Goyal et al. arXiv 1706.02677 (SGD, large batch)"
+    )
 
     max_fraction: ClassVar[float] = 0.1
+    min_epochs: ClassVar[float] = 0.6
 
     def apply(self, ctx: Context) -> tuple[dict[str, Any], str] | None:
         if ctx.decided["scheduler"] in ("onecycle", "plateau", "cosine_restarts"):
             return None  # 1cycle warms up by design; the others restart or react instead
-        total = ctx.total_steps
+        spe = ctx.steps_per_epoch
+        total = ctx.total_steps or (DEFAULT_EPOCHS * spe if spe else None)
         cap = max(0, int(self.max_fraction * total)) if total else None
         if ctx.is_adam:
             beta2 = ctx.beta2 if ctx.beta2 is not None else 0.999
             want = round(2 / (1 - beta2))
-            steps = want if cap is None else min(want, cap)
             why = (
                 f"Adam with beta2={beta2:g}: linear warmup over about 2/(1-beta2) = {want} updates"
             )
-        elif (ctx.batch_size or 0) >= 512 and ctx.steps_per_epoch:
-            want = 5 * ctx.steps_per_epoch
-            steps = want if cap is None else min(want, cap)
+            floor = round(self.min_epochs * spe) if spe else 0
+            if floor > want:
+                want = floor
+                why += (
+                    f", lengthened to {self.min_epochs} epoch ({floor} updates) so the peak "
+                    "comes after a broad sample of the data, as GraphCast's 1,000 warmup "
+                    "iterations (0.6 epoch) do"
+                )
+        elif (ctx.batch_size or 0) >= 512 and spe:
+            want = 5 * spe
             why = f"SGD with a large batch ({ctx.batch_size}): gradual warmup over 5 epochs"
         else:
             return None
+        steps = want if cap is None else min(want, cap)
         if steps <= 0:
             return None
         capped = f", capped at {self.max_fraction:.0%} of the run" if steps < want else ""
@@ -172,8 +184,9 @@ class BasisRule(Rule):
         if ctx.decided["scheduler"] == "onecycle":
             return {"basis": "iteration"}, "iteration basis: 1cycle changes the LR every batch."
         if spe is None or epochs is None or total is None:
+            why = "the loader has no length" if spe is None else "the training length is unknown"
             return {"basis": "iteration"}, (
-                "iteration basis: the loader has no length, so the run is counted in updates."
+                f"iteration basis: {why}, so the run is counted in updates."
             )
         warm = ctx.decided.get("warmup_steps", 0)
         if spe >= 100 or epochs < 10 or total >= 10_000 or 0 < warm < spe:

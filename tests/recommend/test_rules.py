@@ -1,0 +1,137 @@
+"""Scenario table for the rules: what a careful engineer would pick, and why."""
+
+from __future__ import annotations
+
+import pytest
+
+from lrtune.errors import UnknownSchedulerError
+from lrtune.recommend import Context, recommend
+
+SCENARIOS = {
+    # GraphCast: ~54k samples, batch 32, 300k iterations (~178 epochs), AdamW beta2=0.95.
+    "graphcast": (
+        dict(
+            optimizer="AdamW",
+            momentum=0.9,
+            beta2=0.95,
+            n_samples=54_000,
+            batch_size=32,
+            steps_per_epoch=1_688,
+            epochs=178,
+        ),
+        dict(scheduler="cosine", basis="iteration", warmup=(800, 1_200), eta_min_ratio=0.1),
+    ),
+    # A small dataset trained for 30 epochs with step decay: the LR never changes mid-epoch.
+    "small-step-decay": (
+        dict(
+            optimizer="SGD",
+            momentum=0.9,
+            n_samples=1_437,
+            batch_size=64,
+            steps_per_epoch=23,
+            epochs=30,
+            scheduler="step",
+        ),
+        dict(scheduler="step", basis="epoch", warmup=(0, 0)),
+    ),
+    # Small data, SGD, 30 epochs, no preference: cosine per epoch, short run floor 1/100.
+    "small-sgd-cosine": (
+        dict(
+            optimizer="SGD",
+            momentum=0.9,
+            n_samples=1_437,
+            batch_size=64,
+            steps_per_epoch=23,
+            epochs=30,
+        ),
+        dict(scheduler="cosine", basis="epoch", warmup=(0, 0), eta_min_ratio=0.01),
+    ),
+    # Adam on few epochs: warmup of 2/(1-beta2) capped at 10% of the run, iteration basis.
+    "adam-few-epochs": (
+        dict(
+            optimizer="AdamW",
+            momentum=0.9,
+            beta2=0.999,
+            n_samples=3_000,
+            batch_size=32,
+            steps_per_epoch=94,
+            epochs=4,
+        ),
+        dict(scheduler="cosine", basis="iteration", warmup=(37, 37)),
+    ),
+    # Large-batch SGD: gradual warmup (Goyal et al.), iteration basis for a sub-epoch warmup.
+    "large-batch-sgd": (
+        dict(
+            optimizer="SGD",
+            momentum=0.9,
+            n_samples=1_281_167,
+            batch_size=1_024,
+            steps_per_epoch=1_252,
+            epochs=90,
+        ),
+        dict(scheduler="cosine", basis="iteration", warmup=(6_260, 6_260)),
+    ),
+    # Unknown training length: warmup-stable-decay.
+    "unknown-length": (
+        dict(
+            optimizer="AdamW",
+            beta2=0.999,
+            n_samples=10_000,
+            batch_size=100,
+            steps_per_epoch=100,
+            epochs=None,
+        ),
+        dict(scheduler="wsd", basis="iteration"),
+    ),
+    # 1cycle asked for: iteration basis, no separate warmup, max_lr up to 2x the suggestion.
+    "onecycle": (
+        dict(
+            optimizer="SGD",
+            momentum=0.9,
+            n_samples=1_437,
+            batch_size=64,
+            steps_per_epoch=23,
+            epochs=30,
+            scheduler="onecycle",
+        ),
+        dict(scheduler="onecycle", basis="iteration", warmup=(0, 0), initial_lr=0.02),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_recommend_scenario(name):
+    given, expected = SCENARIOS[name]
+    rec = recommend(Context(suggested_lr=0.01, diverge_lr=0.08, **given))
+    assert rec.scheduler == expected["scheduler"]
+    assert rec.basis == expected["basis"]
+    if "warmup" in expected:
+        low, high = expected["warmup"]
+        assert low <= rec.warmup <= high, rec.warmup
+    if "eta_min_ratio" in expected:
+        assert rec.eta_min_ratio == expected["eta_min_ratio"]
+    assert rec.initial_lr == pytest.approx(expected.get("initial_lr", 0.01))
+    assert {r.rule for r in rec.reasons} >= {"scheduler-type", "peak-lr", "basis"}
+    assert all(r.source for r in rec.reasons)
+
+
+def test_recommend_graphcast_schedule_spans_the_whole_run():
+    given, _ = SCENARIOS["graphcast"]
+    rec = recommend(Context(suggested_lr=1e-3, diverge_lr=1e-2, **given))
+    total = 178 * 1_688
+    assert rec.decay_period == total - rec.warmup
+    assert rec.schedule.lr_at(rec.warmup) == pytest.approx(1e-3)
+    assert rec.schedule.lr_at(total) == pytest.approx(1e-4)
+
+
+def test_recommend_epoch_basis_periods_are_epochs():
+    given, _ = SCENARIOS["small-sgd-cosine"]
+    rec = recommend(Context(suggested_lr=0.05, **given))
+    assert rec.decay_period == 30
+    lrs = rec.schedule.lrs_per_iteration(23, 30 * 23)
+    assert len(set(lrs[:23])) == 1  # constant within the first epoch
+
+
+def test_recommend_unknown_scheduler_lists_valid_names():
+    with pytest.raises(UnknownSchedulerError, match="cosine"):
+        recommend(Context(suggested_lr=0.01, scheduler="cosinus", steps_per_epoch=10, epochs=3))
