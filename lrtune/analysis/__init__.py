@@ -8,9 +8,13 @@ from lrtune.analysis.curve import (
     ema_smooth,
     savgol_smooth,
 )
+from lrtune.analysis.dataset import DatasetStats, dataset_stats, grad_noise_scale
 
 __all__ = [
     "CurveAnalysis",
+    "DatasetStats",
+    "dataset_stats",
+    "grad_noise_scale",
     "aggregate_curves",
     "analyze_curve",
     "divergence_lr",

@@ -8,6 +8,17 @@ Example:
 """
 
 from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecord
+from lrtune.recommend.refine import TuneConfig, refine
 from lrtune.recommend.rules import RULES, Context, Rule, recommend
 
-__all__ = ["RULES", "Context", "Reason", "Recommendation", "Rule", "SearchRecord", "recommend"]
+__all__ = [
+    "RULES",
+    "Context",
+    "Reason",
+    "Recommendation",
+    "Rule",
+    "SearchRecord",
+    "TuneConfig",
+    "recommend",
+    "refine",
+]
