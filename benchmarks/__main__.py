@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     r.add_argument("--device", default="cpu", help="device for the methods' runs (cpu, cuda)")
     r.add_argument("--tasks", nargs="+", choices=suite.task_names(), default=None)
+    r.add_argument("--methods", nargs="+", default=None, help="subset of the registry")
+    r.add_argument("--no-speed", action="store_true", help="skip benchmarks/speed.py")
+    r.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
     r.add_argument("--processes", type=int, default=2, help="for grid runs, when needed")
     args = parser.parse_args(argv)
 
@@ -46,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         quick=args.quick,
         device=args.device,
         processes=args.processes,
+        method_names=args.methods,
+        threads=args.threads,
+        speed=not args.no_speed,
     )
     print(f"wrote {path}")
     return 0

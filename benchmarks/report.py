@@ -77,11 +77,16 @@ class TaskReport:
 
 
 def evaluate_task(
-    bench: suite.BenchTask, *, seeds: Sequence[int], device: str = "cpu"
+    bench: suite.BenchTask,
+    *,
+    seeds: Sequence[int],
+    device: str = "cpu",
+    method_names: Sequence[str] | None = None,
 ) -> TaskReport:
-    """Run every registered method on ``bench`` and score it against the cached grid."""
+    """Run the registered methods (all by default) on ``bench``; score them against the grid."""
     scores, skipped = [], []
-    for method in methods.all_methods():
+    chosen = [methods.get(n) for n in method_names] if method_names else methods.all_methods()
+    for method in chosen:
         reason = method.unavailable(bench)
         if reason:
             skipped.append((method.name, reason))
@@ -142,10 +147,36 @@ def run(
     quick: bool = False,
     device: str = "cpu",
     processes: int = 2,
+    method_names: Sequence[str] | None = None,
+    threads: int = 1,
+    speed: bool = True,
     doc: Path = DOC,
     img: Path = IMG,
 ) -> Path:
-    """The whole benchmark: grid (unless ``quick``: cached only), methods, doc and plot."""
+    """The whole benchmark: grid (unless ``quick``: cached only), methods, doc and plot.
+
+    Torch runs with ``threads`` intra-op threads (restored after): the default, 1, matches
+    the grid's workers and avoids the large slowdowns of oversubscribed cores (a 2-thread
+    GRU run took 30-50x longer on a shared 2-core machine). Returns the report's path.
+    """
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return _run(tasks, quick, device, processes, method_names, speed, doc, img)
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _run(
+    tasks: Sequence[str],
+    quick: bool,
+    device: str,
+    processes: int,
+    method_names: Sequence[str] | None,
+    speed: bool,
+    doc: Path,
+    img: Path,
+) -> Path:
     start = time.perf_counter()
     seeds = (0, 1) if quick else (0, 1, 2)
     notes = []
@@ -160,13 +191,15 @@ def run(
     reports = []
     for name in tasks:
         print(f"benchmark: {name}", flush=True)
-        reports.append(evaluate_task(suite.load(name), seeds=seeds, device=device))
-    speed = _speed_section(device=device, quick=quick)
+        reports.append(
+            evaluate_task(suite.load(name), seeds=seeds, device=device, method_names=method_names)
+        )
+    speed_text = _speed_section(device=device, quick=quick) if speed else "_Not run (--no-speed)._"
     elapsed = time.perf_counter() - start
     img.parent.mkdir(parents=True, exist_ok=True)
     _plot(reports, img)
     doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(_markdown(reports, seeds, device, quick, notes, speed, elapsed, img, doc))
+    doc.write_text(_markdown(reports, seeds, device, quick, notes, speed_text, elapsed, img, doc))
     return doc
 
 
@@ -206,6 +239,9 @@ def _versions() -> str:
 def _machine(device: str) -> str:
     cpu = platform.processor() or platform.machine()
     text = f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores ({cpu})"
+    text += f", torch threads {torch.get_num_threads()}"
+    if hasattr(os, "getloadavg"):
+        text += f", load average {os.getloadavg()[0]:.1f} at the end"
     if device.startswith("cuda") and torch.cuda.is_available():
         text += f", {torch.cuda.get_device_name()}"
     return text
@@ -246,7 +282,10 @@ def _markdown(
         "configuration with the lowest seed-mean val loss. *Beats* is the fraction of grid "
         "configurations whose seed-mean val loss is higher than the method's. *Cost* is the "
         "optimizer steps spent searching, also as a fraction of the planned training and of "
-        "the whole grid. *Spread* is max/min of the proposed LR over seeds 0, 1, 2.",
+        "the whole grid (lrtune's includes the 8 forward-backward passes of its dataset "
+        "statistics and, with `--tune`, every trial's steps). *Spread* is max/min of the "
+        "proposed LR over seeds 0, 1, 2. Each method's model is fresh and seeded; its "
+        "search uses the same seed.",
         "",
         "## Tasks",
         "",
@@ -258,6 +297,7 @@ def _markdown(
         t = r.bench.task
         n_params = sum(p.numel() for p in t.model.parameters())
         summary = (r.bench.module.__doc__ or "").strip().split("\n")[0].rstrip(".")
+        summary = summary.replace("``", "`")
         lines.append(
             f"| {r.bench.name} | {summary} | {_optimizer_text(r.bench)} | {n_params:,} "
             f"| {t.n_samples} | {t.batch_size} | {t.steps_per_epoch} | {t.epochs} "

@@ -5,7 +5,7 @@ recommender's Optuna trials. It never touches the task's model: each run trains 
 model, either ``copy.deepcopy(task.model)`` (default: every run starts from the same
 weights, so only data order and dropout depend on the seed) or ``model_factory()`` called
 after ``torch.manual_seed(seed)`` (the initialisation depends on the seed too). The
-caller's RNG states are restored on return.
+caller's torch RNG states (CPU and the CUDA device used) are restored on return.
 
 Example:
     >>> import torch

@@ -67,8 +67,14 @@ def test_methods_registry_and_peers():
 
 def test_quick_report_on_tiny_task(tmp_path):
     doc = report.run(
-        tasks=[TINY], quick=True, doc=tmp_path / "bench.md", img=tmp_path / "img" / "b.png"
+        tasks=[TINY],
+        quick=True,
+        method_names=["default LR + cosine", "torch-lr-finder + onecycle"],
+        speed=False,
+        doc=tmp_path / "bench.md",
+        img=tmp_path / "img" / "b.png",
     )
     text = doc.read_text()
-    assert "## least_squares" in text and "torch-lr-finder + onecycle" in text
+    assert "## least_squares" in text and "| torch-lr-finder + onecycle |" in text
+    assert "Grid best: **constant**" in text  # just below 2/λ_max, from the committed cache
     assert (tmp_path / "img" / "b.png").stat().st_size > 0
