@@ -274,6 +274,7 @@ def recommend_from_result(
     ctx = Context(
         suggested_lr=a.suggested_lr,
         diverge_lr=a.diverge_lr,
+        diverge_method=a.diverge_method,
         optimizer=info.get("class", "AdamW"),
         momentum=info.get("momentum"),
         beta2=info.get("beta2"),

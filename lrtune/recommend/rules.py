@@ -40,6 +40,7 @@ class Context:
 
     suggested_lr: float
     diverge_lr: float | None = None
+    diverge_method: str = "none"
     optimizer: str = "AdamW"
     momentum: float | None = None
     beta2: float | None = None
@@ -63,6 +64,10 @@ class Context:
         return self.total_steps * self.batch_size / self.n_samples
 
     @property
+    def is_sgd(self) -> bool:
+        return self.optimizer == "SGD"
+
+    @property
     def is_adam(self) -> bool:
         return self.optimizer in ADAM_FAMILY or self.beta2 is not None
 
@@ -80,7 +85,10 @@ class Rule:
 
 class SchedulerTypeRule(Rule):
     name = "scheduler-type"
-    source = "OneTrainer note (cosine with a floor); arXiv 2404.06395 (WSD when length unknown)"
+    source = (
+        "Smith arXiv 1708.07120, 1803.09820 (1cycle for SGD); OneTrainer note (cosine with "
+        "a floor); arXiv 2404.06395 (WSD when the length is unknown)"
+    )
 
     def apply(self, ctx: Context) -> tuple[dict[str, Any], str]:
         if ctx.scheduler is not None:
@@ -92,6 +100,12 @@ class SchedulerTypeRule(Rule):
                 "warmup-stable-decay: the training length is unknown (planned here as "
                 f"{DEFAULT_EPOCHS} epochs; set epochs in model.py or --epochs), so hold the "
                 "LR and cool down over the last 20% once the length is decided.",
+            )
+        if ctx.is_sgd and ctx.diverge_method == "growth-rate":
+            return (
+                {"scheduler": "onecycle"},
+                "1cycle: SGD with a clear divergence LR from the range test, the setting where "
+                "a short rise to that LR and a long anneal train fastest (super-convergence).",
             )
         return (
             {"scheduler": "cosine"},
@@ -107,10 +121,15 @@ class PeakLrRule(Rule):
     def apply(self, ctx: Context) -> tuple[dict[str, Any], str]:
         lr = ctx.suggested_lr
         if ctx.decided["scheduler"] == "onecycle" and ctx.diverge_lr is not None:
-            lr = min(2 * ctx.suggested_lr, ctx.diverge_lr / 2)
+            if ctx.diverge_method == "growth-rate":
+                lr = ctx.diverge_lr
+                why = "the divergence LR measured from the blow-up rate"
+            else:
+                lr = min(ctx.diverge_lr, 4 * ctx.suggested_lr)
+                why = "4x the suggestion, at most the divergence LR (its estimate is rough here)"
             return {"lr": lr}, (
-                f"max_lr {lr:.3g}: 1cycle starts at max_lr/25 and spends little time at the "
-                "peak, so it takes up to twice the range test's suggestion."
+                f"max_lr {lr:.3g} = {why}: 1cycle starts at max_lr/25 and stays near the peak "
+                "only briefly, so its peak is the largest LR that still trains."
             )
         where = f", {ctx.diverge_lr / lr:.1f}x below the divergence LR" if ctx.diverge_lr else ""
         return {"lr": lr}, f"initial LR {lr:.3g} from the range test{where}."

@@ -46,6 +46,19 @@ SCENARIOS = {
         ),
         dict(scheduler="cosine", basis="epoch", warmup=(0, 0), eta_min_ratio=0.01),
     ),
+    # SGD with a divergence LR read from the blow-up rate: 1cycle up to that LR.
+    "sgd-clear-divergence": (
+        dict(
+            optimizer="SGD",
+            momentum=0.9,
+            n_samples=1_437,
+            batch_size=64,
+            steps_per_epoch=23,
+            epochs=10,
+            diverge_method="growth-rate",
+        ),
+        dict(scheduler="onecycle", basis="iteration", warmup=(0, 0), initial_lr=0.08),
+    ),
     # Adam on few epochs: warmup of 2/(1-beta2) capped at 10% of the run, iteration basis.
     "adam-few-epochs": (
         dict(
@@ -94,7 +107,7 @@ SCENARIOS = {
             epochs=30,
             scheduler="onecycle",
         ),
-        dict(scheduler="onecycle", basis="iteration", warmup=(0, 0), initial_lr=0.02),
+        dict(scheduler="onecycle", basis="iteration", warmup=(0, 0), initial_lr=0.04),
     ),
 }
 
