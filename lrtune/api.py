@@ -46,7 +46,8 @@ class FindConfig:
     Attributes:
         range_test: the sweep and loop options.
         repeats: range tests from the same initial state with different data orders;
-            the curves are averaged before analysis (a steadier suggestion).
+            the curves are averaged before analysis. One run can stray (a lucky data order
+            that postpones the blow-up); three make the suggestion steady.
         epochs: planned training length (overrides model.py's ``epochs``).
         scheduler: force a scheduler type instead of the rules' choice.
         tune: an Optuna refinement config, or ``None`` for the rules alone.
@@ -54,7 +55,7 @@ class FindConfig:
     """
 
     range_test: RangeTestConfig = field(default_factory=RangeTestConfig)
-    repeats: int = 1
+    repeats: int = 3
     epochs: int | None = None
     scheduler: str | None = None
     tune: Any = None  # lrtune.recommend.refine.TuneConfig (optuna is imported lazily)

@@ -121,7 +121,7 @@ def _tune_config(tune: bool, trials: int, budget: float, storage: str | None, st
 @click.option(
     "--repeats",
     type=click.IntRange(min=1),
-    default=1,
+    default=3,
     show_default=True,
     help="Range tests with different data orders, averaged.",
 )
