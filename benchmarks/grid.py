@@ -118,11 +118,10 @@ def _current(entry: dict[str, Any], bench: suite.BenchTask, grid: GridDef) -> bo
     return entry["task_hash"] == bench.hash and entry["grid_hash"] == grid.hash
 
 
-def _run_one(job: tuple[str, str, float, int]) -> dict[str, Any]:
-    name, shape, lr, seed = job
+def _run_one(job: tuple[str, str, float, int, GridDef]) -> dict[str, Any]:
+    name, shape, lr, seed, grid = job
     torch.set_num_threads(1)
     bench = suite.load(name)
-    grid = definition(name)
     total = bench.planned_steps
     r = train(
         bench.task,
@@ -157,7 +156,8 @@ def compute(
     """Fill the cache for ``names``; returns the number of runs made.
 
     Only missing or stale entries run (all of them with ``force``), in a pool of
-    ``processes`` single-threaded workers; the cache is saved as results arrive.
+    ``processes`` single-threaded workers (in this process when ``processes <= 1``); the
+    cache is saved as results arrive.
     """
     cache = load_cache(path)
     names = list(names)
@@ -168,7 +168,7 @@ def compute(
             if _current(e, bench, grid):
                 fresh[_key(e["task"], e["shape"], e["lr"], e["seed"])] = e
     jobs = [
-        _key(name, shape, lr, seed)
+        (*_key(name, shape, lr, seed), definition(name))
         for name in names
         for shape in definition(name).shapes
         for lr in definition(name).lrs
@@ -181,14 +181,24 @@ def compute(
     if not jobs:
         _save_cache(cache, path)
         return 0
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(processes) as pool:
-        for i, entry in enumerate(pool.imap_unordered(_run_one, jobs), 1):
-            cache["entries"].append(entry)
-            if i % 20 == 0 or i == len(jobs):
-                _save_cache(cache, path)
-                print(f"grid: {i}/{len(jobs)} runs", flush=True)
+    if processes <= 1:
+        threads = torch.get_num_threads()
+        try:
+            _collect(map(_run_one, jobs), len(jobs), cache, path)
+        finally:
+            torch.set_num_threads(threads)
+    else:
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
+            _collect(pool.imap_unordered(_run_one, jobs), len(jobs), cache, path)
     return len(jobs)
+
+
+def _collect(entries: Iterable[dict[str, Any]], n: int, cache: dict[str, Any], path: Path) -> None:
+    for i, entry in enumerate(entries, 1):
+        cache["entries"].append(entry)
+        if i % 20 == 0 or i == n:
+            _save_cache(cache, path)
+            print(f"grid: {i}/{n} runs", flush=True)
 
 
 def results(name: str, *, path: Path = CACHE_PATH) -> list[Cell]:

@@ -124,6 +124,10 @@ def _score(
             seconds.append(result.seconds)
         lrs.append(plan.lr if plan.lr is not None else math.nan)
         costs.append(plan.cost_steps)
+    bad = sum(not math.isfinite(v) for v in losses)
+    if bad:
+        per_seed = ", ".join(_fmt(v, 4) for v in losses)
+        notes.add(f"{bad}/{len(losses)} seeds diverged (val losses {per_seed})")
     spread_lrs = list(lrs)
     for seed in SPREAD_SEEDS:
         if seed not in seeds:

@@ -78,3 +78,17 @@ def test_quick_report_on_tiny_task(tmp_path):
     assert "## least_squares" in text and "| torch-lr-finder + onecycle |" in text
     assert "Grid best: **constant**" in text  # just below 2/λ_max, from the committed cache
     assert (tmp_path / "img" / "b.png").stat().st_size > 0
+
+
+def test_grid_cache_reused_until_forced_or_changed(tmp_path, monkeypatch):
+    small = grid.GridDef(0.01, 0.1, n_lrs=2, shapes=("constant",), seeds=(0,))
+    monkeypatch.setitem(grid.GRIDS, TINY, small)
+    path = tmp_path / "cache.json"
+    assert grid.compute([TINY], processes=1, path=path) == 2
+    assert grid.missing(TINY, path=path) == 0
+    assert grid.compute([TINY], processes=1, path=path) == 0
+    assert grid.compute([TINY], processes=1, path=path, force=True) == 2
+    cells = grid.results(TINY, path=path)
+    assert [c.lr for c in cells] == [0.01, 0.1] and all(math.isfinite(c.mean) for c in cells)
+    monkeypatch.setitem(grid.GRIDS, TINY, grid.GridDef(0.01, 0.1, n_lrs=3, shapes=("constant",)))
+    assert grid.missing(TINY, path=path) == 6  # a new definition makes the old entries stale
