@@ -276,6 +276,7 @@ def recommend_from_result(
         suggested_lr=a.suggested_lr,
         diverge_lr=a.diverge_lr,
         diverge_method=a.diverge_method,
+        min_loss_lr=a.min_loss_lr,
         optimizer=info.get("class", "AdamW"),
         momentum=info.get("momentum"),
         beta2=info.get("beta2"),

@@ -41,6 +41,7 @@ class Context:
     suggested_lr: float
     diverge_lr: float | None = None
     diverge_method: str = "none"
+    min_loss_lr: float | None = None
     optimizer: str = "AdamW"
     momentum: float | None = None
     beta2: float | None = None
@@ -116,23 +117,34 @@ class SchedulerTypeRule(Rule):
 
 class PeakLrRule(Rule):
     name = "peak-lr"
-    source = "Smith arXiv 1506.01186 (range test); arXiv 1708.07120 (1cycle max_lr)"
+    source = (
+        "Smith arXiv 1506.01186 (range test); fastai lr_find (min-loss LR / 10); "
+        "Smith arXiv 1708.07120 (1cycle max_lr)"
+    )
+
+    #: Safety margin below a divergence LR read from the blow-up rate (an estimate that
+    #: varies with the data order).
+    onecycle_margin: ClassVar[float] = 1.5
 
     def apply(self, ctx: Context) -> tuple[dict[str, Any], str]:
-        lr = ctx.suggested_lr
         if ctx.decided["scheduler"] == "onecycle" and ctx.diverge_lr is not None:
             if ctx.diverge_method == "growth-rate":
-                lr = ctx.diverge_lr
-                why = "the divergence LR measured from the blow-up rate"
+                lr = ctx.diverge_lr / self.onecycle_margin
+                why = f"the divergence LR / {self.onecycle_margin:g}"
             else:
                 lr = min(ctx.diverge_lr, 4 * ctx.suggested_lr)
                 why = "4x the suggestion, at most the divergence LR (its estimate is rough here)"
             return {"lr": lr}, (
                 f"max_lr {lr:.3g} = {why}: 1cycle starts at max_lr/25 and stays near the peak "
-                "only briefly, so its peak is the largest LR that still trains."
+                "only briefly, so its peak is close to the largest LR that still trains."
             )
+        lr, why = ctx.suggested_lr, "the range test's suggestion"
+        if ctx.min_loss_lr is not None and ctx.min_loss_lr / 10 > lr:
+            lr, why = ctx.min_loss_lr / 10, "a tenth of the LR where the loss bottoms out"
+        if ctx.diverge_lr is not None and lr > ctx.diverge_lr / 2:
+            lr, why = ctx.diverge_lr / 2, "half the divergence LR"
         where = f", {ctx.diverge_lr / lr:.1f}x below the divergence LR" if ctx.diverge_lr else ""
-        return {"lr": lr}, f"initial LR {lr:.3g} from the range test{where}."
+        return {"lr": lr}, f"initial LR {lr:.3g} = {why}{where}."
 
 
 class EtaMinRule(Rule):

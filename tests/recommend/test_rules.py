@@ -57,7 +57,7 @@ SCENARIOS = {
             epochs=10,
             diverge_method="growth-rate",
         ),
-        dict(scheduler="onecycle", basis="iteration", warmup=(0, 0), initial_lr=0.08),
+        dict(scheduler="onecycle", basis="iteration", warmup=(0, 0), initial_lr=0.08 / 1.5),
     ),
     # Adam on few epochs: warmup of 2/(1-beta2) capped at 10% of the run, iteration basis.
     "adam-few-epochs": (
