@@ -5,7 +5,7 @@ refinement → code. The user's model, optimizer and RNG states are left untouch
 
 Example:
     >>> from lrtune import FindConfig, find
-    >>> result = find("examples/digits_cnn/model.py", config=FindConfig(seed=0))  # doctest: +SKIP
+    >>> result = find("examples/digits_cnn/model.py", config=FindConfig.create(seed=0))  # doctest: +SKIP
     >>> result.analysis.suggested_lr, result.recommendation.scheduler  # doctest: +SKIP
     (0.026, 'cosine')
 """
@@ -24,7 +24,7 @@ import torch
 
 from lrtune.analysis import CurveAnalysis, aggregate_curves, analyze_curve
 from lrtune.analysis.dataset import DatasetStats, dataset_stats
-from lrtune.emit import FORMATS, render_code
+from lrtune.emit import FORMATS, optimizer_kwargs, render_code
 from lrtune.errors import ConfigError, ResultFileError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resolve_device
 from lrtune.recommend import Context, Recommendation, recommend
@@ -178,8 +178,11 @@ def _optimizer_info(optimizer: torch.optim.Optimizer) -> dict[str, Any]:
     defaults = optimizer.defaults
     betas = defaults.get("betas")
     momentum = defaults.get("momentum", betas[0] if betas else None)
+    _, changed = optimizer_kwargs(optimizer)
     return {
         "class": type(optimizer).__name__,
+        "module": type(optimizer).__module__,
+        "kwargs": _json_safe(changed),
         "momentum": float(defaults["momentum"]) if "momentum" in defaults else None,
         "beta1": float(betas[0]) if betas else None,
         "beta2": float(betas[1]) if betas else None,
@@ -303,7 +306,7 @@ def recommend_from_result(
             if progress
             else None,
         )
-    opt_for_code = optimizer or _optimizer_name(info)
+    opt_for_code = optimizer or _optimizer_from_info(info)
     code = {
         fmt: render_code(
             rec.schedule,
@@ -326,6 +329,20 @@ def _with_epochs(stats: DatasetStats, epochs: int) -> DatasetStats:
     return replace(stats, epochs=epochs, total_steps=total, passes_per_sample=passes)
 
 
-def _optimizer_name(info: dict[str, Any]) -> str:
-    name = str(info.get("class", "AdamW")).lower()
-    return name if name in ("adamw", "adam", "sgd") else "adamw"
+def _optimizer_from_info(info: dict[str, Any]) -> torch.optim.Optimizer | str:
+    """Rebuild the user's optimizer (class and non-default settings) from result.json.
+
+    Falls back to the class name (or ``"adamw"``) when the class cannot be imported.
+    """
+    import importlib
+
+    try:
+        module = importlib.import_module(info["module"])
+        cls = getattr(module, info["class"])
+        kwargs = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in info.get("kwargs", {}).items()
+        }
+        return cls([torch.zeros(1, requires_grad=True)], lr=1e-3, **kwargs)
+    except Exception:  # an old or foreign result: keep the family at least
+        name = str(info.get("class", "AdamW")).lower()
+        return name if name in ("adamw", "adam", "sgd") else "adamw"

@@ -327,8 +327,8 @@ def check_task(task: Task) -> None:
         device = _module_device(task.model)
         try:
             loss = task.loss_fn(task.model, move_to_device(batch, device))
-        except TaskContractError:
-            raise
+        except TaskContractError as exc:
+            raise TaskContractError(f"{where}{exc}") from None
         except Exception as exc:
             raise TaskContractError(
                 f"{where}the loss failed on a batch of {_describe(batch)}: "

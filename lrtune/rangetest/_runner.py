@@ -249,6 +249,8 @@ class _Loop:
             if self.device.type == "cuda":
                 torch.cuda.synchronize(self.device)
             self.seconds = time.perf_counter() - start
+        if not self.losses and self.stop_reason == "interrupted":
+            raise KeyboardInterrupt  # nothing measured: an interruption, not a bad loss
         if not self.losses or not math.isfinite(self.losses[0]):
             raise DivergedAtStartError(
                 f"the loss is {self.losses[0] if self.losses else 'missing'} at the first step "
