@@ -5,9 +5,10 @@ refinement → code. The user's model, optimizer and RNG states are left untouch
 
 Example:
     >>> from lrtune import FindConfig, find
-    >>> result = find("examples/digits_cnn/model.py", config=FindConfig.create(seed=0))  # doctest: +SKIP
-    >>> result.analysis.suggested_lr, result.recommendation.scheduler  # doctest: +SKIP
-    (0.026, 'cosine')
+    >>> config = FindConfig.create(seed=0, num_iter=100)
+    >>> result = find("examples/digits_cnn/model.py", config=config)  # doctest: +SKIP
+    >>> result.recommendation.scheduler, result.recommendation.basis  # doctest: +SKIP
+    ('onecycle', 'iteration')
 """
 
 from __future__ import annotations
