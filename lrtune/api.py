@@ -252,6 +252,8 @@ def _range_tests(
             task.model, optimizer, task.train_loader, loss_fn=task.loss_fn, config=rt, progress=tick
         )
         runs.append(run)
+        if progress is not None:  # a run that stopped early is still a finished run
+            progress("range-test", offset + config.range_test.num_iter, total)
         if run.stop_reason == "interrupted":
             break
     return tuple(runs)

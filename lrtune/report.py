@@ -96,7 +96,6 @@ def print_summary(
 ) -> None:
     """Print the analysis, the recommendation with its reasons, and the code."""
     from rich.console import Console
-    from rich.syntax import Syntax
     from rich.table import Table
 
     console = console or Console()
@@ -147,6 +146,6 @@ def print_summary(
             f"{s.cost_steps} optimizer steps = {s.cost_fraction:.2f}x the planned training"
         )
     code = result.code.get(fmt)
-    if code:
-        lexer = "yaml" if fmt == "yaml" else "json" if fmt == "json" else "python"
-        console.print(Syntax(code, lexer, theme="ansi_dark", word_wrap=True))
+    if code:  # never re-wrapped, so that it pastes as it is
+        console.print()
+        console.print(code.rstrip("\n"), markup=False, highlight=False, soft_wrap=True)

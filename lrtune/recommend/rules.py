@@ -23,7 +23,7 @@ from lrtune.errors import ConfigError
 from lrtune.recommend._recommendation import Reason, Recommendation
 from lrtune.schedules import get_schedule, schedule_params, spec_for_run
 
-__all__ = ["Context", "Rule", "RULES", "recommend", "ADAM_FAMILY"]
+__all__ = ["ADAM_FAMILY", "RULES", "Context", "Fired", "Rule", "recommend"]
 
 ADAM_FAMILY = ("Adam", "AdamW", "NAdam", "RAdam", "Adamax", "SparseAdam", "Lamb")
 
@@ -73,14 +73,19 @@ class Context:
         return self.optimizer in ADAM_FAMILY or self.beta2 is not None
 
 
+#: What a rule returns when it fires: the fields it decides, a one-sentence reason, and
+#: optionally the source of the branch that fired (default: the rule's ``source``).
+Fired = tuple[dict[str, Any], str] | tuple[dict[str, Any], str, str]
+
+
 class Rule:
     """One decision. Subclasses set ``name`` and ``source`` and implement :meth:`apply`."""
 
     name: ClassVar[str] = ""
     source: ClassVar[str] = ""
 
-    def apply(self, ctx: Context) -> tuple[dict[str, Any], str] | None:
-        """Return ``(fields, reason)``, or ``None`` when the rule does not fire."""
+    def apply(self, ctx: Context) -> Fired | None:
+        """Return ``(fields, reason[, source])``, or ``None`` when the rule does not fire."""
         raise NotImplementedError
 
 
@@ -91,27 +96,34 @@ class SchedulerTypeRule(Rule):
         "a floor); arXiv 2404.06395 (WSD when the length is unknown)"
     )
 
-    def apply(self, ctx: Context) -> tuple[dict[str, Any], str]:
+    def apply(self, ctx: Context) -> Fired:
         if ctx.scheduler is not None:
             get_schedule(ctx.scheduler)  # unknown names list the valid ones
-            return {"scheduler": ctx.scheduler}, f"{ctx.scheduler}: asked for by the user."
+            return (
+                {"scheduler": ctx.scheduler},
+                f"{ctx.scheduler}: asked for by the user.",
+                "the user's choice",
+            )
         if ctx.epochs is None:
             return (
                 {"scheduler": "wsd"},
                 "warmup-stable-decay: the training length is unknown (planned here as "
                 f"{DEFAULT_EPOCHS} epochs; set epochs in model.py or --epochs), so hold the "
                 "LR and cool down over the last 20% once the length is decided.",
+                "arXiv 2404.06395, 2405.18392 (warmup-stable-decay)",
             )
         if ctx.is_sgd and ctx.diverge_method == "growth-rate":
             return (
                 {"scheduler": "onecycle"},
                 "1cycle: SGD with a clear divergence LR from the range test, the setting where "
                 "a short rise to that LR and a long anneal train fastest (super-convergence).",
+                "Smith arXiv 1708.07120, 1803.09820 (1cycle for SGD)",
             )
         return (
             {"scheduler": "cosine"},
             "cosine annealing with a floor: a smooth decay over the planned run that keeps "
             "late updates meaningful.",
+            "OneTrainer note (cosine annealing with a minimum LR)",
         )
 
 
@@ -126,7 +138,7 @@ class PeakLrRule(Rule):
     #: varies with the data order).
     onecycle_margin: ClassVar[float] = 1.5
 
-    def apply(self, ctx: Context) -> tuple[dict[str, Any], str]:
+    def apply(self, ctx: Context) -> Fired:
         if ctx.decided["scheduler"] == "onecycle" and ctx.diverge_lr is not None:
             if ctx.diverge_method == "growth-rate":
                 lr = ctx.diverge_lr / self.onecycle_margin
@@ -134,17 +146,22 @@ class PeakLrRule(Rule):
             else:
                 lr = min(ctx.diverge_lr, 4 * ctx.suggested_lr)
                 why = "4x the suggestion, at most the divergence LR (its estimate is rough here)"
-            return {"lr": lr}, (
+            return (
+                {"lr": lr},
                 f"max_lr {lr:.3g} = {why}: 1cycle starts at max_lr/25 and stays near the peak "
-                "only briefly, so its peak is close to the largest LR that still trains."
+                "only briefly, so its peak is close to the largest LR that still trains.",
+                "Smith arXiv 1708.07120 (1cycle max_lr from the range test)",
             )
         lr, why = ctx.suggested_lr, "the range test's suggestion"
+        source = "Smith arXiv 1506.01186 (LR range test)"
         if ctx.min_loss_lr is not None and ctx.min_loss_lr / 10 > lr:
             lr, why = ctx.min_loss_lr / 10, "a tenth of the LR where the loss bottoms out"
+            source = "fastai lr_find (min-loss LR / 10)"
         if ctx.diverge_lr is not None and lr > ctx.diverge_lr / 2:
             lr, why = ctx.diverge_lr / 2, "half the divergence LR"
+            source = "Smith arXiv 1506.01186 (best LR within 2x of the largest that converges)"
         where = f", {ctx.diverge_lr / lr:.1f}x below the divergence LR" if ctx.diverge_lr else ""
-        return {"lr": lr}, f"initial LR {lr:.3g} = {why}{where}."
+        return {"lr": lr}, f"initial LR {lr:.3g} = {why}{where}.", source
 
 
 class EtaMinRule(Rule):
@@ -261,9 +278,9 @@ def recommend(ctx: Context, *, rules: tuple[Rule, ...] = RULES) -> Recommendatio
         fired = rule.apply(ctx)
         if fired is None:
             continue
-        fields, text = fired
+        fields, text, *branch_source = fired
         ctx = replace(ctx, decided={**ctx.decided, **fields})
-        reasons.append(Reason(rule.name, text, rule.source))
+        reasons.append(Reason(rule.name, text, branch_source[0] if branch_source else rule.source))
     d = ctx.decided
     basis = d["basis"]
     spe = ctx.steps_per_epoch or 1

@@ -148,3 +148,11 @@ def test_recommend_epoch_basis_periods_are_epochs():
 def test_recommend_unknown_scheduler_lists_valid_names():
     with pytest.raises(UnknownSchedulerError, match="cosine"):
         recommend(Context(suggested_lr=0.01, scheduler="cosinus", steps_per_epoch=10, epochs=3))
+
+
+def test_recommend_reason_cites_the_branch_that_fired():
+    given, _ = SCENARIOS["graphcast"]
+    rec = recommend(Context(suggested_lr=1e-3, diverge_lr=1e-2, **given))
+    sources = {r.rule: r.source for r in rec.reasons}
+    assert "OneTrainer" in sources["scheduler-type"] and "1cycle" not in sources["scheduler-type"]
+    assert "1910.04209" in sources["warmup"]
