@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 
 import pytest
@@ -55,6 +56,13 @@ def test_onecycle_keeps_plain_sgd_without_momentum():
     assert opt.param_groups[0]["momentum"] == 0
 
 
+needs_lr_finder = pytest.mark.skipif(
+    importlib.util.find_spec("torch_lr_finder") is None,
+    reason="torch-lr-finder is a benchmark-only dependency: pip install -e '.[bench]'",
+)
+
+
+@needs_lr_finder
 def test_methods_registry_and_peers():
     assert {"default LR + cosine", "torch-lr-finder + cosine", "lrtune"} <= set(methods.names())
     with pytest.raises(ValueError, match="expected one of"):
@@ -65,6 +73,7 @@ def test_methods_registry_and_peers():
     assert plan.lr > 0 and 0 < plan.cost_steps <= 100
 
 
+@needs_lr_finder
 def test_quick_report_on_tiny_task(tmp_path):
     doc = report.run(
         tasks=[TINY],
