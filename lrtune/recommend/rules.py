@@ -112,11 +112,11 @@ class SchedulerTypeRule(Rule):
                 "LR and cool down over the last 20% once the length is decided.",
                 "arXiv 2404.06395, 2405.18392 (warmup-stable-decay)",
             )
-        if ctx.is_sgd and ctx.diverge_method == "growth-rate":
+        if ctx.is_sgd and ctx.diverge_lr is not None:
             return (
                 {"scheduler": "onecycle"},
-                "1cycle: SGD with a clear divergence LR from the range test, the setting where "
-                "a short rise to that LR and a long anneal train fastest (super-convergence).",
+                "1cycle: SGD with a divergence LR found by the range test, the setting where "
+                "a short rise towards it and a long anneal train fastest (super-convergence).",
                 "Smith arXiv 1708.07120, 1803.09820 (1cycle for SGD)",
             )
         return (
@@ -140,12 +140,11 @@ class PeakLrRule(Rule):
 
     def apply(self, ctx: Context) -> Fired:
         if ctx.decided["scheduler"] == "onecycle" and ctx.diverge_lr is not None:
-            if ctx.diverge_method == "growth-rate":
-                lr = ctx.diverge_lr / self.onecycle_margin
-                why = f"the divergence LR / {self.onecycle_margin:g}"
-            else:
-                lr = min(ctx.diverge_lr, 4 * ctx.suggested_lr)
-                why = "4x the suggestion, at most the divergence LR (its estimate is rough here)"
+            lr = ctx.diverge_lr / self.onecycle_margin
+            why = f"the divergence LR / {self.onecycle_margin:g}"
+            if not ctx.is_sgd and lr > 4 * ctx.suggested_lr:
+                # Adam's loss rarely explodes, so its divergence LR is a rough upper bound
+                lr, why = 4 * ctx.suggested_lr, "4x the suggestion (below the divergence LR / 1.5)"
             return (
                 {"lr": lr},
                 f"max_lr {lr:.3g} = {why}: 1cycle starts at max_lr/25 and stays near the peak "
