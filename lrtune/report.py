@@ -27,6 +27,8 @@ def plot_curve(result: FindResult, path: str | Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from lrtune.emit._plot import save_figure
+
     a = result.analysis
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=120)
     for i, run in enumerate(result.runs if len(result.runs) > 1 else ()):
@@ -53,12 +55,7 @@ def plot_curve(result: FindResult, path: str | Path) -> Path:
     ax.set_ylabel("training loss")
     ax.set_title("LR range test")
     ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def write_report(

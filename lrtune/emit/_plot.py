@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from lrtune.schedules import ScheduleSpec
 
-__all__ = ["plot_schedule"]
+__all__ = ["plot_schedule", "save_figure"]
+
+
+def save_figure(fig: Any, path: str | Path) -> Path:
+    """Save a matplotlib figure as ``path`` (parents created) and close it."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
 
 
 def plot_schedule(
@@ -37,9 +50,4 @@ def plot_schedule(
     ax.set_ylabel("learning rate")
     ax.set_title(f"{spec.name} ({spec.basis} basis)")
     ax.set_ylim(bottom=0)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

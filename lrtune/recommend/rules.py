@@ -285,7 +285,9 @@ def recommend(ctx: Context, *, rules: tuple[Rule, ...] = RULES) -> Recommendatio
     spe = ctx.steps_per_epoch or 1
     epochs = ctx.epochs or DEFAULT_EPOCHS
     warmup_steps = d.get("warmup_steps", 0)
-    warmup = warmup_steps if basis == "iteration" else math.ceil(warmup_steps / spe)
+    # on the epoch basis, the nearest whole number of epochs (at least one)
+    warmup = warmup_steps if basis == "iteration" else max(1, round(warmup_steps / spe))
+    warmup = warmup if warmup_steps else 0
     run = epochs if basis == "epoch" else epochs * spe
     if ctx.epochs is not None and warmup >= run:
         warmup = max(0, run // 10)
