@@ -5,6 +5,7 @@ Plotting only reads the frozen result; matplotlib and rich are imported where us
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,9 @@ def plot_curve(result: FindResult, path: str | Path) -> Path:
     ]
     if a.diverge_lr is not None:
         marks.append(("divergence", a.diverge_lr, "C3", "--"))
+    rec = result.recommendation
+    if rec is not None and not math.isclose(rec.initial_lr, a.suggested_lr, rel_tol=1e-6):
+        marks.append((f"{rec.scheduler} peak", rec.initial_lr, "C1", "-."))
     for label, lr, color, style in marks:
         ax.axvline(lr, color=color, ls=style, lw=1.5, label=f"{label} {lr:.3g}")
     ax.axvspan(*a.lr_range, color="C1", alpha=0.08)

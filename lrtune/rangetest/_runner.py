@@ -41,7 +41,8 @@ class RangeTestConfig:
         clip_grad_norm: clip the gradient norm to this value before each step.
         device: ``"auto"`` (cuda, then mps, then cpu) or a torch device string.
         amp: autocast on CUDA: ``"auto"`` (bf16 where supported, else fp16 with a
-            GradScaler), ``"bf16"``, ``"fp16"`` or ``"off"``.
+            GradScaler), ``"bf16"``, ``"fp16"`` or ``"off"``. bf16 keeps the loop free of
+            host syncs; torch's GradScaler (fp16) reads its inf check on the host each step.
         seed: seeds torch/numpy/random before the loop (the data order); restored after.
         diverge_factor: stop when the smoothed loss exceeds this multiple of its best.
         stall_fraction: stop when the smoothed loss has climbed back this fraction of
