@@ -13,15 +13,6 @@ from lrtune.task import make_task
 from lrtune.train import evaluate, train
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """One torch thread: tiny models on a shared 2-core machine run far faster."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 def _task(epochs: int = 5, n: int = 64, batch: int = 16):
     g = torch.Generator().manual_seed(0)
     x = torch.randn(n, 3, generator=g)

@@ -7,7 +7,7 @@ from typing import Any
 from lrtune.schedules._base import Basis, ScheduleSpec
 from lrtune.schedules._registry import list_schedules, make_schedule
 
-__all__ = ["example_spec"]
+__all__ = ["example_cases", "example_spec"]
 
 # Parameters on the epoch basis, for a run of 8 epochs (periods in epochs).
 _EPOCH_PARAMS: dict[str, dict[str, Any]] = {
@@ -43,3 +43,21 @@ def example_spec(name: str, basis: Basis, *, warmup: bool = True, lr: float = 0.
     use_warmup = warmup and name != "plateau"
     spec = make_schedule(name, lr=lr, basis="epoch", warmup=1 if use_warmup else 0, **params)
     return spec.to_basis(basis, STEPS_PER_EPOCH)
+
+
+def example_cases() -> tuple[list[tuple[str, Basis, bool]], list[str]]:
+    """Every registered type × both bases × with/without warmup (plateau has none), and ids.
+
+    Example:
+        >>> cases, ids = example_cases()
+        >>> ids[0]
+        'constant-epoch-warm'
+    """
+    cases: list[tuple[str, Basis, bool]] = [
+        (name, basis, warmup)
+        for name in list_schedules()
+        for basis in ("epoch", "iteration")
+        for warmup in (True, False)
+        if not (name == "plateau" and warmup)
+    ]
+    return cases, [f"{n}-{b}-{'warm' if w else 'nowarm'}" for n, b, w in cases]

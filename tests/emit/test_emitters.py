@@ -19,17 +19,10 @@ from torch.optim.optimizer import register_optimizer_step_pre_hook
 from lrtune.emit import FORMATS, hf_equivalent, render_code, timm_args
 from lrtune.errors import ConfigError
 from lrtune.schedules import ScheduleSpec, list_schedules, spec_from_dict
-from lrtune.schedules._examples import EPOCHS, STEPS_PER_EPOCH, example_spec
+from lrtune.schedules._examples import EPOCHS, STEPS_PER_EPOCH, example_cases, example_spec
 
 ROOT = Path(__file__).resolve().parents[2]
-CASES = [
-    (name, basis, warmup)
-    for name in list_schedules()
-    for basis in ("epoch", "iteration")
-    for warmup in (True, False)
-    if not (name == "plateau" and warmup)
-]
-IDS = [f"{n}-{b}-{'warm' if w else 'nowarm'}" for n, b, w in CASES]
+CASES, IDS = example_cases()
 PY_FORMATS = [f for f in FORMATS if f not in ("yaml", "json")]
 # Names the snippets expect from the user's script (undefined when checked in isolation).
 USER_NAMES = {"model", "train_dataset"}

@@ -17,16 +17,9 @@ from lrtune.schedules import (
     make_schedule,
     spec_from_dict,
 )
-from lrtune.schedules._examples import EPOCHS, STEPS_PER_EPOCH, example_spec
+from lrtune.schedules._examples import EPOCHS, STEPS_PER_EPOCH, example_cases, example_spec
 
-CASES = [
-    (name, basis, warmup)
-    for name in list_schedules()
-    for basis in ("epoch", "iteration")
-    for warmup in (True, False)
-    if not (name == "plateau" and warmup)
-]
-IDS = [f"{n}-{b}-{'warm' if w else 'nowarm'}" for n, b, w in CASES]
+CASES, IDS = example_cases()
 
 
 def n_steps(spec: ScheduleSpec) -> int:
