@@ -178,7 +178,6 @@ def load_result(path: str | Path) -> FindResult:
 def _optimizer_info(optimizer: torch.optim.Optimizer) -> dict[str, Any]:
     defaults = optimizer.defaults
     betas = defaults.get("betas")
-    momentum = defaults.get("momentum", betas[0] if betas else None)
     _, changed = optimizer_kwargs(optimizer)
     return {
         "class": type(optimizer).__name__,
@@ -188,7 +187,7 @@ def _optimizer_info(optimizer: torch.optim.Optimizer) -> dict[str, Any]:
         "beta1": float(betas[0]) if betas else None,
         "beta2": float(betas[1]) if betas else None,
         "weight_decay": float(defaults.get("weight_decay", 0.0) or 0.0),
-        "heavy_ball": float(momentum) if "momentum" in defaults else 0.0,
+        "heavy_ball": float(defaults.get("momentum", 0.0)),
     }
 
 
@@ -275,7 +274,7 @@ def recommend_from_result(
     config = config or FindConfig()
     stats = result.dataset
     if stats is not None and config.epochs is not None:
-        stats = _with_epochs(stats, config.epochs)
+        stats = stats.with_epochs(config.epochs)
     info = result.optimizer
     a = result.analysis
     ctx = Context(
@@ -321,15 +320,6 @@ def recommend_from_result(
         for fmt in config.formats
     }
     return replace(result, dataset=stats, recommendation=rec, code=code)
-
-
-def _with_epochs(stats: DatasetStats, epochs: int) -> DatasetStats:
-    """``stats`` for a run of ``epochs`` epochs (total steps and passes follow)."""
-    total = epochs * stats.steps_per_epoch if stats.steps_per_epoch else None
-    passes = None
-    if total is not None and stats.batch_size and stats.n_samples:
-        passes = total * stats.batch_size / stats.n_samples
-    return replace(stats, epochs=epochs, total_steps=total, passes_per_sample=passes)
 
 
 def _optimizer_from_info(info: dict[str, Any]) -> torch.optim.Optimizer | str:

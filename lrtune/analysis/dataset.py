@@ -35,7 +35,27 @@ from lrtune.state import preserved_state
 from lrtune.task import Task, move_to_device
 from lrtune.train import _batch_len  # one definition of a batch's size
 
-__all__ = ["DatasetStats", "dataset_stats", "grad_noise_scale"]
+__all__ = ["DatasetStats", "dataset_stats", "grad_noise_scale", "run_length"]
+
+
+def run_length(
+    *,
+    epochs: int | None,
+    steps_per_epoch: int | None,
+    batch_size: int | None,
+    n_samples: int | None,
+) -> tuple[int | None, float | None]:
+    """Total optimizer steps and passes per sample of a planned run (``None`` when unknown).
+
+    Example:
+        >>> total, passes = run_length(epochs=10, steps_per_epoch=23, batch_size=64, n_samples=1437)
+        >>> total, round(passes, 2)
+        (230, 10.24)
+    """
+    total = epochs * steps_per_epoch if epochs is not None and steps_per_epoch is not None else None
+    if total is None or not batch_size or not n_samples:
+        return total, None
+    return total, total * batch_size / n_samples
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,16 @@ class DatasetStats:
             raise ConfigError(f"dataset: expected a dict, got {type(data).__name__}")
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+    def with_epochs(self, epochs: int) -> DatasetStats:
+        """These statistics for a run of ``epochs`` epochs (total steps and passes follow)."""
+        total, passes = run_length(
+            epochs=epochs,
+            steps_per_epoch=self.steps_per_epoch,
+            batch_size=self.batch_size,
+            n_samples=self.n_samples,
+        )
+        return dataclasses.replace(self, epochs=epochs, total_steps=total, passes_per_sample=passes)
 
 
 def grad_noise_scale(
@@ -166,11 +196,8 @@ def dataset_stats(
     ):
         raise ConfigError(f"epochs: expected a positive integer, got {epochs!r}")
     n_samples, batch_size, steps = task.n_samples, task.batch_size, task.steps_per_epoch
-    total = epochs * steps if epochs is not None and steps is not None else None
-    passes = (
-        total * batch_size / n_samples
-        if total is not None and batch_size is not None and n_samples
-        else None
+    total, passes = run_length(
+        epochs=epochs, steps_per_epoch=steps, batch_size=batch_size, n_samples=n_samples
     )
     with preserved_state(task.model):
         settings = _optimizer_settings(task, lr if lr is not None else 1e-3)

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+from lrtune.analysis.dataset import run_length
 from lrtune.errors import ConfigError
 from lrtune.recommend._recommendation import Reason, Recommendation
 from lrtune.schedules import get_schedule, schedule_params, spec_for_run
@@ -54,15 +55,20 @@ class Context:
 
     @property
     def total_steps(self) -> int | None:
-        if self.epochs is None or self.steps_per_epoch is None:
-            return None
-        return self.epochs * self.steps_per_epoch
+        return self._run_length[0]
 
     @property
     def passes_per_sample(self) -> float | None:
-        if self.total_steps is None or not self.n_samples or not self.batch_size:
-            return None
-        return self.total_steps * self.batch_size / self.n_samples
+        return self._run_length[1]
+
+    @property
+    def _run_length(self) -> tuple[int | None, float | None]:
+        return run_length(
+            epochs=self.epochs,
+            steps_per_epoch=self.steps_per_epoch,
+            batch_size=self.batch_size,
+            n_samples=self.n_samples,
+        )
 
     @property
     def is_sgd(self) -> bool:
