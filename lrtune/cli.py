@@ -8,11 +8,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lrtune.errors import LrtuneError
+
+if TYPE_CHECKING:
+    from lrtune.recommend.refine import TuneConfig
 
 __all__ = ["main", "cli"]
 
@@ -85,7 +88,9 @@ def _recommend_options(fn: Callable[..., None]) -> Callable[..., None]:
     return fn
 
 
-def _tune_config(tune: bool, trials: int, budget: float, storage: str | None, study: str | None):
+def _tune_config(
+    tune: bool, trials: int, budget: float, storage: str | None, study: str | None
+) -> TuneConfig | None:
     if not tune:
         if storage or study:
             raise click.BadParameter("needs --tune", param_hint="--storage/--study-name")
