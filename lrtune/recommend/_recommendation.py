@@ -26,8 +26,9 @@ class Reason:
 class SearchRecord:
     """What a refinement search did and what it cost.
 
-    ``cost_steps`` counts optimizer steps spent by all trials (range test excluded);
-    ``cost_fraction`` is that over the planned training's total steps.
+    ``cost_steps`` counts optimizer steps spent by all trials and the horizon check
+    (range test excluded); ``cost_fraction`` is that over the planned training's total
+    steps; ``check`` is the horizon check's record (``None`` when it did not run).
     """
 
     n_trials: int
@@ -38,6 +39,7 @@ class SearchRecord:
     trials: tuple[dict[str, Any], ...] = ()
     storage: str | None = None
     study_name: str | None = None
+    check: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +50,7 @@ class SearchRecord:
             "best_value": self.best_value,
             "storage": self.storage,
             "study_name": self.study_name,
+            "check": self.check,
             "trials": list(self.trials),
         }
 

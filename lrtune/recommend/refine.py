@@ -50,6 +50,8 @@ from lrtune.analysis.curve import CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats
 from lrtune.errors import ConfigError
 from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecord
+from lrtune.recommend.horizon import SOURCE as HORIZON_SOURCE
+from lrtune.recommend.horizon import horizon_check
 from lrtune.schedules import ScheduleSpec, get_schedule, schedule_params, spec_for_run
 from lrtune.schedules._base import check_choice, check_number, scale_period
 from lrtune.state import preserved_state
@@ -81,8 +83,12 @@ class TuneConfig:
     Attributes:
         n_trials: finished trials (complete or pruned) the study should hold, the proposal
             included; trials already in a resumed study count.
-        budget: total optimizer steps of all trials, as a fraction of the planned training
-            (``epochs × steps_per_epoch``); 0 < budget ≤ 10.
+        budget: total optimizer steps of the search and the check, as a fraction of the
+            planned training (``epochs × steps_per_epoch``); 0 < budget ≤ 10.
+        check: the part of ``budget`` spent after the search training the chosen schedule at
+            its full length (this fraction of the run) to look for overfitting
+            (:mod:`lrtune.recommend.horizon`); 0 turns it off. Skipped (and its share given
+            to the trials) when the task has no ``val_loader``.
         seeds: training runs per trial (different data order and dropout); the trial's value
             is their mean validation loss.
         storage: ``None`` (in memory), an ``sqlite:///path.db`` or ``postgresql://…`` URL, or a
@@ -103,6 +109,7 @@ class TuneConfig:
 
     n_trials: int = 8
     budget: float = 1.0
+    check: float = 0.4
     seeds: int = 1
     storage: str | None = None
     study_name: str | None = None
@@ -112,6 +119,12 @@ class TuneConfig:
     def __post_init__(self) -> None:
         check_number("n_trials", self.n_trials, low=1, integer=True)
         check_number("budget", self.budget, low=0.0, low_open=True, high=10.0)
+        check_number("check", self.check, low=0.0, high=1.0)
+        if self.check >= self.budget:
+            raise ConfigError(
+                f"check: expected less than the budget ({self.budget:g}) so trials get a share, "
+                f"got {self.check:g}; lower --check or raise --budget"
+            )
         check_number("seeds", self.seeds, low=1, integer=True)
         check_choice("pruner", self.pruner, _PRUNERS)
         if self.study_name is None:
@@ -191,7 +204,9 @@ class _Plan:
         return self.trial_steps / self.total_steps
 
 
-def _plan(proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig) -> _Plan:
+def _plan(
+    proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig, search_budget: float
+) -> _Plan:
     """The run the proposal was made for (its own length first, else the measured one)."""
     spe = proposal.steps_per_epoch or (stats.steps_per_epoch if stats else None)
     epochs = proposal.epochs or (stats.epochs if stats else None)
@@ -201,7 +216,7 @@ def _plan(proposal: Recommendation, stats: DatasetStats | None, config: TuneConf
             f"steps_per_epoch={spe}, epochs={epochs}; give train_loader a len() and set --epochs"
         )
     total = spe * epochs
-    per_trial = int(config.budget * total) // (config.n_trials * config.seeds)
+    per_trial = int(search_budget * total) // (config.n_trials * config.seeds)
     trial_steps = min(max(per_trial, min(spe, total), 1), total)
     return _Plan(spe, epochs, total, trial_steps)
 
@@ -529,7 +544,8 @@ def refine(
     import optuna
 
     config = config or TuneConfig()
-    plan = _plan(proposal, stats, config)
+    check = config.check if task.val_loader is not None else 0.0
+    plan = _plan(proposal, stats, config, config.budget - check)
     space = _space(proposal, analysis, plan)
     storage = open_storage(config.storage)
     n_reports = math.ceil(plan.trial_steps / plan.steps_per_epoch) * config.seeds
@@ -575,7 +591,48 @@ def refine(
         if progress is not None:
             best = _best(study)
             progress(len(_finished(study)), config.n_trials, best.value if best else None)
-    return _result(study, proposal, plan, config)
+    refined = _result(study, proposal, plan, config)
+    return _check(task, refined, plan, check, device) if check > 0 else refined
+
+
+def _check(
+    task: Task, refined: Recommendation, plan: _Plan, fraction: float, device: str | torch.device
+) -> Recommendation:
+    """Run the horizon check on the search's choice; lower its peak LR if it overtrains."""
+    result = horizon_check(
+        task,
+        refined.schedule,
+        steps_per_epoch=plan.steps_per_epoch,
+        epochs=plan.epochs,
+        fraction=fraction,
+        device=device,
+    )
+    search = refined.search
+    assert search is not None
+    steps = search.cost_steps + result.steps
+    search = dataclasses.replace(
+        search, cost_steps=steps, cost_fraction=steps / plan.total_steps, check=result.to_dict()
+    )
+    schedule = refined.schedule
+    window = f"{len(result.val_losses)} epochs ({result.steps} steps) of the full-length run"
+    if result.best_epoch is None:
+        text = (
+            f"Horizon check: {window} showed no overfitting (the validation loss did not "
+            "bottom out and climb while the training loss fell); the LR is kept."
+        )
+    else:
+        schedule = schedule.replace(lr=schedule.lr * result.lr_factor)
+        best, vals = result.best_epoch, result.val_losses
+        text = (
+            f"Horizon check: in {window} the validation loss bottomed out at epoch {best + 1} "
+            f"({vals[best]:.4g}) and climbed to {vals[-1]:.4g} while the training loss fell "
+            f"(overfitting); peak LR × {result.lr_factor:.3g} = {schedule.lr:.3g}, the share "
+            "of the run's integrated LR spent by then, so the whole run covers that distance."
+        )
+    reason = Reason("horizon-check", text, HORIZON_SOURCE)
+    return dataclasses.replace(
+        refined, schedule=schedule, reasons=(*refined.reasons, reason), search=search
+    )
 
 
 def _result(

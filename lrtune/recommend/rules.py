@@ -78,6 +78,17 @@ class Context:
     def is_adam(self) -> bool:
         return self.optimizer in ADAM_FAMILY or self.beta2 is not None
 
+    @property
+    def full_batch(self) -> bool:
+        """One batch per epoch: every step sees the whole dataset's gradient (no noise)."""
+        whole = self.batch_size is None or self.n_samples is None
+        return self.steps_per_epoch == 1 and (whole or self.batch_size >= self.n_samples)
+
+    @property
+    def deterministic_gd(self) -> bool:
+        """Full-batch SGD with a measured stability limit: no noise to anneal."""
+        return self.is_sgd and self.full_batch and self.diverge_lr is not None
+
 
 #: What a rule returns when it fires: the fields it decides, a one-sentence reason, and
 #: optionally the source of the branch that fired (default: the rule's ``source``).
@@ -99,7 +110,8 @@ class SchedulerTypeRule(Rule):
     name = "scheduler-type"
     source = (
         "Smith arXiv 1708.07120, 1803.09820 (1cycle for SGD); OneTrainer note (cosine with "
-        "a floor); arXiv 2404.06395 (WSD when the length is unknown)"
+        "a floor); arXiv 2404.06395 (WSD when the length is unknown); Bottou, Curtis & "
+        "Nocedal arXiv 1606.04838 (constant steps for full-batch gradients)"
     )
 
     def apply(self, ctx: Context) -> Fired:
@@ -117,6 +129,14 @@ class SchedulerTypeRule(Rule):
                 f"{DEFAULT_EPOCHS} epochs; set epochs in model.py or --epochs), so hold the "
                 "LR and cool down over the last 20% once the length is decided.",
                 "arXiv 2404.06395, 2405.18392 (warmup-stable-decay)",
+            )
+        if ctx.deterministic_gd:
+            return (
+                {"scheduler": "constant"},
+                "constant: full-batch gradient descent (one batch per epoch) has no gradient "
+                "noise to anneal, so a fixed LR converges fastest and decay only slows it.",
+                "Bottou, Curtis & Nocedal arXiv 1606.04838 (fixed steps suffice without "
+                "gradient noise)",
             )
         if ctx.is_sgd and ctx.diverge_lr is not None:
             return (
@@ -136,16 +156,23 @@ class SchedulerTypeRule(Rule):
 class PeakLrRule(Rule):
     name = "peak-lr"
     source = (
-        "Smith arXiv 1506.01186 (range test); fastai lr_find (min-loss LR / 10); "
+        "Smith arXiv 1506.01186 (range test; the cyclic minimum is max/3-4); "
         "Smith arXiv 1708.07120 (1cycle max_lr)"
     )
 
     #: Safety margin below a divergence LR read from the blow-up rate (an estimate that
     #: varies with the data order).
     onecycle_margin: ClassVar[float] = 1.5
+    #: Margin below the stability limit of full-batch gradient descent (measured exactly:
+    #: the loss grows by a fixed factor per step above it).
+    full_batch_margin: ClassVar[float] = 1.1
+    #: A schedule that holds its peak stays this factor below the largest LR that still
+    #: trains (the smoothed minimum of the curve).
+    min_loss_factor: ClassVar[float] = 4.0
 
     def apply(self, ctx: Context) -> Fired:
-        if ctx.decided["scheduler"] == "onecycle" and ctx.diverge_lr is not None:
+        scheduler = ctx.decided["scheduler"]
+        if scheduler == "onecycle" and ctx.diverge_lr is not None:
             lr = ctx.diverge_lr / self.onecycle_margin
             why = f"the divergence LR / {self.onecycle_margin:g}"
             if not ctx.is_sgd and lr > 4 * ctx.suggested_lr:
@@ -157,11 +184,23 @@ class PeakLrRule(Rule):
                 "only briefly, so its peak is close to the largest LR that still trains.",
                 "Smith arXiv 1708.07120 (1cycle max_lr from the range test)",
             )
+        if scheduler == "constant" and ctx.deterministic_gd:
+            lr = ctx.diverge_lr / self.full_batch_margin  # type: ignore[operator]
+            return (
+                {"lr": lr},
+                f"LR {lr:.3g} = the divergence LR / {self.full_batch_margin:g}: full-batch "
+                "gradient descent is stable below 2/lambda_max (the LR where the loss starts "
+                "to grow each step) and converges fastest just under it.",
+                "Polyak 1987, Introduction to Optimization §1.4 (gradient descent on a "
+                "quadratic: stable for LR < 2/L, fastest near 2/(L+mu))",
+            )
         lr, why = ctx.suggested_lr, "the range test's suggestion"
         source = "Smith arXiv 1506.01186 (LR range test)"
-        if ctx.min_loss_lr is not None and ctx.min_loss_lr / 10 > lr:
-            lr, why = ctx.min_loss_lr / 10, "a tenth of the LR where the loss bottoms out"
-            source = "fastai lr_find (min-loss LR / 10)"
+        factor = self.min_loss_factor
+        if ctx.min_loss_lr is not None and ctx.min_loss_lr / factor > lr:
+            lr = ctx.min_loss_lr / factor
+            why = f"1/{factor:g} of the LR where the loss bottoms out (the largest that trains)"
+            source = "Smith arXiv 1506.01186 (the cyclic minimum is max/3-4)"
         if ctx.diverge_lr is not None and lr > ctx.diverge_lr / 2:
             lr, why = ctx.diverge_lr / 2, "half the divergence LR"
             source = "Smith arXiv 1506.01186 (best LR within 2x of the largest that converges)"
