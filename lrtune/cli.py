@@ -79,6 +79,14 @@ def _recommend_options(fn: Callable[..., None]) -> Callable[..., None]:
             help="Search compute as a fraction of the planned training.",
         ),
         click.option(
+            "--check",
+            type=click.FloatRange(min=0, max=1),
+            default=0.4,
+            show_default=True,
+            help="Part of --budget spent training the chosen schedule at full length to "
+            "look for overfitting (needs val_loader; 0: off).",
+        ),
+        click.option(
             "--storage", help="Optuna storage: sqlite:///x.db, x.log (journal) or a PostgreSQL URL."
         ),
         click.option("--study-name", help="Optuna study name (resume or share a study)."),
@@ -89,7 +97,7 @@ def _recommend_options(fn: Callable[..., None]) -> Callable[..., None]:
 
 
 def _tune_config(
-    tune: bool, trials: int, budget: float, storage: str | None, study: str | None
+    tune: bool, trials: int, budget: float, check: float, storage: str | None, study: str | None
 ) -> TuneConfig | None:
     if not tune:
         if storage or study:
@@ -97,7 +105,9 @@ def _tune_config(
         return None
     from lrtune.recommend.refine import TuneConfig
 
-    return TuneConfig(n_trials=trials, budget=budget, storage=storage, study_name=study)
+    return TuneConfig(
+        n_trials=trials, budget=budget, check=check, storage=storage, study_name=study
+    )
 
 
 @cli.command("find")
@@ -163,6 +173,7 @@ def find_command(
     tune: bool,
     trials: int,
     budget: float,
+    check: float,
     storage: str | None,
     study_name: str | None,
     out: str,
@@ -189,7 +200,7 @@ def find_command(
         epochs=epochs,
         scheduler=scheduler,
         formats=tuple(dict.fromkeys((fmt, "torch"))),
-        tune=_tune_config(tune, trials, budget, storage, study_name),
+        tune=_tune_config(tune, trials, budget, check, storage, study_name),
     )
     console = Console(stderr=True)
     task = load_task(model_py)
@@ -222,6 +233,7 @@ def recommend_command(
     tune: bool,
     trials: int,
     budget: float,
+    check: float,
     storage: str | None,
     study_name: str | None,
     out: str | None,
@@ -237,7 +249,7 @@ def recommend_command(
         epochs=epochs,
         scheduler=scheduler,
         formats=tuple(dict.fromkeys((fmt, "torch"))),
-        tune=_tune_config(tune, trials, budget, storage, study_name),
+        tune=_tune_config(tune, trials, budget, check, storage, study_name),
     )
     saved = load_result(result_json)
     source = model_py or (saved.source if tune else None)

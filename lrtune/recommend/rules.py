@@ -255,7 +255,9 @@ class WarmupRule(Rule):
                     "comes after a broad sample of the data, as GraphCast's 1,000 warmup "
                     "iterations (0.6 epoch) do"
                 )
-        elif (ctx.batch_size or 0) >= 512 and spe:
+        elif (ctx.batch_size or 0) >= 512 and spe and not ctx.deterministic_gd:
+            # (full-batch GD's LR comes from its measured stability limit, not from scaling
+            # a small-batch rate up, so it needs no warmup)
             want = 5 * spe
             why = f"SGD with a large batch ({ctx.batch_size}): gradual warmup over 5 epochs"
         else:

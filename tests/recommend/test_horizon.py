@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from torch import nn
@@ -51,10 +53,10 @@ def test_detect_overfit_needs_a_sustained_rise_while_training_loss_falls():
 
 def test_lr_time_fraction_integrates_the_schedule():
     cosine = make_schedule("cosine", lr=1.0, total=100, eta_min_ratio=0.0, basis="iteration")
-    assert lr_time_fraction(cosine, steps_per_epoch=10, until=50, total=100) == pytest.approx(
-        0.5, abs=0.01
-    )
-    assert lr_time_fraction(cosine, steps_per_epoch=10, until=10, total=100) > 0.19
+    # ∫ (1 + cos πt)/2 over [0, s] / over [0, 1] = s + sin(πs)/π
+    for until, share in ((50, 0.5 + 1 / math.pi), (10, 0.1 + math.sin(0.1 * math.pi) / math.pi)):
+        got = lr_time_fraction(cosine, steps_per_epoch=10, until=until, total=100)
+        assert got == pytest.approx(share, abs=0.01)
     assert lr_time_fraction(cosine, steps_per_epoch=10, until=100, total=100) == 1.0
 
 
@@ -70,7 +72,8 @@ def test_horizon_check_lowers_the_lr_of_a_run_that_overfits():
     from lrtune.train import train
 
     def final(lr: float) -> float:
-        return train(task, make_scheduler=spec.replace(lr=lr).build, lr=lr, steps_per="epoch").val_loss
+        build = spec.replace(lr=lr).build
+        return train(task, make_scheduler=build, lr=lr, steps_per="epoch").val_loss
 
     assert final(0.01 * result.lr_factor) < final(0.01)
 

@@ -81,7 +81,7 @@ def _run_refine(storage: str | None, n_trials: int, kill_after: int | None = Non
         if kill_after is not None and done >= kill_after:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    config = TuneConfig(n_trials=n_trials, storage=storage, pruner="none", **kw)
+    config = TuneConfig(n_trials=n_trials, storage=storage, pruner="none", check=0.0, **kw)
     return refine(
         _task(), _proposal(), analysis=_analysis(), stats=_stats(), config=config, progress=progress
     )
@@ -105,7 +105,8 @@ def test_refine_proposal_is_trial_zero():
         "warmup_fraction": 0.25,
     }
     assert rec.search.n_trials == 3
-    assert rec.reasons[0].rule == "range-test" and rec.reasons[-1].rule == "optuna-refine"
+    rules = [r.rule for r in rec.reasons]
+    assert rules == ["range-test", "optuna-refine", "horizon-check"]
     assert rec.candidates == _proposal().candidates
 
 
@@ -115,7 +116,7 @@ def test_refine_cost_adds_up():
         _proposal(epochs=8),
         analysis=_analysis(),
         stats=_stats(epochs=8),
-        config=TuneConfig(n_trials=4, budget=1.0, seeds=2, pruner="none"),
+        config=TuneConfig(n_trials=4, budget=1.0, check=0.0, seeds=2, pruner="none"),
     )
     search = rec.search
     # 32 planned steps shared by 4 trials × 2 seeds: 4 steps (one epoch) per run.
@@ -125,13 +126,39 @@ def test_refine_cost_adds_up():
     assert search.best_value == min(t["value"] for t in search.trials)
 
 
+def test_refine_budget_is_shared_by_trials_and_horizon_check():
+    rec = refine(
+        _task(epochs=10),
+        _proposal(epochs=10),
+        analysis=_analysis(),
+        stats=_stats(epochs=10),
+        config=TuneConfig(n_trials=3, budget=1.0, check=0.4, pruner="none"),
+    )
+    search = rec.search
+    # 40 planned steps: the check trains 40% (16 steps, 4 epochs), 3 trials share 24 (8 each)
+    assert [t["steps"] for t in search.trials] == [8, 8, 8]
+    assert search.check["steps"] == 16 and len(search.check["val_losses"]) == 4
+    assert search.cost_steps == 24 + 16 and search.cost_fraction == pytest.approx(1.0)
+    assert search.to_dict()["check"] == search.check
+    assert rec.reasons[-1].rule == "horizon-check" and "no overfitting" in rec.reasons[-1].text
+    # without a val_loader the check cannot see overfitting: the trials get the whole budget
+    rec = refine(
+        _task(epochs=10, val=False),
+        _proposal(epochs=10),
+        analysis=_analysis(),
+        stats=_stats(epochs=10),
+        config=TuneConfig(n_trials=3, budget=1.0, check=0.4, pruner="none"),
+    )
+    assert rec.search.check is None and [t["steps"] for t in rec.search.trials] == [13, 13, 13]
+
+
 def test_refine_pruned_trials_cost_counts_steps_run():
     rec = refine(
         _task(epochs=8),
         _proposal(epochs=8),
         analysis=_analysis(),
         stats=_stats(epochs=8),
-        config=TuneConfig(n_trials=8, budget=8.0, pruner="median"),
+        config=TuneConfig(n_trials=8, budget=8.0, check=0.0, pruner="median"),
     )
     search = rec.search
     assert search.cost_steps == sum(t["steps"] for t in search.trials)
@@ -261,7 +288,16 @@ def test_refine_unreachable_storage_is_one_line_config_error(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "options", [{"n_trials": 0}, {"budget": 0}, {"budget": 11}, {"seeds": 0}, {"pruner": "x"}]
+    "options",
+    [
+        {"n_trials": 0},
+        {"budget": 0},
+        {"budget": 11},
+        {"seeds": 0},
+        {"pruner": "x"},
+        {"check": -0.1},
+        {"budget": 0.5, "check": 0.5},
+    ],
 )
 def test_tune_config_validates(options):
     with pytest.raises(ConfigError):

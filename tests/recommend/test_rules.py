@@ -86,6 +86,32 @@ SCENARIOS = {
         ),
         dict(scheduler="cosine", basis="iteration", warmup=(6_260, 6_260)),
     ),
+    # Full-batch gradient descent (one batch per epoch): no noise to anneal, so a constant
+    # LR just under the stability limit.
+    "full-batch-gd": (
+        dict(
+            optimizer="SGD",
+            momentum=0.0,
+            n_samples=512,
+            batch_size=512,
+            steps_per_epoch=1,
+            epochs=100,
+            diverge_method="growth-rate",
+        ),
+        dict(scheduler="constant", basis="epoch", warmup=(0, 0), initial_lr=0.08 / 1.1),
+    ),
+    # Full batch with Adam: not plain gradient descent, so the usual cosine.
+    "full-batch-adam": (
+        dict(
+            optimizer="Adam",
+            beta2=0.999,
+            n_samples=512,
+            batch_size=512,
+            steps_per_epoch=1,
+            epochs=100,
+        ),
+        dict(scheduler="cosine", basis="epoch", warmup=(10, 10)),
+    ),
     # Unknown training length: warmup-stable-decay.
     "unknown-length": (
         dict(
@@ -158,3 +184,28 @@ def test_recommend_reason_cites_the_branch_that_fired():
     sources = {r.rule: r.source for r in rec.reasons}
     assert "OneTrainer" in sources["scheduler-type"] and "1cycle" not in sources["scheduler-type"]
     assert "1910.04209" in sources["warmup"]
+
+
+@pytest.mark.parametrize(
+    ("min_loss_lr", "diverge_lr", "expected", "why"),
+    [
+        (0.07, 0.14, 0.07 / 4, "1/4 of the LR where the loss bottoms out"),
+        (0.07, 0.02, 0.01, "half the divergence LR"),
+        (0.02, 0.14, 0.01, "the range test's suggestion"),  # min/4 below the suggestion
+    ],
+)
+def test_peak_lr_stays_a_factor_four_below_the_min_loss_lr(min_loss_lr, diverge_lr, expected, why):
+    given, _ = SCENARIOS["adam-few-epochs"]
+    ctx = Context(suggested_lr=0.01, min_loss_lr=min_loss_lr, diverge_lr=diverge_lr, **given)
+    rec = recommend(ctx)
+    assert rec.scheduler == "cosine" and rec.initial_lr == pytest.approx(expected)
+    peak = next(r for r in rec.reasons if r.rule == "peak-lr")
+    assert why in peak.text and "1506.01186" in peak.source
+
+
+def test_full_batch_gd_cites_its_sources():
+    given, _ = SCENARIOS["full-batch-gd"]
+    rec = recommend(Context(suggested_lr=0.01, diverge_lr=0.16, **given))
+    sources = {r.rule: r.source for r in rec.reasons}
+    assert "1606.04838" in sources["scheduler-type"] and "Polyak" in sources["peak-lr"]
+    assert rec.schedule.lr_at(99) == pytest.approx(0.16 / 1.1)  # no decay
