@@ -86,6 +86,7 @@ def test_quick_report_on_tiny_task(tmp_path):
     text = doc.read_text()
     assert "## least_squares" in text and "| torch-lr-finder + onecycle |" in text
     assert "Grid best: **constant**" in text  # just below 2/λ_max, from the committed cache
+    assert "re-scored on fresh seeds" in text and "| grid oracle (constant), re-scored |" in text
     assert (tmp_path / "img" / "b.png").stat().st_size > 0
 
 
@@ -99,5 +100,8 @@ def test_grid_cache_reused_until_forced_or_changed(tmp_path, monkeypatch):
     assert grid.compute([TINY], processes=1, path=path, force=True) == 2
     cells = grid.results(TINY, path=path)
     assert [c.lr for c in cells] == [0.01, 0.1] and all(math.isfinite(c.mean) for c in cells)
+    more_seeds = grid.GridDef(0.01, 0.1, n_lrs=2, shapes=("constant",), seeds=(0, 1))
+    monkeypatch.setitem(grid.GRIDS, TINY, more_seeds)
+    assert grid.missing(TINY, path=path) == 2  # a new seed keeps the existing entries current
     monkeypatch.setitem(grid.GRIDS, TINY, grid.GridDef(0.01, 0.1, n_lrs=3, shapes=("constant",)))
-    assert grid.missing(TINY, path=path) == 6  # a new definition makes the old entries stale
+    assert grid.missing(TINY, path=path) == 9  # new LRs make the old entries stale
