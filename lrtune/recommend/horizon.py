@@ -36,7 +36,7 @@ __all__ = ["HorizonCheck", "detect_overfit", "lr_time_fraction", "horizon_check"
 
 #: How far above its minimum the validation loss must stay (on average over the last third
 #: of the window) to count as a rise rather than noise.
-RISE = 0.10
+RISE = 0.05
 #: The fewest epochs a window needs to show a minimum and a sustained rise after it.
 MIN_EPOCHS = 6
 #: The smallest factor a check applies to the peak LR.
@@ -86,16 +86,21 @@ def detect_overfit(
     """The best epoch when the losses show overfitting, else ``None``.
 
     Overfitting: the window has at least ``MIN_EPOCHS`` epochs, the lowest validation loss
-    lies in its first half, the last third averages more than ``rise`` above it, and the
-    training loss at the end is below its value at the best epoch (the model still fits
-    the training data, so the rise is not an instability).
+    (as a centred 3-epoch mean) lies in its first half, the last third averages more than
+    ``rise`` above it, and the training loss at the end is below its value at the best
+    epoch (the model still fits the training data, so the rise is not an instability).
     """
     n = len(val_losses)
     if n < MIN_EPOCHS or len(train_losses) != n or not all(map(math.isfinite, val_losses)):
         return None
-    best = min(range(n), key=lambda i: val_losses[i])
+    # a centred 3-epoch mean: one lucky epoch at a high LR is not the best point
+    smooth = [
+        sum(val_losses[max(0, i - 1) : i + 2]) / len(val_losses[max(0, i - 1) : i + 2])
+        for i in range(n)
+    ]
+    best = min(range(n), key=lambda i: smooth[i])
     tail = val_losses[n - n // 3 :]
-    if (best + 1) * 2 > n or sum(tail) / len(tail) <= val_losses[best] * (1 + rise):
+    if (best + 1) * 2 > n or sum(tail) / len(tail) <= smooth[best] * (1 + rise):
         return None
     return best if train_losses[-1] < train_losses[best] else None
 

@@ -302,12 +302,33 @@ class BasisRule(Rule):
         )
 
 
+class OverfitRiskRule(Rule):
+    """A caution, not a decision: the range test cannot see overfitting."""
+
+    name = "overfit-risk"
+    source = "Prechelt 1998, 'Early stopping - but when?' (validation loss rises late)"
+
+    min_passes: ClassVar[float] = 20
+    max_samples: ClassVar[int] = 10_000
+
+    def apply(self, ctx: Context) -> tuple[dict[str, Any], str] | None:
+        passes, n = ctx.passes_per_sample, ctx.n_samples
+        if passes is None or n is None or passes < self.min_passes or n > self.max_samples:
+            return None
+        return {}, (
+            f"caution: {passes:.0f} passes over {n} samples can overfit; the range test reads "
+            "the training loss only, so if the validation loss rises late in training, the "
+            "best LR is lower than this one: --tune checks for that on the validation loss."
+        )
+
+
 RULES: tuple[Rule, ...] = (
     SchedulerTypeRule(),
     PeakLrRule(),
     EtaMinRule(),
     WarmupRule(),
     BasisRule(),
+    OverfitRiskRule(),
 )
 
 

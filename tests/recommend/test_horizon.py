@@ -41,13 +41,13 @@ def _regression(*, noise: float, hidden: int, n_train: int = 32, epochs: int = 4
 def test_detect_overfit_needs_a_sustained_rise_while_training_loss_falls():
     falling = [1.0, 0.8, 0.6, 0.5, 0.4, 0.35, 0.3, 0.25, 0.2]
     u_shape = [1.0, 0.7, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]
-    assert detect_overfit(u_shape, falling) == 2
+    assert detect_overfit(u_shape, falling) == 3  # the lowest centred 3-epoch mean
     assert detect_overfit(falling, falling) is None  # still improving
     assert detect_overfit(u_shape, u_shape) is None  # both rise: instability, not overfitting
     late = [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.5, 0.55]
     assert detect_overfit(late, falling) is None  # the minimum is in the second half
-    small = [1.0, 0.7, 0.5, 0.52, 0.53, 0.53, 0.52, 0.54, 0.53]
-    assert detect_overfit(small, falling) is None  # within noise (< 10% above the minimum)
+    small = [1.0, 0.7, 0.5, 0.51, 0.51, 0.52, 0.51, 0.52, 0.52]
+    assert detect_overfit(small, falling) is None  # within noise (< 5% above the minimum)
     assert detect_overfit(u_shape[:5], falling[:5]) is None  # too few epochs to tell
 
 
@@ -62,7 +62,7 @@ def test_lr_time_fraction_integrates_the_schedule():
 
 def test_horizon_check_lowers_the_lr_of_a_run_that_overfits():
     task = _regression(noise=1.0, hidden=256)
-    spec = make_schedule("cosine", lr=0.01, total=40, eta_min_ratio=0.01, basis="epoch")
+    spec = make_schedule("cosine", lr=0.005, total=40, eta_min_ratio=0.01, basis="epoch")
     result = horizon_check(task, spec, steps_per_epoch=4, epochs=40, fraction=0.5)
     assert result.steps == 80 and len(result.val_losses) == 20
     assert result.overfit and result.best_epoch < 10
@@ -75,7 +75,7 @@ def test_horizon_check_lowers_the_lr_of_a_run_that_overfits():
         build = spec.replace(lr=lr).build
         return train(task, make_scheduler=build, lr=lr, steps_per="epoch").val_loss
 
-    assert final(0.01 * result.lr_factor) < final(0.01)
+    assert final(0.005 * result.lr_factor) < final(0.005)
 
 
 def test_horizon_check_keeps_the_lr_of_a_run_that_does_not_overfit():

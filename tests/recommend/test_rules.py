@@ -209,3 +209,23 @@ def test_full_batch_gd_cites_its_sources():
     sources = {r.rule: r.source for r in rec.reasons}
     assert "1606.04838" in sources["scheduler-type"] and "Polyak" in sources["peak-lr"]
     assert rec.schedule.lr_at(99) == pytest.approx(0.16 / 1.1)  # no decay
+
+
+def test_many_passes_over_small_data_adds_an_overfitting_caution():
+    small = Context(
+        suggested_lr=1e-3,
+        optimizer="Adam",
+        beta2=0.999,
+        n_samples=352,
+        batch_size=32,
+        steps_per_epoch=11,
+        epochs=40,
+    )
+    rec = recommend(small)
+    caution = next(r for r in rec.reasons if r.rule == "overfit-risk")
+    assert "40 passes over 352 samples" in caution.text and "--tune" in caution.text
+    assert rec.initial_lr == 1e-3  # a caution changes nothing
+    given, _ = SCENARIOS["graphcast"]  # 178 passes, but over 54k samples
+    assert "overfit-risk" not in {
+        r.rule for r in recommend(Context(suggested_lr=1e-3, **given)).reasons
+    }
