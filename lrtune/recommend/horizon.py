@@ -32,7 +32,7 @@ from lrtune.schedules import ScheduleSpec
 from lrtune.task import Task
 from lrtune.train import train
 
-__all__ = ["HorizonCheck", "detect_overfit", "lr_time_fraction", "horizon_check"]
+__all__ = ["MIN_EPOCHS", "HorizonCheck", "detect_overfit", "lr_time_fraction", "horizon_check"]
 
 #: How far above its minimum the validation loss must stay (on average over the last third
 #: of the window) to count as a rise rather than noise.

@@ -50,8 +50,8 @@ from lrtune.analysis.curve import CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats
 from lrtune.errors import ConfigError
 from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecord
+from lrtune.recommend.horizon import MIN_EPOCHS, horizon_check
 from lrtune.recommend.horizon import SOURCE as HORIZON_SOURCE
-from lrtune.recommend.horizon import horizon_check
 from lrtune.schedules import ScheduleSpec, get_schedule, schedule_params, spec_for_run
 from lrtune.schedules._base import check_choice, check_number, scale_period
 from lrtune.state import preserved_state
@@ -88,7 +88,8 @@ class TuneConfig:
         check: the part of ``budget`` spent after the search training the chosen schedule at
             its full length (this fraction of the run) to look for overfitting
             (:mod:`lrtune.recommend.horizon`); 0 turns it off. Skipped (and its share given
-            to the trials) when the task has no ``val_loader``.
+            to the trials) when the task has no ``val_loader`` or the window would be
+            shorter than 6 epochs (too short to show a minimum and a rise).
         seeds: training runs per trial (different data order and dropout); the trial's value
             is their mean validation loss.
         storage: ``None`` (in memory), an ``sqlite:///path.db`` or ``postgresql://…`` URL, or a
@@ -544,7 +545,7 @@ def refine(
     import optuna
 
     config = config or TuneConfig()
-    check = config.check if task.val_loader is not None else 0.0
+    check = _check_fraction(task, proposal, stats, config)
     plan = _plan(proposal, stats, config, config.budget - check)
     space = _space(proposal, analysis, plan)
     storage = open_storage(config.storage)
@@ -593,6 +594,17 @@ def refine(
             progress(len(_finished(study)), config.n_trials, best.value if best else None)
     refined = _result(study, proposal, plan, config)
     return _check(task, refined, plan, check, device) if check > 0 else refined
+
+
+def _check_fraction(
+    task: Task, proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig
+) -> float:
+    """The budget share of the horizon check: 0 when it cannot conclude (no ``val_loader``,
+    or a window shorter than ``MIN_EPOCHS`` epochs), so that the trials get it instead."""
+    epochs = proposal.epochs or (stats.epochs if stats else None) or 0
+    if task.val_loader is None or config.check * epochs < MIN_EPOCHS:
+        return 0.0
+    return config.check
 
 
 def _check(

@@ -106,7 +106,7 @@ def test_refine_proposal_is_trial_zero():
     }
     assert rec.search.n_trials == 3
     rules = [r.rule for r in rec.reasons]
-    assert rules == ["range-test", "optuna-refine", "horizon-check"]
+    assert rules == ["range-test", "optuna-refine"]  # 4 epochs: too short for a check
     assert rec.candidates == _proposal().candidates
 
 
@@ -126,30 +126,34 @@ def test_refine_cost_adds_up():
     assert search.best_value == min(t["value"] for t in search.trials)
 
 
+def _refine_with_check(epochs: int, *, val: bool = True):
+    return refine(
+        _task(epochs=epochs, val=val),
+        _proposal(epochs=epochs),
+        analysis=_analysis(),
+        stats=_stats(epochs=epochs),
+        config=TuneConfig(n_trials=3, budget=1.0, check=0.4, pruner="none"),
+    )
+
+
 def test_refine_budget_is_shared_by_trials_and_horizon_check():
-    rec = refine(
-        _task(epochs=10),
-        _proposal(epochs=10),
-        analysis=_analysis(),
-        stats=_stats(epochs=10),
-        config=TuneConfig(n_trials=3, budget=1.0, check=0.4, pruner="none"),
-    )
-    search = rec.search
-    # 40 planned steps: the check trains 40% (16 steps, 4 epochs), 3 trials share 24 (8 each)
-    assert [t["steps"] for t in search.trials] == [8, 8, 8]
-    assert search.check["steps"] == 16 and len(search.check["val_losses"]) == 4
-    assert search.cost_steps == 24 + 16 and search.cost_fraction == pytest.approx(1.0)
+    search = _refine_with_check(20).search
+    # 80 planned steps: the check trains 40% (32 steps, 8 epochs), 3 trials share 48 (16 each)
+    assert [t["steps"] for t in search.trials] == [16, 16, 16]
+    assert search.check["steps"] == 32 and len(search.check["val_losses"]) == 8
+    assert search.cost_steps == 48 + 32 and search.cost_fraction == pytest.approx(1.0)
     assert search.to_dict()["check"] == search.check
+    rec = _refine_with_check(20)
     assert rec.reasons[-1].rule == "horizon-check" and "no overfitting" in rec.reasons[-1].text
-    # without a val_loader the check cannot see overfitting: the trials get the whole budget
-    rec = refine(
-        _task(epochs=10, val=False),
-        _proposal(epochs=10),
-        analysis=_analysis(),
-        stats=_stats(epochs=10),
-        config=TuneConfig(n_trials=3, budget=1.0, check=0.4, pruner="none"),
-    )
-    assert rec.search.check is None and [t["steps"] for t in rec.search.trials] == [13, 13, 13]
+
+
+@pytest.mark.parametrize(
+    ("epochs", "val"), [(20, False), (10, True)], ids=["no-val-loader", "window-under-6-epochs"]
+)
+def test_refine_skips_a_check_that_cannot_conclude(epochs, val):
+    search = _refine_with_check(epochs, val=val).search
+    assert search.check is None  # the trials get the whole budget instead
+    assert [t["steps"] for t in search.trials] == [4 * epochs // 3] * 3
 
 
 def test_refine_pruned_trials_cost_counts_steps_run():
