@@ -135,8 +135,7 @@ def _score(
         costs.append(plan.cost_steps)
     bad = sum(not math.isfinite(v) for v in losses)
     if bad:
-        per_seed = ", ".join(_fmt(v, 4) for v in losses)
-        notes.add(f"{bad}/{len(losses)} seeds diverged (val losses {per_seed})")
+        notes.add(f"{bad}/{len(losses)} seeds diverged (val losses {_fmt_all(losses)})")
     spread_lrs = list(lrs)
     for seed in SPREAD_SEEDS:
         if seed not in seeds:

@@ -22,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -69,11 +70,15 @@ class HorizonCheck:
         return self.best_epoch is not None
 
     def to_dict(self) -> dict[str, Any]:
-        finite = [v if math.isfinite(v) else None for v in self.val_losses]
+        """JSON-ready: non-finite losses (a diverged epoch) become ``None``."""
+
+        def finite(values: tuple[float, ...]) -> list[float | None]:
+            return [v if math.isfinite(v) else None for v in values]
+
         return {
             "steps": self.steps,
-            "val_losses": finite,
-            "train_losses": [v if math.isfinite(v) else None for v in self.train_losses],
+            "val_losses": finite(self.val_losses),
+            "train_losses": finite(self.train_losses),
             "best_epoch": self.best_epoch,
             "overfit": self.overfit,
             "lr_factor": self.lr_factor,
@@ -94,13 +99,10 @@ def detect_overfit(
     if n < MIN_EPOCHS or len(train_losses) != n or not all(map(math.isfinite, val_losses)):
         return None
     # a centred 3-epoch mean: one lucky epoch at a high LR is not the best point
-    smooth = [
-        sum(val_losses[max(0, i - 1) : i + 2]) / len(val_losses[max(0, i - 1) : i + 2])
-        for i in range(n)
-    ]
+    smooth = [statistics.fmean(val_losses[max(0, i - 1) : i + 2]) for i in range(n)]
     best = min(range(n), key=lambda i: smooth[i])
     tail = val_losses[n - n // 3 :]
-    if (best + 1) * 2 > n or sum(tail) / len(tail) <= smooth[best] * (1 + rise):
+    if (best + 1) * 2 > n or statistics.fmean(tail) <= smooth[best] * (1 + rise):
         return None
     return best if train_losses[-1] < train_losses[best] else None
 
@@ -115,11 +117,9 @@ def lr_time_fraction(spec: ScheduleSpec, *, steps_per_epoch: int, until: int, to
         0.727
     """
 
-    def lr(step: int) -> float:
-        return spec.lr_at(step // steps_per_epoch if spec.basis == "epoch" else step)
-
-    whole = sum(lr(i) for i in range(total))
-    return sum(lr(i) for i in range(min(until, total))) / whole if whole > 0 else 1.0
+    lrs = spec.lrs_per_iteration(steps_per_epoch, total)
+    whole = sum(lrs)
+    return sum(lrs[:until]) / whole if whole > 0 else 1.0
 
 
 def horizon_check(

@@ -193,12 +193,13 @@ def _redact(url: str) -> str:
 
 @dataclass(frozen=True)
 class _Plan:
-    """The planned run and what each trial gets of it."""
+    """The planned run, the horizon check's share of it, and what each trial gets."""
 
     steps_per_epoch: int
     epochs: int
     total_steps: int
     trial_steps: int
+    check: float = 0.0
 
     @property
     def factor(self) -> float:
@@ -206,9 +207,13 @@ class _Plan:
 
 
 def _plan(
-    proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig, search_budget: float
+    task: Task, proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig
 ) -> _Plan:
-    """The run the proposal was made for (its own length first, else the measured one)."""
+    """The run the proposal was made for (its own length first, else the measured one).
+
+    The horizon check gets ``config.check`` of the budget unless it cannot conclude (no
+    ``val_loader``, or a window shorter than ``MIN_EPOCHS`` epochs); the trials share the rest.
+    """
     spe = proposal.steps_per_epoch or (stats.steps_per_epoch if stats else None)
     epochs = proposal.epochs or (stats.epochs if stats else None)
     if not spe or not epochs:
@@ -216,10 +221,12 @@ def _plan(
             "tune: expected a known run length (steps per epoch and epochs), got "
             f"steps_per_epoch={spe}, epochs={epochs}; give train_loader a len() and set --epochs"
         )
+    can_check = task.val_loader is not None and config.check * epochs >= MIN_EPOCHS
+    check = config.check if can_check else 0.0
     total = spe * epochs
-    per_trial = int(search_budget * total) // (config.n_trials * config.seeds)
+    per_trial = int((config.budget - check) * total) // (config.n_trials * config.seeds)
     trial_steps = min(max(per_trial, min(spe, total), 1), total)
-    return _Plan(spe, epochs, total, trial_steps)
+    return _Plan(spe, epochs, total, trial_steps, check)
 
 
 @dataclass(frozen=True)
@@ -545,8 +552,7 @@ def refine(
     import optuna
 
     config = config or TuneConfig()
-    check = _check_fraction(task, proposal, stats, config)
-    plan = _plan(proposal, stats, config, config.budget - check)
+    plan = _plan(task, proposal, stats, config)
     space = _space(proposal, analysis, plan)
     storage = open_storage(config.storage)
     n_reports = math.ceil(plan.trial_steps / plan.steps_per_epoch) * config.seeds
@@ -593,22 +599,11 @@ def refine(
             best = _best(study)
             progress(len(_finished(study)), config.n_trials, best.value if best else None)
     refined = _result(study, proposal, plan, config)
-    return _check(task, refined, plan, check, device) if check > 0 else refined
-
-
-def _check_fraction(
-    task: Task, proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig
-) -> float:
-    """The budget share of the horizon check: 0 when it cannot conclude (no ``val_loader``,
-    or a window shorter than ``MIN_EPOCHS`` epochs), so that the trials get it instead."""
-    epochs = proposal.epochs or (stats.epochs if stats else None) or 0
-    if task.val_loader is None or config.check * epochs < MIN_EPOCHS:
-        return 0.0
-    return config.check
+    return _check(task, refined, plan, device) if plan.check > 0 else refined
 
 
 def _check(
-    task: Task, refined: Recommendation, plan: _Plan, fraction: float, device: str | torch.device
+    task: Task, refined: Recommendation, plan: _Plan, device: str | torch.device
 ) -> Recommendation:
     """Run the horizon check on the search's choice; lower its peak LR if it overtrains."""
     result = horizon_check(
@@ -616,7 +611,7 @@ def _check(
         refined.schedule,
         steps_per_epoch=plan.steps_per_epoch,
         epochs=plan.epochs,
-        fraction=fraction,
+        fraction=plan.check,
         device=device,
     )
     search = refined.search
