@@ -180,7 +180,8 @@ class LrtuneMethod(Method):
     The model is fresh (built after ``torch.manual_seed(seed)``) and the range test's data
     order uses ``seed``. The plan executes the emitted PyTorch code (``code["torch"]``),
     so what is scored is exactly what a user would paste. Cost: range-test steps, plus the
-    forward-backward passes of the dataset statistics, plus the refinement's trial steps.
+    forward-backward passes of the dataset statistics, plus the horizon check's and the
+    refinement's trial steps.
     """
 
     STATS_BATCHES = 8  # lrtune.analysis.dataset_stats default n_batches
@@ -224,7 +225,9 @@ def _lrtune_plan(name: str, seed: int, device: str, tune: bool) -> Plan:
     cost = sum(len(run.lrs) for run in result.runs) + LrtuneMethod.STATS_BATCHES
     rec = result.recommendation
     search = getattr(rec, "search", None)
-    cost += int(getattr(search, "cost_steps", 0) or 0)
+    check = getattr(rec, "check", None)
+    # the search's cost includes the horizon check before it; without a search, count the check
+    cost += search.cost_steps if search else check["steps"] if check else 0
     code = result.code.get("torch")
     if code and rec is not None:
         return Plan(

@@ -28,7 +28,10 @@ from lrtune.analysis.dataset import DatasetStats, dataset_stats
 from lrtune.emit import FORMATS, optimizer_kwargs, render_code
 from lrtune.errors import ConfigError, ResultFileError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resolve_device
-from lrtune.recommend import Context, Recommendation, recommend
+from lrtune.recommend import Context, Reason, Recommendation, recommend
+from lrtune.recommend.horizon import can_check, check_recommendation
+from lrtune.recommend.rules import OverfitRiskRule
+from lrtune.schedules._base import check_number
 from lrtune.task import Task, load_task
 
 __all__ = ["FindConfig", "FindResult", "find", "recommend_from_result", "load_result"]
@@ -52,6 +55,10 @@ class FindConfig:
         epochs: planned training length (overrides model.py's ``epochs``).
         scheduler: force a scheduler type instead of the rules' choice.
         tune: an Optuna refinement config, or ``None`` for the rules alone.
+        check: the fraction of the planned run the horizon check trains (needs the task's
+            ``val_loader`` and a window of at least 6 epochs; 0: off). It runs when the rules
+            warn of overfitting (many passes over small data), and always before a search;
+            with ``tune``, it is part of the search budget and must be below it.
         formats: code formats to render into ``FindResult.code``.
     """
 
@@ -60,6 +67,7 @@ class FindConfig:
     epochs: int | None = None
     scheduler: str | None = None
     tune: Any = None  # lrtune.recommend.refine.TuneConfig (optuna is imported lazily)
+    check: float = 0.4
     formats: tuple[str, ...] = ("torch",)
 
     def __post_init__(self) -> None:
@@ -69,6 +77,12 @@ class FindConfig:
             isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1
         ):
             raise ConfigError(f"epochs: expected a positive int, got {self.epochs!r}.")
+        check_number("check", self.check, low=0.0, high=1.0)
+        if self.tune is not None and self.check >= self.tune.budget:
+            raise ConfigError(
+                f"check: expected less than the budget ({self.tune.budget:g}) so trials get a "
+                f"share, got {self.check:g}; lower --check or raise --budget"
+            )
         unknown = [f for f in self.formats if f not in FORMATS]
         if unknown:
             raise ConfigError(f"formats: expected some of {', '.join(FORMATS)}, got {unknown}.")
@@ -202,7 +216,8 @@ def find(
     Args:
         task: a :class:`Task` or the path of a model.py.
         config: options; defaults to :class:`FindConfig()`.
-        progress: ``progress(phase, done, total)`` for the phases ``range-test`` and ``tune``.
+        progress: ``progress(phase, done, total)`` for the phases ``range-test``, ``check``
+            and ``tune``.
 
     The task's model and the RNG states are exactly as before on return.
     """
@@ -292,21 +307,37 @@ def recommend_from_result(
         scheduler=config.scheduler,
     )
     rec = recommend(ctx)
-    if config.tune is not None:
-        if task is None:
-            raise ConfigError("--tune trains the model: pass the model.py (or Task) as well.")
+    if config.tune is not None and task is None:
+        raise ConfigError("--tune trains the model: pass the model.py (or Task) as well.")
+    device = str(resolve_device(config.range_test.device))
+    seed = config.range_test.seed or 0
+    warned = any(r.rule == OverfitRiskRule.name for r in rec.reasons)
+    if (
+        task is not None
+        and (warned or config.tune is not None)
+        and can_check(task, fraction=config.check, epochs=rec.epochs)
+    ):
+        tick = (lambda done, total: progress("check", done, total)) if progress else None
+        rec = check_recommendation(
+            task, rec, fraction=config.check, seed=seed, device=device, progress=tick
+        )
+    overfit = bool(rec.check and rec.check["overfit"])
+    if config.tune is not None and overfit:
+        rec = replace(rec, reasons=(*rec.reasons, _SEARCH_SKIPPED))
+    elif config.tune is not None:
         from lrtune.recommend.refine import refine
 
         rec = refine(
-            task,
+            task,  # type: ignore[arg-type]  # checked above
             rec,
             analysis=a,
             stats=stats,
             config=config.tune,
-            device=str(resolve_device(config.range_test.device)),
+            device=device,
             progress=(lambda done, total, _best: progress("tune", done, total))
             if progress
             else None,
+            spent=rec.check["steps"] if rec.check else 0,
         )
     opt_for_code = optimizer or _optimizer_from_info(info)
     code = {
@@ -320,6 +351,15 @@ def recommend_from_result(
         for fmt in config.formats
     }
     return replace(result, dataset=stats, recommendation=rec, code=code)
+
+
+_SEARCH_SKIPPED = Reason(
+    "optuna-refine",
+    "No search: the horizon check found overfitting, which trials compressed into a fraction "
+    "of the run cannot see (a shorter run overfits less, so they favour a higher LR); the "
+    "checked schedule is the recommendation.",
+    "Wu et al. arXiv 1803.02021 (short-horizon bias); Prechelt 1998 (early stopping)",
+)
 
 
 def _optimizer_from_info(info: dict[str, Any]) -> torch.optim.Optimizer | str:

@@ -97,7 +97,7 @@ def _recommend_options(fn: Callable[..., None]) -> Callable[..., None]:
 
 
 def _tune_config(
-    tune: bool, trials: int, budget: float, check: float, storage: str | None, study: str | None
+    tune: bool, trials: int, budget: float, storage: str | None, study: str | None
 ) -> TuneConfig | None:
     if not tune:
         if storage or study:
@@ -105,9 +105,7 @@ def _tune_config(
         return None
     from lrtune.recommend.refine import TuneConfig
 
-    return TuneConfig(
-        n_trials=trials, budget=budget, check=check, storage=storage, study_name=study
-    )
+    return TuneConfig(n_trials=trials, budget=budget, storage=storage, study_name=study)
 
 
 @cli.command("find")
@@ -200,7 +198,8 @@ def find_command(
         epochs=epochs,
         scheduler=scheduler,
         formats=tuple(dict.fromkeys((fmt, "torch"))),
-        tune=_tune_config(tune, trials, budget, check, storage, study_name),
+        tune=_tune_config(tune, trials, budget, storage, study_name),
+        check=check,
     )
     console = Console(stderr=True)
     task = load_task(model_py)
@@ -249,7 +248,8 @@ def recommend_command(
         epochs=epochs,
         scheduler=scheduler,
         formats=tuple(dict.fromkeys((fmt, "torch"))),
-        tune=_tune_config(tune, trials, budget, check, storage, study_name),
+        tune=_tune_config(tune, trials, budget, storage, study_name),
+        check=check,
     )
     saved = load_result(result_json)
     source = model_py or (saved.source if tune else None)

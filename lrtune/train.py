@@ -69,6 +69,8 @@ class TrainResult:
         seconds: wall time of the run.
         history: one :class:`EpochRecord` per epoch.
         diverged: a loss became non-finite.
+        trace: with ``eval_every``, one record every that many optimizer steps (its train
+            loss is the mean since the previous record).
     """
 
     val_loss: float
@@ -77,6 +79,7 @@ class TrainResult:
     seconds: float
     history: tuple[EpochRecord, ...] = field(default_factory=tuple)
     diverged: bool = False
+    trace: tuple[EpochRecord, ...] = field(default_factory=tuple)
 
 
 def train(
@@ -92,6 +95,7 @@ def train(
     max_steps: int | None = None,
     model_factory: Callable[[], nn.Module] | None = None,
     report: Callable[[int, float], None] | None = None,
+    eval_every: int | None = None,
 ) -> TrainResult:
     """Train a fresh copy of ``task.model`` and return its final validation loss.
 
@@ -115,6 +119,8 @@ def train(
         model_factory: builds a fresh model after seeding; default deep-copies ``task.model``.
         report: called as ``report(epoch, val_loss)`` after each epoch (e.g. to prune an
             Optuna trial); its exceptions propagate.
+        eval_every: also evaluate every this many optimizer steps, into ``trace`` (finer
+            than per epoch, at the cost of one validation pass each).
 
     Raises:
         ValueError: inconsistent arguments.
@@ -130,6 +136,8 @@ def train(
         raise ValueError(f"epochs must be a positive int (or task.epochs set), got {epochs!r}.")
     if max_steps is not None and max_steps < 1:
         raise ValueError(f"max_steps must be positive, got {max_steps}.")
+    if eval_every is not None and eval_every < 1:
+        raise ValueError(f"eval_every must be positive, got {eval_every}.")
     device = torch.device(device)
     cuda = [device.index or 0] if device.type == "cuda" else []
     with torch.random.fork_rng(devices=cuda):
@@ -142,7 +150,16 @@ def train(
             optimizer = task.make_optimizer(model.parameters(), lr)  # type: ignore[arg-type]
             scheduler = make_scheduler(optimizer)  # type: ignore[misc]
         return _loop(
-            task, model, optimizer, scheduler, steps_per, epochs, device, max_steps, report
+            task,
+            model,
+            optimizer,
+            scheduler,
+            steps_per,
+            epochs,
+            device,
+            max_steps,
+            report,
+            eval_every,
         )
 
 
@@ -156,10 +173,13 @@ def _loop(
     device: torch.device,
     max_steps: int | None,
     report: Callable[[int, float], None] | None,
+    eval_every: int | None = None,
 ) -> TrainResult:
     plateau = isinstance(scheduler, ReduceLROnPlateau)
     start = time.perf_counter()
     history: list[EpochRecord] = []
+    trace: list[EpochRecord] = []
+    since = torch.zeros((), device=device)  # train loss summed since the last trace record
     steps, train_loss, val_loss = 0, math.inf, math.inf
     for epoch in range(epochs):
         model.train()
@@ -176,14 +196,22 @@ def _loop(
             total += loss.detach()
             count += 1
             steps += 1
+            if eval_every is not None:
+                since += loss.detach()
+                if steps % eval_every == 0:
+                    mean = since.item() / eval_every
+                    value = evaluate(task, model, device=device) if math.isfinite(mean) else mean
+                    lr_now = float(optimizer.param_groups[0]["lr"])
+                    trace.append(EpochRecord(epoch, steps, lr_now, mean, value))
+                    since.zero_()
             if max_steps is not None and steps >= max_steps:
                 break
         train_loss = total.item() / max(count, 1)
         if not math.isfinite(train_loss):
-            return _diverged(steps, start, history)
+            return _diverged(steps, start, history, trace)
         val_loss = evaluate(task, model, device=device)
         if not math.isfinite(val_loss):
-            return _diverged(steps, start, history)
+            return _diverged(steps, start, history, trace)
         lr_now = float(optimizer.param_groups[0]["lr"])
         history.append(EpochRecord(epoch, steps, lr_now, train_loss, val_loss))
         if report is not None:
@@ -195,12 +223,16 @@ def _loop(
         if max_steps is not None and steps >= max_steps:
             break
     seconds = time.perf_counter() - start
-    return TrainResult(val_loss, train_loss, steps, seconds, tuple(history))
+    return TrainResult(val_loss, train_loss, steps, seconds, tuple(history), trace=tuple(trace))
 
 
-def _diverged(steps: int, start: float, history: list[EpochRecord]) -> TrainResult:
+def _diverged(
+    steps: int, start: float, history: list[EpochRecord], trace: list[EpochRecord]
+) -> TrainResult:
     seconds = time.perf_counter() - start
-    return TrainResult(math.inf, math.inf, steps, seconds, tuple(history), diverged=True)
+    return TrainResult(
+        math.inf, math.inf, steps, seconds, tuple(history), diverged=True, trace=tuple(trace)
+    )
 
 
 def evaluate(task: Task, model: nn.Module, *, device: str | torch.device = "cpu") -> float:

@@ -8,6 +8,8 @@ import pytest
 import torch
 from torch import nn
 
+from lrtune.task import make_task
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -44,3 +46,40 @@ def write_model(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture
+def regression():
+    """``regression(noise=, hidden=, n_train=32, epochs=40, val=True)``: y = x·w + noise.
+
+    A wide MLP (``hidden`` units, Adam) on few noisy samples overfits; a linear model
+    (``hidden=0``) cannot. 512 validation samples, batch 8.
+    """
+
+    def build(*, noise: float, hidden: int, n_train: int = 32, epochs: int = 40, val: bool = True):
+        g = torch.Generator().manual_seed(0)
+        w = torch.randn(8, 1, generator=g)
+
+        def data(n: int) -> torch.utils.data.TensorDataset:
+            x = torch.randn(n, 8, generator=g)
+            y = x @ w + noise * torch.randn(n, 1, generator=g)
+            return torch.utils.data.TensorDataset(x, y)
+
+        torch.manual_seed(0)
+        model = (
+            nn.Sequential(nn.Linear(8, hidden), nn.ReLU(), nn.Linear(hidden, 1))
+            if hidden
+            else nn.Linear(8, 1)
+        )
+        train = torch.utils.data.DataLoader(data(n_train), batch_size=8, shuffle=True)
+        held_out = torch.utils.data.DataLoader(data(512), batch_size=512)
+        return make_task(
+            model=model,
+            train_loader=train,
+            val_loader=held_out if val else None,
+            criterion=nn.MSELoss(),
+            optimizer=lambda p, lr: torch.optim.Adam(p, lr=lr),
+            epochs=epochs,
+        )
+
+    return build

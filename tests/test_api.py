@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import torch
@@ -81,3 +82,91 @@ def test_tune_without_task_is_a_clear_error(sgd_task, tmp_path):
     result = find(sgd_task, config=FindConfig.create(num_iter=40, repeats=1, device="cpu"))
     with pytest.raises(Exception, match="--tune trains the model"):
         recommend_from_result(result, config=FindConfig(tune=TuneConfig(n_trials=2)))
+
+
+# ---------------------------------------------------------------- the horizon check in the flow
+
+
+@pytest.fixture
+def overfitting(regression):
+    """A wide MLP, 40 passes over 32 noisy samples, and a measured result read as LR 0.02.
+
+    The analysis is pinned so that the rules propose cosine at 0.02 (Adam): a run whose
+    validation loss bottoms out early and climbs (the check's quality is tested in
+    tests/recommend/test_horizon.py; this tests the flow).
+    """
+
+    def build(*, val: bool = True):
+        task = regression(noise=1.0, hidden=256, val=val)
+        # measured on a quiet twin (same data sizes and optimizer): tiny noisy batches
+        # make the range test itself unreliable, and the analysis is pinned anyway
+        quiet = regression(noise=0.1, hidden=0)
+        result = find(quiet, config=FindConfig.create(num_iter=30, repeats=1, seed=0))
+        analysis = replace(result.analysis, suggested_lr=0.02, min_loss_lr=0.04, diverge_lr=0.2)
+        return task, replace(result, analysis=analysis)
+
+    return build
+
+
+def _rules(rec) -> list[str]:
+    return [r.rule for r in rec.reasons]
+
+
+def test_overfit_risk_runs_the_horizon_check_and_lowers_the_lr(overfitting):
+    task, measured = overfitting()
+    rec = recommend_from_result(measured, task=task).recommendation
+    assert _rules(rec)[-2:] == ["overfit-risk", "horizon-check"]
+    assert rec.check["overfit"] and rec.check["steps"] == 64  # 0.4 of 40 epochs × 4 steps
+    assert rec.check["best_step"] == 14 and rec.check["lr_factor"] < 0.5
+    assert rec.initial_lr == pytest.approx(0.02 * rec.check["lr_factor"])
+    assert "reached its floor at step 14" in rec.reasons[-1].text
+    assert rec.search is None
+
+
+def test_horizon_check_needs_a_val_loader_and_can_be_turned_off(overfitting):
+    task, measured = overfitting(val=False)
+    rec = recommend_from_result(measured, task=task).recommendation
+    assert rec.check is None and rec.initial_lr == pytest.approx(0.02)
+    assert _rules(rec)[-1] == "overfit-risk"  # the caution stays
+    task, measured = overfitting()
+    rec = recommend_from_result(measured, task=task, config=FindConfig(check=0)).recommendation
+    assert rec.check is None and rec.initial_lr == pytest.approx(0.02)
+    # without the task (a saved result.json alone) nothing can be trained
+    assert recommend_from_result(measured).recommendation.check is None
+
+
+def test_tune_skips_the_search_when_the_check_finds_overfitting(overfitting):
+    from lrtune.recommend.refine import TuneConfig
+
+    task, measured = overfitting()
+    config = FindConfig(tune=TuneConfig(n_trials=3))
+    rec = recommend_from_result(measured, task=task, config=config).recommendation
+    assert rec.check["overfit"] and rec.search is None
+    assert _rules(rec)[-2:] == ["horizon-check", "optuna-refine"]
+    assert rec.reasons[-1].text.startswith("No search: the horizon check found overfitting")
+
+
+def test_tune_runs_the_check_first_and_the_trials_share_the_rest(regression):
+    from lrtune.recommend.refine import TuneConfig
+
+    task = regression(noise=0.1, hidden=0, n_train=256, epochs=20)  # linear: cannot overfit
+    config = FindConfig.create(num_iter=100, repeats=1, seed=0, tune=TuneConfig(n_trials=3))
+    rec = find(task, config=config).recommendation
+    # 20 epochs × 32 steps = 640; the check trains 0.4 (256 steps) and finds nothing
+    assert rec.check["steps"] == 256 and not rec.check["overfit"]
+    assert rec.search.n_trials == 3
+    assert rec.search.cost_steps == 256 + sum(t["steps"] for t in rec.search.trials)
+    complete = [t for t in rec.search.trials if t["state"] == "complete"]
+    assert complete and all(t["steps"] == (640 - 256) // 3 for t in complete)
+
+
+@pytest.mark.parametrize(
+    ("check", "budget", "message"),
+    [(1.5, 1.0, "check: expected a number"), (0.5, 0.5, "check: expected less than the budget")],
+)
+def test_find_config_validates_check(check, budget, message):
+    from lrtune.errors import ConfigError
+    from lrtune.recommend.refine import TuneConfig
+
+    with pytest.raises(ConfigError, match=message):
+        FindConfig(check=check, tune=TuneConfig(budget=budget))

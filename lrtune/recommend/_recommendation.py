@@ -26,9 +26,9 @@ class Reason:
 class SearchRecord:
     """What a refinement search did and what it cost.
 
-    ``cost_steps`` counts optimizer steps spent by all trials and the horizon check
-    (range test excluded); ``cost_fraction`` is that over the planned training's total
-    steps; ``check`` is the horizon check's record (``None`` when it did not run).
+    ``cost_steps`` counts optimizer steps spent by all trials and by the horizon check
+    before them (range test excluded); ``cost_fraction`` is that over the planned
+    training's total steps.
     """
 
     n_trials: int
@@ -39,7 +39,6 @@ class SearchRecord:
     trials: tuple[dict[str, Any], ...] = ()
     storage: str | None = None
     study_name: str | None = None
-    check: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,7 +49,6 @@ class SearchRecord:
             "best_value": self.best_value,
             "storage": self.storage,
             "study_name": self.study_name,
-            "check": self.check,
             "trials": list(self.trials),
         }
 
@@ -58,6 +56,9 @@ class SearchRecord:
 @dataclass(frozen=True)
 class Recommendation:
     """A schedule with every parameter filled in, and why.
+
+    ``search`` records the Optuna refinement and ``check`` the horizon check
+    (:mod:`lrtune.recommend.horizon`), each ``None`` when it did not run.
 
     Example:
         >>> from lrtune.schedules import make_schedule
@@ -72,6 +73,7 @@ class Recommendation:
     search: SearchRecord | None = None
     steps_per_epoch: int | None = None
     epochs: int | None = None
+    check: dict[str, Any] | None = None
 
     @property
     def scheduler(self) -> str:
@@ -123,6 +125,7 @@ class Recommendation:
             "reasons": [r.to_dict() for r in self.reasons],
             "candidates": list(self.candidates),
             "search": self.search.to_dict() if self.search else None,
+            "check": self.check,
         }
 
     @classmethod
@@ -132,9 +135,14 @@ class Recommendation:
             schedule=spec_from_dict(data["schedule"]),
             reasons=tuple(Reason(**r) for r in data.get("reasons", [])),
             candidates=tuple(data.get("candidates", [])),
-            search=SearchRecord(**{**search, "trials": tuple(search.get("trials", []))})
-            if search
-            else None,
+            search=_search_record(search) if search else None,
             steps_per_epoch=data.get("steps_per_epoch"),
             epochs=data.get("epochs"),
+            check=data.get("check"),
         )
+
+
+def _search_record(data: dict[str, Any]) -> SearchRecord:
+    """Read a search record, ignoring keys of other versions (``check`` moved up a level)."""
+    known = {k: v for k, v in data.items() if k in SearchRecord.__dataclass_fields__}
+    return SearchRecord(**{**known, "trials": tuple(data.get("trials", []))})

@@ -21,25 +21,42 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
+from lrtune.recommend._recommendation import Reason, Recommendation
 from lrtune.schedules import ScheduleSpec
 from lrtune.task import Task
 from lrtune.train import train
 
-__all__ = ["MIN_EPOCHS", "HorizonCheck", "detect_overfit", "lr_time_fraction", "horizon_check"]
+__all__ = [
+    "MIN_EPOCHS",
+    "POINTS",
+    "HorizonCheck",
+    "can_check",
+    "check_recommendation",
+    "detect_overfit",
+    "horizon_check",
+    "lr_time_fraction",
+]
 
 #: How far above its minimum the validation loss must stay (on average over the last third
 #: of the window) to count as a rise rather than noise.
 RISE = 0.05
+#: Within this fraction of the minimum, the validation loss has reached its floor.
+REACHED = 0.02
 #: The fewest epochs a window needs to show a minimum and a sustained rise after it.
 MIN_EPOCHS = 6
+#: How many evaluations the check makes, evenly spaced over its window.
+POINTS = 40
+#: The fewest evaluations that can show a minimum and a sustained rise after it.
+MIN_POINTS = 6
 #: The smallest factor a check applies to the peak LR.
 MIN_FACTOR = 1 / 30
 SOURCE = (
@@ -54,32 +71,40 @@ class HorizonCheck:
 
     Attributes:
         steps: optimizer steps it trained.
-        val_losses, train_losses: per epoch of the window.
-        best_epoch: index of the lowest validation loss, when it marks overfitting.
+        at_steps: the optimizer step of each evaluation (``POINTS`` or so, evenly spaced).
+        val_losses, train_losses: at each evaluation (train: mean since the previous one).
+        best: index of the lowest validation loss, when it marks overfitting.
         lr_factor: what the peak LR is multiplied by (1 when nothing was found).
     """
 
     steps: int
+    at_steps: tuple[int, ...]
     val_losses: tuple[float, ...]
     train_losses: tuple[float, ...]
-    best_epoch: int | None
+    best: int | None
     lr_factor: float
 
     @property
     def overfit(self) -> bool:
-        return self.best_epoch is not None
+        return self.best is not None
+
+    @property
+    def best_step(self) -> int | None:
+        """The optimizer step at which the validation loss was lowest (when overfitting)."""
+        return None if self.best is None else self.at_steps[self.best]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: non-finite losses (a diverged epoch) become ``None``."""
+        """JSON-ready: non-finite losses (a diverged stretch) become ``None``."""
 
         def finite(values: tuple[float, ...]) -> list[float | None]:
             return [v if math.isfinite(v) else None for v in values]
 
         return {
             "steps": self.steps,
+            "at_steps": list(self.at_steps),
             "val_losses": finite(self.val_losses),
             "train_losses": finite(self.train_losses),
-            "best_epoch": self.best_epoch,
+            "best_step": self.best_step,
             "overfit": self.overfit,
             "lr_factor": self.lr_factor,
         }
@@ -88,23 +113,32 @@ class HorizonCheck:
 def detect_overfit(
     val_losses: Sequence[float], train_losses: Sequence[float], *, rise: float = RISE
 ) -> int | None:
-    """The best epoch when the losses show overfitting, else ``None``.
+    """The index of the best evaluation when the losses show overfitting, else ``None``.
 
-    Overfitting: the window has at least ``MIN_EPOCHS`` epochs, the lowest validation loss
-    (as a centred 3-epoch mean) lies in its first half, the last third averages more than
-    ``rise`` above it, and the training loss at the end is below its value at the best
-    epoch (the model still fits the training data, so the rise is not an instability).
+    Overfitting: at least ``MIN_POINTS`` evaluations, the lowest validation loss (as a
+    centred 3-point mean) lies in the first half, the last third averages more than
+    ``rise`` above it, and the training loss over the last third averages below its
+    centred mean at the best point (the model still fits the training data, so the rise is
+    not an instability).
     """
     n = len(val_losses)
-    if n < MIN_EPOCHS or len(train_losses) != n or not all(map(math.isfinite, val_losses)):
+    if n < MIN_POINTS or len(train_losses) != n or not all(map(math.isfinite, val_losses)):
         return None
-    # a centred 3-epoch mean: one lucky epoch at a high LR is not the best point
-    smooth = [statistics.fmean(val_losses[max(0, i - 1) : i + 2]) for i in range(n)]
+
+    def centred(values: Sequence[float], i: int) -> float:
+        return statistics.fmean(values[max(0, i - 1) : i + 2])
+
+    # a centred mean: one lucky evaluation at a high LR is not the best point
+    smooth = [centred(val_losses, i) for i in range(n)]
     best = min(range(n), key=lambda i: smooth[i])
-    tail = val_losses[n - n // 3 :]
-    if (best + 1) * 2 > n or statistics.fmean(tail) <= smooth[best] * (1 + rise):
+    tail = slice(n - n // 3, n)
+    if (best + 1) * 2 > n or statistics.fmean(val_losses[tail]) <= smooth[best] * (1 + rise):
         return None
-    return best if train_losses[-1] < train_losses[best] else None
+    if statistics.fmean(train_losses[tail]) >= centred(train_losses, best):
+        return None  # the training loss rose too: an instability, not overfitting
+    # at a high LR the validation loss reaches its floor early and then wanders around it:
+    # the best point is where the floor is first reached, not the luckiest dip after it
+    return next(i for i in range(n) if val_losses[i] <= smooth[best] * (1 + REACHED))
 
 
 def lr_time_fraction(spec: ScheduleSpec, *, steps_per_epoch: int, until: int, total: int) -> float:
@@ -131,14 +165,19 @@ def horizon_check(
     fraction: float,
     seed: int = 0,
     device: str | torch.device = "cpu",
+    progress: Callable[[int, int], None] | None = None,
 ) -> HorizonCheck:
     """Train ``spec`` at its full length for ``fraction`` of the run and look for overfitting.
 
-    The task's ``val_loader`` scores every epoch (give one: held-out training batches
-    cannot show overfitting). Returns the factor for the peak LR (1 when no overfitting).
+    The task's ``val_loader`` scores the model about ``POINTS`` times, evenly spaced in
+    optimizer steps (give one: held-out training batches cannot show overfitting). Finer
+    than per epoch: at a high LR, the best point can come within the first epoch. Returns
+    the factor for the peak LR (1 when no overfitting). ``progress(done, total)`` is
+    called after every epoch of the window.
     """
     total = steps_per_epoch * epochs
     steps = max(1, round(fraction * total))
+    window = math.ceil(steps / steps_per_epoch)
     result = train(
         task,
         make_scheduler=spec.build,
@@ -148,14 +187,80 @@ def horizon_check(
         seed=seed,
         device=device,
         max_steps=steps,
+        eval_every=max(1, steps // POINTS),
+        report=(lambda epoch, _val: progress(epoch + 1, window)) if progress else None,
     )
-    records = [r for r in result.history if r.step > 0]
-    vals = tuple(r.val_loss for r in records)
-    trains = tuple(r.train_loss for r in records)
+    points = result.trace
+    vals = tuple(r.val_loss for r in points)
+    trains = tuple(r.train_loss for r in points)
     best = detect_overfit(vals, trains)
     factor = 1.0
     if best is not None:
-        until = records[best].step
+        until = points[best].step
         share = lr_time_fraction(spec, steps_per_epoch=steps_per_epoch, until=until, total=total)
         factor = min(1.0, max(MIN_FACTOR, share))
-    return HorizonCheck(result.steps, vals, trains, best, factor)
+    return HorizonCheck(result.steps, tuple(r.step for r in points), vals, trains, best, factor)
+
+
+def can_check(task: Task, *, fraction: float, epochs: int | None) -> bool:
+    """Whether a check of ``fraction`` of an ``epochs``-long run can conclude.
+
+    It needs a ``val_loader`` and a window of at least ``MIN_EPOCHS`` epochs.
+
+    Example:
+        >>> from lrtune.task import Task
+        >>> task = Task(model=None, train_loader=[], val_loader=[], loss_fn=None)
+        >>> can_check(task, fraction=0.4, epochs=40), can_check(task, fraction=0.4, epochs=10)
+        (True, False)
+    """
+    return task.val_loader is not None and epochs is not None and fraction * epochs >= MIN_EPOCHS
+
+
+def check_recommendation(
+    task: Task,
+    rec: Recommendation,
+    *,
+    fraction: float,
+    seed: int = 0,
+    device: str | torch.device = "cpu",
+    progress: Callable[[int, int], None] | None = None,
+) -> Recommendation:
+    """Run :func:`horizon_check` on ``rec``'s schedule; lower its peak LR if it overtrains.
+
+    Returns ``rec`` with the (possibly lowered) schedule, a ``horizon-check`` reason and the
+    check's record in ``rec.check``. ``rec`` must carry its run length.
+    """
+    if rec.steps_per_epoch is None or rec.epochs is None:
+        raise ValueError("check_recommendation: the recommendation has no run length.")
+    result = horizon_check(
+        task,
+        rec.schedule,
+        steps_per_epoch=rec.steps_per_epoch,
+        epochs=rec.epochs,
+        fraction=fraction,
+        seed=seed,
+        device=device,
+        progress=progress,
+    )
+    schedule = rec.schedule
+    epochs = result.steps / rec.steps_per_epoch
+    window = f"{result.steps} steps ({epochs:.3g} epochs) of the full-length run"
+    if result.best is None:
+        text = (
+            f"Horizon check: {window} showed no overfitting (the validation loss did not "
+            "bottom out and climb while the training loss fell); the LR is kept."
+        )
+    else:
+        schedule = schedule.replace(lr=schedule.lr * result.lr_factor)
+        vals = result.val_losses
+        text = (
+            f"Horizon check: in {window} the validation loss reached its floor at step "
+            f"{result.best_step} ({vals[result.best]:.4g}) and climbed to {vals[-1]:.4g} while "
+            f"the training loss fell (overfitting); peak LR × {result.lr_factor:.3g} = "
+            f"{schedule.lr:.3g}, the share of the run's integrated LR spent by then, so the "
+            "whole run covers that distance."
+        )
+    reason = Reason("horizon-check", text, SOURCE)
+    return dataclasses.replace(
+        rec, schedule=schedule, reasons=(*rec.reasons, reason), check=result.to_dict()
+    )

@@ -50,8 +50,6 @@ from lrtune.analysis.curve import CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats
 from lrtune.errors import ConfigError
 from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecord
-from lrtune.recommend.horizon import MIN_EPOCHS, horizon_check
-from lrtune.recommend.horizon import SOURCE as HORIZON_SOURCE
 from lrtune.schedules import ScheduleSpec, get_schedule, schedule_params, spec_for_run
 from lrtune.schedules._base import check_choice, check_number, scale_period
 from lrtune.state import preserved_state
@@ -83,13 +81,9 @@ class TuneConfig:
     Attributes:
         n_trials: finished trials (complete or pruned) the study should hold, the proposal
             included; trials already in a resumed study count.
-        budget: total optimizer steps of the search and the check, as a fraction of the
-            planned training (``epochs × steps_per_epoch``); 0 < budget ≤ 10.
-        check: the part of ``budget`` spent after the search training the chosen schedule at
-            its full length (this fraction of the run) to look for overfitting
-            (:mod:`lrtune.recommend.horizon`); 0 turns it off. Skipped (and its share given
-            to the trials) when the task has no ``val_loader`` or the window would be
-            shorter than 6 epochs (too short to show a minimum and a rise).
+        budget: total optimizer steps of the search (and of the horizon check before it,
+            see ``refine``'s ``spent``), as a fraction of the planned training
+            (``epochs × steps_per_epoch``); 0 < budget ≤ 10.
         seeds: training runs per trial (different data order and dropout); the trial's value
             is their mean validation loss.
         storage: ``None`` (in memory), an ``sqlite:///path.db`` or ``postgresql://…`` URL, or a
@@ -110,7 +104,6 @@ class TuneConfig:
 
     n_trials: int = 8
     budget: float = 1.0
-    check: float = 0.4
     seeds: int = 1
     storage: str | None = None
     study_name: str | None = None
@@ -120,12 +113,6 @@ class TuneConfig:
     def __post_init__(self) -> None:
         check_number("n_trials", self.n_trials, low=1, integer=True)
         check_number("budget", self.budget, low=0.0, low_open=True, high=10.0)
-        check_number("check", self.check, low=0.0, high=1.0)
-        if self.check >= self.budget:
-            raise ConfigError(
-                f"check: expected less than the budget ({self.budget:g}) so trials get a share, "
-                f"got {self.check:g}; lower --check or raise --budget"
-            )
         check_number("seeds", self.seeds, low=1, integer=True)
         check_choice("pruner", self.pruner, _PRUNERS)
         if self.study_name is None:
@@ -193,13 +180,13 @@ def _redact(url: str) -> str:
 
 @dataclass(frozen=True)
 class _Plan:
-    """The planned run, the horizon check's share of it, and what each trial gets."""
+    """The planned run, the steps already spent on it, and what each trial gets."""
 
     steps_per_epoch: int
     epochs: int
     total_steps: int
     trial_steps: int
-    check: float = 0.0
+    spent: int = 0
 
     @property
     def factor(self) -> float:
@@ -207,12 +194,11 @@ class _Plan:
 
 
 def _plan(
-    task: Task, proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig
+    proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig, spent: int
 ) -> _Plan:
     """The run the proposal was made for (its own length first, else the measured one).
 
-    The horizon check gets ``config.check`` of the budget unless it cannot conclude (no
-    ``val_loader``, or a window shorter than ``MIN_EPOCHS`` epochs); the trials share the rest.
+    The trials share the budget less the ``spent`` steps.
     """
     spe = proposal.steps_per_epoch or (stats.steps_per_epoch if stats else None)
     epochs = proposal.epochs or (stats.epochs if stats else None)
@@ -221,12 +207,10 @@ def _plan(
             "tune: expected a known run length (steps per epoch and epochs), got "
             f"steps_per_epoch={spe}, epochs={epochs}; give train_loader a len() and set --epochs"
         )
-    can_check = task.val_loader is not None and config.check * epochs >= MIN_EPOCHS
-    check = config.check if can_check else 0.0
     total = spe * epochs
-    per_trial = int((config.budget - check) * total) // (config.n_trials * config.seeds)
+    per_trial = int(config.budget * total - spent) // (config.n_trials * config.seeds)
     trial_steps = min(max(per_trial, min(spe, total), 1), total)
-    return _Plan(spe, epochs, total, trial_steps, check)
+    return _Plan(spe, epochs, total, trial_steps, spent)
 
 
 @dataclass(frozen=True)
@@ -508,6 +492,7 @@ def refine(
     config: TuneConfig | None = None,
     device: str | torch.device = "cpu",
     progress: ProgressFn | None = None,
+    spent: int = 0,
 ) -> Recommendation:
     """Search around ``proposal`` with Optuna and return the best schedule found.
 
@@ -517,12 +502,13 @@ def refine(
     type has one, ``eta_min_ratio`` in ``[0, 0.2]``; the warmup as a fraction of the run in
     ``[0, 0.2]`` (not for onecycle or plateau). The proposal is enqueued as the first trial.
 
-    Budget: ``B = budget × total_steps`` optimizer steps are shared by ``n_trials × seeds``
-    runs; each run trains ``B // (n_trials × seeds)`` steps (at least one epoch, at most the
-    planned run) under the full-length schedule compressed onto the iteration basis by
-    ``trial_steps / total_steps`` (:func:`trial_schedule`), reporting the validation loss after
-    every epoch to the pruner. Scoring uses ``task.val_loader``, or without one a fixed set of
-    8 training batches drawn once (the same for every trial; not removed from training).
+    Budget: ``B = budget × total_steps − spent`` optimizer steps are shared by
+    ``n_trials × seeds`` runs; each run trains ``B // (n_trials × seeds)`` steps (at least
+    one epoch, at most the planned run) under the full-length schedule compressed onto the
+    iteration basis by ``trial_steps / total_steps`` (:func:`trial_schedule`), reporting the
+    validation loss after every epoch to the pruner. Scoring uses ``task.val_loader``, or
+    without one a fixed set of 8 training batches drawn once (the same for every trial; not
+    removed from training).
 
     Resume and sharing: the study is created with ``load_if_exists=True``. Finished trials
     (complete or pruned) already in the study count toward ``n_trials`` and are never run
@@ -539,6 +525,8 @@ def refine(
         config: the search settings (default :class:`TuneConfig`).
         device: where trials train.
         progress: called as ``progress(done, n_trials, best_value)`` after every trial.
+        spent: optimizer steps already taken from the budget (the horizon check); counted
+            in the record's cost.
 
     Returns:
         The proposal with the best trial's spec (same basis, full length), one more reason,
@@ -552,7 +540,7 @@ def refine(
     import optuna
 
     config = config or TuneConfig()
-    plan = _plan(task, proposal, stats, config)
+    plan = _plan(proposal, stats, config, spent)
     space = _space(proposal, analysis, plan)
     storage = open_storage(config.storage)
     n_reports = math.ceil(plan.trial_steps / plan.steps_per_epoch) * config.seeds
@@ -598,48 +586,7 @@ def refine(
         if progress is not None:
             best = _best(study)
             progress(len(_finished(study)), config.n_trials, best.value if best else None)
-    refined = _result(study, proposal, plan, config)
-    return _check(task, refined, plan, device) if plan.check > 0 else refined
-
-
-def _check(
-    task: Task, refined: Recommendation, plan: _Plan, device: str | torch.device
-) -> Recommendation:
-    """Run the horizon check on the search's choice; lower its peak LR if it overtrains."""
-    result = horizon_check(
-        task,
-        refined.schedule,
-        steps_per_epoch=plan.steps_per_epoch,
-        epochs=plan.epochs,
-        fraction=plan.check,
-        device=device,
-    )
-    search = refined.search
-    assert search is not None
-    steps = search.cost_steps + result.steps
-    search = dataclasses.replace(
-        search, cost_steps=steps, cost_fraction=steps / plan.total_steps, check=result.to_dict()
-    )
-    schedule = refined.schedule
-    window = f"{len(result.val_losses)} epochs ({result.steps} steps) of the full-length run"
-    if result.best_epoch is None:
-        text = (
-            f"Horizon check: {window} showed no overfitting (the validation loss did not "
-            "bottom out and climb while the training loss fell); the LR is kept."
-        )
-    else:
-        schedule = schedule.replace(lr=schedule.lr * result.lr_factor)
-        best, vals = result.best_epoch, result.val_losses
-        text = (
-            f"Horizon check: in {window} the validation loss bottomed out at epoch {best + 1} "
-            f"({vals[best]:.4g}) and climbed to {vals[-1]:.4g} while the training loss fell "
-            f"(overfitting); peak LR × {result.lr_factor:.3g} = {schedule.lr:.3g}, the share "
-            "of the run's integrated LR spent by then, so the whole run covers that distance."
-        )
-    reason = Reason("horizon-check", text, HORIZON_SOURCE)
-    return dataclasses.replace(
-        refined, schedule=schedule, reasons=(*refined.reasons, reason), search=search
-    )
+    return _result(study, proposal, plan, config)
 
 
 def _result(
@@ -651,11 +598,12 @@ def _result(
         t for t in study.get_trials(deepcopy=False) if t.state != optuna.trial.TrialState.WAITING
     ]
     best = _best(study)
+    cost = plan.spent + sum(int(t.user_attrs.get("steps", 0)) for t in trials)
     record = SearchRecord(
         n_trials=len(_finished(study)),
         n_pruned=sum(t.state == optuna.trial.TrialState.PRUNED for t in trials),
-        cost_steps=sum(int(t.user_attrs.get("steps", 0)) for t in trials),
-        cost_fraction=sum(int(t.user_attrs.get("steps", 0)) for t in trials) / plan.total_steps,
+        cost_steps=cost,
+        cost_fraction=cost / plan.total_steps,
         best_value=best.value if best else None,
         trials=tuple(_trial_dict(t) for t in trials),
         storage=_redact(config.storage) if config.storage else None,
@@ -686,7 +634,8 @@ def _explain(before: ScheduleSpec, after: ScheduleSpec, record: SearchRecord, pl
     search = (
         f"An Optuna search of {record.n_trials} trials ({record.n_pruned} pruned), each running "
         f"the whole schedule compressed into {plan.trial_steps} steps, cost "
-        f"{record.cost_steps} steps ({record.cost_fraction:.0%} of the planned training)"
+        f"{record.cost_steps} steps{' with the horizon check' if plan.spent else ''} "
+        f"({record.cost_fraction:.0%} of the planned training)"
     )
     if record.best_value is None:
         return f"{search} and finished no trial; the proposal is kept."

@@ -303,7 +303,11 @@ class BasisRule(Rule):
 
 
 class OverfitRiskRule(Rule):
-    """A caution, not a decision: the range test cannot see overfitting."""
+    """A caution, not a decision: the range test cannot see overfitting.
+
+    When it fires and the task has a ``val_loader``, ``lrtune find`` runs the horizon check
+    (:mod:`lrtune.recommend.horizon`) on the proposal.
+    """
 
     name = "overfit-risk"
     source = "Prechelt 1998, 'Early stopping - but when?' (validation loss rises late)"
@@ -318,7 +322,8 @@ class OverfitRiskRule(Rule):
         return {}, (
             f"caution: {passes:.0f} passes over {n} samples can overfit; the range test reads "
             "the training loss only, so if the validation loss rises late in training, the "
-            "best LR is lower than this one: --tune checks for that on the validation loss."
+            "best LR is lower than this one: the horizon check looks for that on the "
+            "validation loss (given a val_loader)."
         )
 
 

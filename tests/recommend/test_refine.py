@@ -81,7 +81,7 @@ def _run_refine(storage: str | None, n_trials: int, kill_after: int | None = Non
         if kill_after is not None and done >= kill_after:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    config = TuneConfig(n_trials=n_trials, storage=storage, pruner="none", check=0.0, **kw)
+    config = TuneConfig(n_trials=n_trials, storage=storage, pruner="none", **kw)
     return refine(
         _task(), _proposal(), analysis=_analysis(), stats=_stats(), config=config, progress=progress
     )
@@ -106,7 +106,7 @@ def test_refine_proposal_is_trial_zero():
     }
     assert rec.search.n_trials == 3
     rules = [r.rule for r in rec.reasons]
-    assert rules == ["range-test", "optuna-refine"]  # 4 epochs: too short for a check
+    assert rules == ["range-test", "optuna-refine"]
     assert rec.candidates == _proposal().candidates
 
 
@@ -116,7 +116,7 @@ def test_refine_cost_adds_up():
         _proposal(epochs=8),
         analysis=_analysis(),
         stats=_stats(epochs=8),
-        config=TuneConfig(n_trials=4, budget=1.0, check=0.0, seeds=2, pruner="none"),
+        config=TuneConfig(n_trials=4, budget=1.0, seeds=2, pruner="none"),
     )
     search = rec.search
     # 32 planned steps shared by 4 trials × 2 seeds: 4 steps (one epoch) per run.
@@ -126,34 +126,20 @@ def test_refine_cost_adds_up():
     assert search.best_value == min(t["value"] for t in search.trials)
 
 
-def _refine_with_check(epochs: int, *, val: bool = True):
-    return refine(
-        _task(epochs=epochs, val=val),
-        _proposal(epochs=epochs),
+def test_refine_trials_share_what_the_horizon_check_left():
+    rec = refine(
+        _task(epochs=20),
+        _proposal(epochs=20),
         analysis=_analysis(),
-        stats=_stats(epochs=epochs),
-        config=TuneConfig(n_trials=3, budget=1.0, check=0.4, pruner="none"),
+        stats=_stats(epochs=20),
+        config=TuneConfig(n_trials=3, budget=1.0, pruner="none"),
+        spent=32,
     )
-
-
-def test_refine_budget_is_shared_by_trials_and_horizon_check():
-    search = _refine_with_check(20).search
-    # 80 planned steps: the check trains 40% (32 steps, 8 epochs), 3 trials share 48 (16 each)
+    search = rec.search
+    # 80 planned steps, 32 spent by the check: 3 trials share 48 (16 each)
     assert [t["steps"] for t in search.trials] == [16, 16, 16]
-    assert search.check["steps"] == 32 and len(search.check["val_losses"]) == 8
     assert search.cost_steps == 48 + 32 and search.cost_fraction == pytest.approx(1.0)
-    assert search.to_dict()["check"] == search.check
-    rec = _refine_with_check(20)
-    assert rec.reasons[-1].rule == "horizon-check" and "no overfitting" in rec.reasons[-1].text
-
-
-@pytest.mark.parametrize(
-    ("epochs", "val"), [(20, False), (10, True)], ids=["no-val-loader", "window-under-6-epochs"]
-)
-def test_refine_skips_a_check_that_cannot_conclude(epochs, val):
-    search = _refine_with_check(epochs, val=val).search
-    assert search.check is None  # the trials get the whole budget instead
-    assert [t["steps"] for t in search.trials] == [4 * epochs // 3] * 3
+    assert "with the horizon check" in rec.reasons[-1].text
 
 
 def test_refine_pruned_trials_cost_counts_steps_run():
@@ -162,7 +148,7 @@ def test_refine_pruned_trials_cost_counts_steps_run():
         _proposal(epochs=8),
         analysis=_analysis(),
         stats=_stats(epochs=8),
-        config=TuneConfig(n_trials=8, budget=8.0, check=0.0, pruner="median"),
+        config=TuneConfig(n_trials=8, budget=8.0, pruner="median"),
     )
     search = rec.search
     assert search.cost_steps == sum(t["steps"] for t in search.trials)
@@ -299,8 +285,6 @@ def test_refine_unreachable_storage_is_one_line_config_error(tmp_path):
         {"budget": 11},
         {"seeds": 0},
         {"pruner": "x"},
-        {"check": -0.1},
-        {"budget": 0.5, "check": 0.5},
     ],
 )
 def test_tune_config_validates(options):

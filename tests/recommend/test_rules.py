@@ -223,7 +223,7 @@ def test_many_passes_over_small_data_adds_an_overfitting_caution():
     )
     rec = recommend(small)
     caution = next(r for r in rec.reasons if r.rule == "overfit-risk")
-    assert "40 passes over 352 samples" in caution.text and "--tune" in caution.text
+    assert "40 passes over 352 samples" in caution.text and "horizon check" in caution.text
     assert rec.initial_lr == 1e-3  # a caution changes nothing
     given, _ = SCENARIOS["graphcast"]  # 178 passes, but over 54k samples
     assert "overfit-risk" not in {
