@@ -83,8 +83,9 @@ def _recommend_options(fn: Callable[..., None]) -> Callable[..., None]:
             type=click.FloatRange(min=0, max=1),
             default=0.4,
             show_default=True,
-            help="Part of --budget spent training the chosen schedule at full length to "
-            "look for overfitting (needs val_loader; 0: off).",
+            help="Fraction of the run the horizon check trains the proposal at full length "
+            "to look for overfitting, before any --tune search (part of --budget) or when the "
+            "rules warn of overfitting (needs val_loader; 0: off).",
         ),
         click.option(
             "--storage", help="Optuna storage: sqlite:///x.db, x.log (journal) or a PostgreSQL URL."

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 import torch
 from torch import nn
 
-from lrtune.api import FindConfig, find, load_result, recommend_from_result
+from lrtune.analysis import CurveAnalysis
+from lrtune.analysis.dataset import dataset_stats
+from lrtune.api import (
+    FindConfig,
+    FindResult,
+    _optimizer_info,
+    find,
+    load_result,
+    recommend_from_result,
+)
 from lrtune.errors import ResultFileError
 from lrtune.task import make_task
 
@@ -87,23 +95,45 @@ def test_tune_without_task_is_a_clear_error(sgd_task, tmp_path):
 # ---------------------------------------------------------------- the horizon check in the flow
 
 
+def _measured(task, lr: float) -> FindResult:
+    """A result as if the range test had read ``lr`` (divergence at 10×) on ``task``.
+
+    Tiny noisy batches make a real range test on these tasks flaky, and the recommender is
+    what is under test here.
+    """
+    analysis = CurveAnalysis(
+        lrs=(),
+        losses=(),
+        smoothed=(),
+        steepest_lr=lr,
+        valley_lr=lr,
+        min_loss_lr=2 * lr,
+        diverge_lr=10 * lr,
+        diverge_method="growth-rate",
+        suggested_lr=lr,
+        lr_range=(lr / 2, 2 * lr),
+        confidence="high",
+    )
+    optimizer = task.make_optimizer(task.model.parameters(), lr)
+    return FindResult(
+        runs=(),
+        analysis=analysis,
+        dataset=dataset_stats(task),
+        optimizer=_optimizer_info(optimizer),
+    )
+
+
 @pytest.fixture
 def overfitting(regression):
-    """A wide MLP, 40 passes over 32 noisy samples, and a measured result read as LR 0.02.
+    """A wide MLP, 40 passes over 32 noisy samples, read as LR 0.02 (Adam, cosine).
 
-    The analysis is pinned so that the rules propose cosine at 0.02 (Adam): a run whose
-    validation loss bottoms out early and climbs (the check's quality is tested in
-    tests/recommend/test_horizon.py; this tests the flow).
+    At 0.02 its validation loss bottoms out early and climbs (the check's quality is tested
+    in tests/recommend/test_horizon.py; this tests the flow).
     """
 
     def build(*, val: bool = True):
         task = regression(noise=1.0, hidden=256, val=val)
-        # measured on a quiet twin (same data sizes and optimizer): tiny noisy batches
-        # make the range test itself unreliable, and the analysis is pinned anyway
-        quiet = regression(noise=0.1, hidden=0)
-        result = find(quiet, config=FindConfig.create(num_iter=30, repeats=1, seed=0))
-        analysis = replace(result.analysis, suggested_lr=0.02, min_loss_lr=0.04, diverge_lr=0.2)
-        return task, replace(result, analysis=analysis)
+        return task, _measured(task, 0.02)
 
     return build
 
@@ -150,8 +180,8 @@ def test_tune_runs_the_check_first_and_the_trials_share_the_rest(regression):
     from lrtune.recommend.refine import TuneConfig
 
     task = regression(noise=0.1, hidden=0, n_train=256, epochs=20)  # linear: cannot overfit
-    config = FindConfig.create(num_iter=100, repeats=1, seed=0, tune=TuneConfig(n_trials=3))
-    rec = find(task, config=config).recommendation
+    config = FindConfig(tune=TuneConfig(n_trials=3))
+    rec = recommend_from_result(_measured(task, 0.01), task=task, config=config).recommendation
     # 20 epochs × 32 steps = 640; the check trains 0.4 (256 steps) and finds nothing
     assert rec.check["steps"] == 256 and not rec.check["overfit"]
     assert rec.search.n_trials == 3

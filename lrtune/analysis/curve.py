@@ -184,8 +184,7 @@ def divergence_lr(
     Past the stability limit the unstable direction grows by a factor ρ(η) per step,
     so the loss grows by ρ². For gradient descent with heavy-ball momentum β on a
     quadratic, ρ solves ρ² − (ηλ − 1 − β)ρ + β = 0 and the limit is η* = 2(1+β)/λ.
-    From each blow-up step (loss ratio ≥ ``min_growth``, and still growing by at least
-    √``min_growth`` at the next step: a noisy batch falls back) we solve for ηλ and get η*;
+    From each blow-up step (loss ratio ≥ ``min_growth``) we solve for ηλ and get η*;
     steps where the unstable direction does not yet dominate over-estimate η*, so
     the smallest estimate is kept. Without a clear blow-up the fallback is where an
     increasing isotonic fit of the loss after its minimum has risen 10% of the drop.
@@ -215,9 +214,7 @@ def divergence_lr(
     start = max(0, min_index - 1)
     estimates = []
     for t in range(start, len(loss) - 1):
-        # a blow-up keeps growing; a noisy batch falls back at the next step
-        persists = t + 2 >= len(loss) or loss[t + 2] >= math.sqrt(min_growth) * loss[t + 1]
-        if loss[t] > 0 and loss[t + 1] / loss[t] >= min_growth and persists:
+        if loss[t] > 0 and loss[t + 1] / loss[t] >= min_growth:
             rho = math.sqrt(loss[t + 1] / loss[t])
             eta_lambda = (rho * rho + momentum) / rho + 1 + momentum
             estimates.append(2 * (1 + momentum) * lr[t] / eta_lambda)
@@ -235,21 +232,10 @@ def divergence_lr(
 
 
 def _first_blow_up(raw: np.ndarray, first: int, factor: float) -> int:
-    """Index of the first loss above ``factor`` × the lowest loss before it (else the end).
-
-    Robust to noisy batches: the lowest loss is the lowest median of 5 consecutive points,
-    and the median of this point and the next two must be above the limit too. One lucky
-    batch, or one unlucky one, is noise, not a blow-up.
-    """
-    window = 5
-    if len(raw) <= window:
-        return len(raw)
-    medians = np.median(np.lib.stride_tricks.sliding_window_view(raw, window), axis=1)
-    # running_min[t - 1]: the lowest median of a window that ended before t
-    running_min = np.concatenate([np.full(window - 1, np.inf), np.minimum.accumulate(medians)])
-    for t in range(max(first + 1, window), len(raw)):
-        limit = factor * running_min[t - 1]
-        if limit > 0 and raw[t] > limit and np.median(raw[t : t + 3]) > limit:
+    """Index of the first loss above ``factor`` × the lowest loss before it (else the end)."""
+    running_min = np.minimum.accumulate(raw)
+    for t in range(first + 1, len(raw)):
+        if raw[t] > factor * running_min[t - 1] and running_min[t - 1] > 0:
             return t
     return len(raw)
 
