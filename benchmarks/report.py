@@ -299,9 +299,9 @@ def _markdown(
         "configurations whose seed-mean val loss is higher than the method's. *Cost* is the "
         "optimizer steps spent searching, also as a fraction of the planned training and of "
         "the whole grid (lrtune's includes the 8 forward-backward passes of its dataset "
-        "statistics and, with `--tune`, every trial's steps). *Spread* is max/min of the "
-        "proposed LR over seeds 0, 1, 2. Each method's model is fresh and seeded; its "
-        "search uses the same seed.",
+        "statistics, the horizon check's steps when it ran and, with `--tune`, every "
+        "trial's steps). *Spread* is max/min of the proposed LR over seeds 0, 1, 2. Each "
+        "method's model is fresh and seeded; its search uses the same seed.",
         "",
         "## Tasks",
         "",
