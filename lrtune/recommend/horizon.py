@@ -1,13 +1,13 @@
-"""The full-length check after a search: does the chosen schedule overtrain the data?
+"""The horizon check: does the proposed schedule overtrain the data over the full run?
 
-Compressed trials (:mod:`lrtune.recommend.refine`) rank schedules on short runs, so they
-cannot see what only a long run shows: with many passes over a small dataset, the
+The range test and compressed trials (:mod:`lrtune.recommend.refine`) look at short runs, so
+they cannot see what only a long run shows: with many passes over a small dataset, the
 validation loss bottoms out and climbs again while the training loss keeps falling. The
-check trains the chosen schedule at its full planned length for part of the run and reads
-both losses after every epoch. When the validation loss bottomed out in the first half of
-the window and stayed clearly above that minimum since, while the training loss kept
-falling, the peak LR is scaled by the fraction of the run's integrated LR (its
-gradient-flow time, η·t) that had elapsed at the best epoch: the whole run at the new LR
+check trains the schedule at its full planned length for part of the run and evaluates
+about ``POINTS`` times. When the validation loss bottomed out in the first half of the
+window and stayed clearly above that minimum since, while the training loss kept falling,
+the peak LR is scaled by the fraction of the run's integrated LR (its gradient-flow time,
+η·t) spent when the validation loss first reached its floor: the whole run at the new LR
 covers the distance the checked run had covered when it generalised best.
 
 Example:
