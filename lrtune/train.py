@@ -27,6 +27,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -180,12 +181,16 @@ def _loop(
     history: list[EpochRecord] = []
     trace: list[EpochRecord] = []
     since = torch.zeros((), device=device)  # train loss summed since the last trace record
+    due: EpochRecord | None = None  # a trace record whose evaluation is still to come
     steps, train_loss, val_loss = 0, math.inf, math.inf
     for epoch in range(epochs):
         model.train()
         total = torch.zeros((), device=device)
         count = 0
         for batch in task.train_loader:
+            if due is not None:  # the model as the previous step left it
+                trace.append(_traced(task, model, device, due))
+                due = None
             batch = move_to_device(batch, device)
             optimizer.zero_grad(set_to_none=True)
             loss = task.loss_fn(model, batch)
@@ -199,10 +204,8 @@ def _loop(
             if eval_every is not None:
                 since += loss.detach()
                 if steps % eval_every == 0:
-                    mean = since.item() / eval_every
-                    value = evaluate(task, model, device=device) if math.isfinite(mean) else mean
                     lr_now = float(optimizer.param_groups[0]["lr"])
-                    trace.append(EpochRecord(epoch, steps, lr_now, mean, value))
+                    due = EpochRecord(epoch, steps, lr_now, since.item() / eval_every, math.nan)
                     since.zero_()
             if max_steps is not None and steps >= max_steps:
                 break
@@ -210,6 +213,9 @@ def _loop(
         if not math.isfinite(train_loss):
             return _diverged(steps, start, history, trace)
         val_loss = evaluate(task, model, device=device)
+        if due is not None:  # the epoch ended on a trace point: it shares this evaluation
+            trace.append(dataclasses.replace(due, val_loss=val_loss))
+            due = None
         if not math.isfinite(val_loss):
             return _diverged(steps, start, history, trace)
         lr_now = float(optimizer.param_groups[0]["lr"])
@@ -224,6 +230,18 @@ def _loop(
             break
     seconds = time.perf_counter() - start
     return TrainResult(val_loss, train_loss, steps, seconds, tuple(history), trace=tuple(trace))
+
+
+def _traced(task: Task, model: nn.Module, device: torch.device, due: EpochRecord) -> EpochRecord:
+    """``due`` with its validation loss, evaluated without touching the global RNG.
+
+    A validation ``DataLoader`` draws a seed from it on every pass, which would change the
+    next epoch's shuffle: a traced run must train exactly like an untraced one.
+    """
+    if not math.isfinite(due.train_loss):
+        return dataclasses.replace(due, val_loss=due.train_loss)  # diverged: nothing to score
+    with torch.random.fork_rng(devices=[]):
+        return dataclasses.replace(due, val_loss=evaluate(task, model, device=device))
 
 
 def _diverged(

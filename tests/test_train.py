@@ -150,3 +150,35 @@ def test_evaluate_weights_by_batch_size():
         model=nn.Identity(), train_loader=batches, val_loader=batches, criterion=nn.MSELoss()
     )
     assert evaluate(task, task.model) == pytest.approx(float((x**2).mean()))
+
+
+def test_eval_every_traces_between_epochs_and_evaluates_each_step_once():
+    task = _task(epochs=3)  # 4 steps per epoch
+    passes = []
+    val_data = task.val_loader
+
+    class Counting:
+        def __iter__(self):
+            passes.append(1)
+            return iter(val_data)
+
+    task = make_task(
+        model=task.model,
+        train_loader=task.train_loader,
+        val_loader=Counting(),
+        loss_fn=task.loss_fn,
+        optimizer=task.make_optimizer,
+        epochs=3,
+    )
+    plain = train(task, lr=0.05, make_scheduler=_constant, seed=0)
+    passes.clear()
+    traced = train(task, lr=0.05, make_scheduler=_constant, seed=0, eval_every=2)
+    assert [r.step for r in traced.trace] == [2, 4, 6, 8, 10, 12]
+    assert [r.epoch for r in traced.trace] == [0, 0, 1, 1, 2, 2]
+    # 3 mid-epoch trace points + 3 epoch ends; a trace point at an epoch's end shares its pass
+    assert len(passes) == 6
+    assert [h.val_loss for h in traced.history] == [r.val_loss for r in traced.trace[1::2]]
+    # tracing changes no training: the validation passes leave the shuffle's RNG alone
+    assert traced.val_loss == plain.val_loss
+    assert [h.train_loss for h in traced.history] == [h.train_loss for h in plain.history]
+    assert plain.trace == ()
