@@ -185,9 +185,12 @@ def test_tune_runs_the_check_first_and_the_trials_share_the_rest(regression):
     # 20 epochs × 32 steps = 640; the check trains 0.4 (256 steps) and finds nothing
     assert rec.check["steps"] == 256 and not rec.check["overfit"]
     assert rec.search.n_trials == 3
-    assert rec.search.cost_steps == 256 + sum(t["steps"] for t in rec.search.trials)
+    race = rec.search.confirmation["steps"] if rec.search.confirmation else 0
+    assert rec.search.cost_steps == 256 + sum(t["steps"] for t in rec.search.trials) + race
+    # the rest (384 steps) is shared by 3 trials and 2 confirmation runs
     complete = [t for t in rec.search.trials if t["state"] == "complete"]
-    assert complete and all(t["steps"] == (640 - 256) // 3 for t in complete)
+    assert complete and all(t["steps"] == (640 - 256) // 5 for t in complete)
+    assert race in (0, 2 * ((640 - 256) // 5)) and rec.search.cost_fraction <= 1.0
 
 
 @pytest.mark.parametrize(

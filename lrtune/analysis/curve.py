@@ -231,11 +231,35 @@ def divergence_lr(
     return None, "none"
 
 
+#: A loss back above where the sweep started, once it had fallen below this fraction of
+#: that level, counts as a blow-up (the model has lost what it learnt).
+_RELAPSE_BELOW = 0.8
+
+
 def _first_blow_up(raw: np.ndarray, first: int, factor: float) -> int:
-    """Index of the first loss above ``factor`` × the lowest loss before it (else the end)."""
+    """Index of the first blown-up loss (else the end).
+
+    A loss blows up when it exceeds ``factor`` × the lowest loss before it, or when it
+    relapses: the smoothed loss had fallen below ``_RELAPSE_BELOW`` × its starting level
+    (the median of the first ``first`` points) and a loss climbs back above that level by
+    more than 3× the batch noise (a robust spread of the loss around its smoothed curve).
+    A classifier whose loss is bounded near ln(classes) never grows 4×, it just forgets.
+
+    Example:
+        >>> losses = np.r_[np.full(10, 2.3), np.linspace(2.3, 1.4, 20), [2.8, 2.7, 1.6]]
+        >>> _first_blow_up(losses, 2, 4.0)
+        30
+    """
     running_min = np.minimum.accumulate(raw)
+    smooth = savgol_smooth(raw)
+    smooth_min = np.minimum.accumulate(smooth)
+    noise = 1.4826 * float(np.median(np.abs(raw - smooth)))
+    start = float(np.median(raw[: max(first, 1)]))
     for t in range(first + 1, len(raw)):
         if raw[t] > factor * running_min[t - 1] and running_min[t - 1] > 0:
+            return t
+        fell = smooth_min[t - 1] < _RELAPSE_BELOW * start
+        if start > 0 and fell and raw[t] > start + 3 * noise:
             return t
     return len(raw)
 

@@ -26,9 +26,12 @@ class Reason:
 class SearchRecord:
     """What a refinement search did and what it cost.
 
-    ``cost_steps`` counts optimizer steps spent by all trials and by the horizon check
-    before them (range test excluded); ``cost_fraction`` is that over the planned
-    training's total steps.
+    ``cost_steps`` counts optimizer steps spent by all trials, by the confirmation race
+    after them and by the horizon check before them (range test excluded);
+    ``cost_fraction`` is that over the planned training's total steps. ``confirmation``
+    is the race of the best trial against the proposal on fresh data orders (``trial``,
+    ``seeds``, ``steps``, the mean validation losses ``proposal`` and ``winner``, and which
+    was ``kept``), ``None`` when the proposal itself scored best.
     """
 
     n_trials: int
@@ -39,6 +42,7 @@ class SearchRecord:
     trials: tuple[dict[str, Any], ...] = ()
     storage: str | None = None
     study_name: str | None = None
+    confirmation: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +53,7 @@ class SearchRecord:
             "best_value": self.best_value,
             "storage": self.storage,
             "study_name": self.study_name,
+            "confirmation": self.confirmation,
             "trials": list(self.trials),
         }
 

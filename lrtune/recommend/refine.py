@@ -4,8 +4,8 @@ The proposal is trial 0; the other trials sample the peak LR around the range-te
 the scheduler type among the proposal's candidates, the floor (``eta_min_ratio``) and the
 warmup fraction. Every trial runs the *whole* schedule compressed into its share of the
 budget (short horizons otherwise favour LRs that are too small: Wu et al. arXiv 1803.02021)
-and is scored by validation loss; the returned spec is the best trial's at the full planned
-length. Studies live in memory, in SQLite or PostgreSQL (``RDBStorage``), or in a journal
+and is scored by validation loss; the best trial replaces the proposal only if it also wins
+a race on fresh data orders, and is returned at the full planned length. Studies live in memory, in SQLite or PostgreSQL (``RDBStorage``), or in a journal
 file (``JournalStorage``); a killed run resumes where it stopped, and several processes can
 share one study. Optuna is imported only here.
 
@@ -193,6 +193,11 @@ class _Plan:
         return self.trial_steps / self.total_steps
 
 
+def _confirm_runs(config: TuneConfig) -> int:
+    """Trial-length runs (per seed) kept for the confirmation: the proposal and the winner."""
+    return 2 if config.n_trials > 1 else 0
+
+
 def _plan(
     proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig, spent: int
 ) -> _Plan:
@@ -208,7 +213,8 @@ def _plan(
             f"steps_per_epoch={spe}, epochs={epochs}; give train_loader a len() and set --epochs"
         )
     total = spe * epochs
-    per_trial = int(config.budget * total - spent) // (config.n_trials * config.seeds)
+    runs = (config.n_trials + _confirm_runs(config)) * config.seeds
+    per_trial = int(config.budget * total - spent) // runs
     trial_steps = min(max(per_trial, min(spe, total), 1), total)
     return _Plan(spe, epochs, total, trial_steps, spent)
 
@@ -236,7 +242,7 @@ def _searches_warmup(name: str) -> bool:
 def _space(proposal: Recommendation, analysis: CurveAnalysis, plan: _Plan) -> _Space:
     spec = proposal.schedule
     low = analysis.suggested_lr / 4
-    high = analysis.diverge_lr
+    high = analysis.diverge_lr / 2 if analysis.diverge_lr else None
     if high is None or not high > low:
         high = analysis.suggested_lr * 4
     low, high = min(low, spec.lr), max(high, spec.lr)
@@ -381,8 +387,6 @@ def _run_trial(
     device: str | torch.device,
 ) -> float:
     """Train every seed of one trial; report to the pruner; return the mean val loss."""
-
-    short = trial_schedule(spec, steps_per_epoch=plan.steps_per_epoch, factor=plan.factor)
     epochs = math.ceil(plan.trial_steps / plan.steps_per_epoch)
     steps_before = 0
     values = []
@@ -395,21 +399,35 @@ def _run_trial(
             epochs=epochs,
             steps_before=steps_before,
         )
-        result = train(
-            task,
-            make_scheduler=short.build,
-            lr=short.lr,
-            steps_per=short.basis,
-            epochs=epochs,
-            seed=index,
-            device=device,
-            max_steps=plan.trial_steps,
-            report=report,
-        )
+        result = _train_short(task, spec, plan, seed=index, device=device, report=report)
         steps_before += result.steps
         trial.set_user_attr("steps", steps_before)
         values.append(result.val_loss)
     return sum(values) / len(values)
+
+
+def _train_short(
+    task: Task,
+    spec: ScheduleSpec,
+    plan: _Plan,
+    *,
+    seed: int,
+    device: str | torch.device,
+    report: Callable[[int, float], None] | None = None,
+) -> Any:
+    """One run of ``spec`` compressed into a trial's steps, with data order ``seed``."""
+    short = trial_schedule(spec, steps_per_epoch=plan.steps_per_epoch, factor=plan.factor)
+    return train(
+        task,
+        make_scheduler=short.build,
+        lr=short.lr,
+        steps_per=short.basis,
+        epochs=math.ceil(plan.trial_steps / plan.steps_per_epoch),
+        seed=seed,
+        device=device,
+        max_steps=plan.trial_steps,
+        report=report,
+    )
 
 
 def _reporter(
@@ -483,6 +501,52 @@ def _check_space(study: Any, space: _Space) -> None:
             )
 
 
+def _confirm(
+    study: Any,
+    task: Task,
+    proposal: Recommendation,
+    plan: _Plan,
+    config: TuneConfig,
+    device: str | torch.device,
+) -> dict[str, Any] | None:
+    """Race the best trial against the proposal on data orders no trial has seen.
+
+    A short trial's score moves with its data order about as much as between good
+    schedules, so the best of several trials is often a lucky one. The winner replaces the
+    proposal only if it also scores better, as the mean over ``config.seeds`` fresh data
+    orders, at the trial length. ``None`` when there is nothing to race (the proposal won,
+    no trial finished, or a single trial). The outcome is stored in the study, so a resumed
+    run does not race again.
+    """
+    best = _best(study)
+    if (
+        best is None
+        or not _confirm_runs(config)
+        or best.params == _proposal_params(proposal, plan)
+    ):
+        return None
+    key = f"confirm:{best.number}"
+    if key in study.user_attrs:
+        return dict(study.user_attrs[key])
+    fresh = range(config.seeds, 2 * config.seeds)
+    record: dict[str, Any] = {"trial": best.number, "seeds": list(fresh), "steps": 0}
+    winner = _full_spec(best.params, proposal, plan)
+    for role, spec in (("proposal", proposal.schedule), ("winner", winner)):
+        values = []
+        for seed in fresh:
+            result = _train_short(task, spec, plan, seed=seed, device=device)
+            record["steps"] += result.steps
+            values.append(result.val_loss)
+        mean = sum(values) / len(values)
+        record[role] = mean if math.isfinite(mean) else None
+    won = record["winner"] is not None and (
+        record["proposal"] is None or record["winner"] < record["proposal"]
+    )
+    record["kept"] = "winner" if won else "proposal"
+    study.set_user_attr(key, record)
+    return record
+
+
 def refine(
     task: Task,
     proposal: Recommendation,
@@ -496,19 +560,23 @@ def refine(
 ) -> Recommendation:
     """Search around ``proposal`` with Optuna and return the best schedule found.
 
-    Search space: the peak LR, log-uniform in ``[suggested_lr/4, diverge_lr]`` (``suggested_lr
+    Search space: the peak LR, log-uniform in ``[suggested_lr/4, diverge_lr/2]`` (``suggested_lr
     × 4`` when the curve never diverged), widened to contain the proposal's LR; the scheduler
     type among the proposal's and its ``candidates`` (ReduceLROnPlateau excluded); where the
     type has one, ``eta_min_ratio`` in ``[0, 0.2]``; the warmup as a fraction of the run in
     ``[0, 0.2]`` (not for onecycle or plateau). The proposal is enqueued as the first trial.
 
     Budget: ``B = budget × total_steps − spent`` optimizer steps are shared by
-    ``n_trials × seeds`` runs; each run trains ``B // (n_trials × seeds)`` steps (at least
-    one epoch, at most the planned run) under the full-length schedule compressed onto the
-    iteration basis by ``trial_steps / total_steps`` (:func:`trial_schedule`), reporting the
-    validation loss after every epoch to the pruner. Scoring uses ``task.val_loader``, or
-    without one a fixed set of 8 training batches drawn once (the same for every trial; not
-    removed from training).
+    ``(n_trials + 2) × seeds`` runs (``n_trials × seeds`` for a single trial); each run trains
+    ``trial_steps = B // runs`` steps (at least one epoch, at most the planned run) under the
+    full-length schedule compressed onto the iteration basis by ``trial_steps / total_steps``
+    (:func:`trial_schedule`), reporting the validation loss after every epoch to the pruner.
+    Scoring uses ``task.val_loader``, or without one a fixed set of 8 training batches drawn
+    once (the same for every trial; not removed from training).
+
+    Confirmation: when the best trial is not the proposal, both run again at the trial length
+    on ``seeds`` data orders no trial has used; the winner is returned only if it scores
+    better there too, else the proposal is kept (the two extra runs of the budget).
 
     Resume and sharing: the study is created with ``load_if_exists=True``. Finished trials
     (complete or pruned) already in the study count toward ``n_trials`` and are never run
@@ -529,9 +597,10 @@ def refine(
             in the record's cost.
 
     Returns:
-        The proposal with the best trial's spec (same basis, full length), one more reason,
-        and the :class:`SearchRecord` of the whole study (every trial; ``cost_steps`` sums the
-        optimizer steps the trials ran, pruned ones included).
+        The proposal with the confirmed best trial's spec (same basis, full length), one more
+        reason, and the :class:`SearchRecord` of the whole study (every trial and the
+        confirmation; ``cost_steps`` sums the optimizer steps they ran, pruned trials
+        included).
 
     Raises:
         ConfigError: unknown run length, a bad or unreachable storage, a study searched over
@@ -586,11 +655,16 @@ def refine(
         if progress is not None:
             best = _best(study)
             progress(len(_finished(study)), config.n_trials, best.value if best else None)
-    return _result(study, proposal, plan, config)
+    confirmation = _confirm(study, eval_task, proposal, plan, config, device)
+    return _result(study, proposal, plan, config, confirmation)
 
 
 def _result(
-    study: Any, proposal: Recommendation, plan: _Plan, config: TuneConfig
+    study: Any,
+    proposal: Recommendation,
+    plan: _Plan,
+    config: TuneConfig,
+    confirmation: dict[str, Any] | None,
 ) -> Recommendation:
     import optuna
 
@@ -599,6 +673,7 @@ def _result(
     ]
     best = _best(study)
     cost = plan.spent + sum(int(t.user_attrs.get("steps", 0)) for t in trials)
+    cost += confirmation["steps"] if confirmation else 0
     record = SearchRecord(
         n_trials=len(_finished(study)),
         n_pruned=sum(t.state == optuna.trial.TrialState.PRUNED for t in trials),
@@ -608,8 +683,10 @@ def _result(
         trials=tuple(_trial_dict(t) for t in trials),
         storage=_redact(config.storage) if config.storage else None,
         study_name=study.study_name,
+        confirmation=confirmation,
     )
-    if best is None or best.params == _proposal_params(proposal, plan):
+    kept = confirmation is not None and confirmation["kept"] == "proposal"
+    if best is None or kept or best.params == _proposal_params(proposal, plan):
         schedule = proposal.schedule
     else:
         schedule = _full_spec(best.params, proposal, plan)
@@ -650,10 +727,23 @@ def _explain(before: ScheduleSpec, after: ScheduleSpec, record: SearchRecord, pl
     if after.warmup != before.warmup:
         changes.append(f"warmup {before.warmup} → {after.warmup} {after.basis}s")
     best = f"best validation loss {record.best_value:.4g}"
+    confirm = record.confirmation
+    if confirm is not None and confirm["kept"] == "proposal":
+        return (
+            f"{search}; its best trial (#{confirm['trial']}, {best}) lost to the proposal on "
+            f"fresh data orders ({_fmt(confirm['winner'], 4)} vs {_fmt(confirm['proposal'], 4)}), "
+            "so the proposal is kept."
+        )
     if not changes:
         return f"{search}; the proposal scored best ({best}) and is kept."
-    return f"{search}, changed {', '.join(changes)} ({best})."
+    confirmed = (
+        f", confirmed on fresh data orders ({confirm['winner']:.4g} vs the proposal's "
+        f"{_fmt(confirm['proposal'], 4)})"
+        if confirm is not None
+        else ""
+    )
+    return f"{search}, changed {', '.join(changes)} ({best}{confirmed})."
 
 
-def _fmt(value: float | None) -> str:
-    return "none" if value is None else f"{value:.3g}"
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "none" if value is None else f"{value:.{digits}g}"

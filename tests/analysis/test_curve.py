@@ -67,6 +67,21 @@ def test_analyze_curve_reads_a_synthetic_curve():
     assert a.confidence == "high"
 
 
+def test_analyze_curve_a_classifier_that_forgets_has_blown_up():
+    """Digits' curves: the loss falls from ln(10), relapses above it (never 4x its low),
+    recovers at a huge LR and only then explodes; the relapse is the divergence LR."""
+    lrs = np.logspace(-4, 0.2, 90)
+    x = np.log10(lrs)
+    losses = 2.3 - 0.9 / (1 + np.exp(-8 * (x + 1)))  # learns from 0.03, low 1.4 near 0.2
+    losses = np.where((lrs > 0.24) & (lrs < 0.4), 2.8, losses)  # forgets: back above 2.3
+    losses = np.where(lrs >= 0.4, 1.6 + 6 * np.maximum(lrs - 0.8, 0) ** 0.5, losses)
+    losses = losses + 0.02 * np.sin(np.arange(90))  # batch noise
+    a = analyze_curve(lrs, losses)
+    assert a.diverge_lr is not None and 0.15 <= a.diverge_lr <= 0.3, a.diverge_lr
+    assert max(a.lrs) < 0.25  # the curve is read up to the relapse
+    assert a.suggested_lr <= a.diverge_lr / 2
+
+
 def test_analyze_curve_without_blow_up_says_so():
     lrs = np.logspace(-6, -2, 60)
     a = analyze_curve(lrs, 2.0 - 0.1 * np.log10(lrs / 1e-6))

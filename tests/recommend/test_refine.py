@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import optuna
 import pytest
@@ -22,6 +24,7 @@ from lrtune.schedules import make_schedule
 from lrtune.task import make_task
 
 HERE = Path(__file__).resolve().parent
+refine_module = importlib.import_module("lrtune.recommend.refine")  # the name is also a function
 
 
 def _task(*, val: bool = True, epochs: int = 4):
@@ -119,10 +122,14 @@ def test_refine_cost_adds_up():
         config=TuneConfig(n_trials=4, budget=1.0, seeds=2, pruner="none"),
     )
     search = rec.search
-    # 32 planned steps shared by 4 trials × 2 seeds: 4 steps (one epoch) per run.
+    # 32 planned steps shared by (4 trials + 2 confirmation runs) × 2 seeds: 2 steps per
+    # run, raised to one epoch (4 steps).
     assert all(t["steps"] == 8 for t in search.trials)
-    assert search.cost_steps == sum(t["steps"] for t in search.trials) == 32
-    assert search.cost_fraction == pytest.approx(32 / 32)
+    confirm = search.confirmation
+    race = confirm["steps"] if confirm else 0
+    assert race in (0, 2 * 2 * 4)
+    assert search.cost_steps == sum(t["steps"] for t in search.trials) + race
+    assert search.cost_fraction == pytest.approx(search.cost_steps / 32)
     assert search.best_value == min(t["value"] for t in search.trials)
 
 
@@ -136,9 +143,10 @@ def test_refine_trials_share_what_the_horizon_check_left():
         spent=32,
     )
     search = rec.search
-    # 80 planned steps, 32 spent by the check: 3 trials share 48 (16 each)
-    assert [t["steps"] for t in search.trials] == [16, 16, 16]
-    assert search.cost_steps == 48 + 32 and search.cost_fraction == pytest.approx(1.0)
+    # 80 planned steps, 32 spent by the check: 3 trials and 2 confirmation runs share 48
+    assert [t["steps"] for t in search.trials] == [9, 9, 9]
+    race = search.confirmation["steps"] if search.confirmation else 0
+    assert search.cost_steps == 27 + race + 32 <= 80
     assert "with the horizon check" in rec.reasons[-1].text
 
 
@@ -151,9 +159,12 @@ def test_refine_pruned_trials_cost_counts_steps_run():
         config=TuneConfig(n_trials=8, budget=8.0, pruner="median"),
     )
     search = rec.search
-    assert search.cost_steps == sum(t["steps"] for t in search.trials)
+    race = search.confirmation["steps"] if search.confirmation else 0
+    assert search.cost_steps == sum(t["steps"] for t in search.trials) + race
+    # 8 × 32 steps shared by 8 trials and 2 confirmation runs: 25 steps each
+    assert race in (0, 2 * 25)
     for t in search.trials:
-        assert (t["steps"] < 32) if t["state"] == "pruned" else (t["steps"] == 32)
+        assert (t["steps"] < 25) if t["state"] == "pruned" else (t["steps"] == 25)
     assert search.n_pruned == sum(t["state"] == "pruned" for t in search.trials)
 
 
@@ -171,7 +182,12 @@ def test_refine_returns_full_length_spec(basis):
     assert rec.schedule.total == proposal.schedule.total  # 4 epochs or 16 iterations
     assert rec.scheduler in proposal.candidates
     best = min((t for t in rec.search.trials if t["value"] is not None), key=lambda t: t["value"])
-    assert rec.initial_lr == best["params"]["lr"] and rec.scheduler == best["params"]["scheduler"]
+    confirm = rec.search.confirmation
+    if confirm is not None and confirm["kept"] == "proposal":
+        assert rec.schedule == proposal.schedule
+    else:
+        assert rec.initial_lr == best["params"]["lr"]
+        assert rec.scheduler == best["params"]["scheduler"]
 
 
 def test_refine_search_space_follows_range_test():
@@ -209,6 +225,59 @@ def test_refine_without_val_loader_and_model_unchanged():
     assert torch.equal(rng, torch.get_rng_state())
 
 
+@pytest.mark.parametrize("fresh_winner", [True, False])
+def test_refine_confirms_the_winner_on_fresh_data_orders(monkeypatch, fresh_winner):
+    """The best trial replaces the proposal only if it also wins on an unseen data order."""
+    runs = []
+
+    def fake_train(task, spec, plan, *, seed, device, report=None):
+        runs.append((spec.lr, seed))
+        # data order 0 (the trials): the higher the LR, the better; data order 1 (the race):
+        # the proposal (LR 0.05) is better unless ``fresh_winner``
+        better = spec.lr > 0.05 if seed == 0 or fresh_winner else spec.lr == 0.05
+        return SimpleNamespace(val_loss=1.0 - 0.5 * better - spec.lr, steps=plan.trial_steps)
+
+    monkeypatch.setattr(refine_module, "_train_short", fake_train)
+    rec = refine(
+        _task(),
+        _proposal(),
+        analysis=_analysis(),
+        stats=_stats(),
+        config=TuneConfig(n_trials=4, budget=1.0, pruner="none"),
+    )
+    confirm = rec.search.confirmation
+    best = min(rec.search.trials, key=lambda t: t["value"])
+    assert best["params"]["lr"] > 0.05 and confirm["trial"] == best["number"]
+    assert runs[-2:] == [(0.05, 1), (best["params"]["lr"], 1)]  # proposal, then winner
+    assert confirm["seeds"] == [1] and confirm["steps"] == 2 * 4
+    assert rec.search.cost_steps == 4 * 4 + 2 * 4
+    if fresh_winner:
+        assert confirm["kept"] == "winner" and confirm["winner"] < confirm["proposal"]
+        assert rec.initial_lr == best["params"]["lr"]
+        assert "confirmed on fresh data orders" in rec.reasons[-1].text
+    else:
+        assert confirm["kept"] == "proposal" and confirm["winner"] > confirm["proposal"]
+        assert rec.schedule == _proposal().schedule
+        assert "lost to the proposal on fresh data orders" in rec.reasons[-1].text
+
+
+def test_refine_no_confirmation_when_the_proposal_wins(monkeypatch):
+    def fake_train(task, spec, plan, *, seed, device, report=None):
+        return SimpleNamespace(val_loss=abs(spec.lr - 0.05), steps=plan.trial_steps)
+
+    monkeypatch.setattr(refine_module, "_train_short", fake_train)
+    rec = refine(
+        _task(),
+        _proposal(),
+        analysis=_analysis(),
+        stats=_stats(),
+        config=TuneConfig(n_trials=3, pruner="none"),
+    )
+    assert rec.search.confirmation is None and rec.schedule == _proposal().schedule
+    assert rec.search.cost_steps == 3 * 4
+    assert "the proposal scored best" in rec.reasons[-1].text
+
+
 def test_refine_resumes_after_sigkill_with_sqlite(tmp_path):
     storage = f"sqlite:///{tmp_path / 'tune.db'}"
     code = (
@@ -225,10 +294,12 @@ def test_refine_resumes_after_sigkill_with_sqlite(tmp_path):
     assert resumed[:2] == killed  # finished trials kept, not run again
     assert len({tuple(sorted(t[1].items())) for t in resumed}) == 5  # no repeats
     assert rec.search.n_trials == 5 and rec.search.storage == storage
-    assert rec.search.cost_steps == 5 * 4
-    # A finished study runs nothing more.
+    race = rec.search.confirmation["steps"] if rec.search.confirmation else 0
+    assert rec.search.cost_steps == 5 * 4 + race
+    # A finished study runs nothing more, the confirmation race included.
     again = _run_refine(storage, n_trials=5)
     assert _trials(storage) == resumed and again.schedule == rec.schedule
+    assert again.search.confirmation == rec.search.confirmation
 
 
 def test_refine_journal_storage_shares_one_study(tmp_path):

@@ -47,7 +47,7 @@ SCENARIOS = {
         ),
         dict(scheduler="cosine", basis="epoch", warmup=(0, 0), eta_min_ratio=0.01),
     ),
-    # SGD with a divergence LR: 1cycle up to that LR / 1.5.
+    # SGD with a divergence LR: 1cycle up to that LR / 2.
     "sgd-clear-divergence": (
         dict(
             optimizer="SGD",
@@ -58,7 +58,7 @@ SCENARIOS = {
             epochs=10,
             diverge_method="growth-rate",
         ),
-        dict(scheduler="onecycle", basis="iteration", warmup=(0, 0), initial_lr=0.08 / 1.5),
+        dict(scheduler="onecycle", basis="iteration", warmup=(0, 0), initial_lr=0.08 / 2),
     ),
     # Adam on few epochs: warmup of 2/(1-beta2) capped at 10% of the run, iteration basis.
     "adam-few-epochs": (
@@ -135,7 +135,7 @@ SCENARIOS = {
             epochs=30,
             scheduler="onecycle",
         ),
-        dict(scheduler="onecycle", basis="iteration", warmup=(0, 0), initial_lr=0.08 / 1.5),
+        dict(scheduler="onecycle", basis="iteration", warmup=(0, 0), initial_lr=0.08 / 2),
     ),
 }
 
