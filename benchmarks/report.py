@@ -300,7 +300,8 @@ def _markdown(
         "optimizer steps spent searching, also as a fraction of the planned training and of "
         "the whole grid (lrtune's includes the 8 forward-backward passes of its dataset "
         "statistics, the horizon check's steps when it ran and, with `--tune`, every "
-        "trial's steps and the confirmation race's). *Spread* is max/min of the proposed LR over seeds 0, 1, 2. Each "
+        "trial's steps and the confirmation race's). *Spread* is max/min of the proposed "
+        "LR over seeds 0, 1, 2. Each "
         "method's model is fresh and seeded; its search uses the same seed.",
         "",
         "## Tasks",

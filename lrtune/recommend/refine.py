@@ -5,9 +5,10 @@ the scheduler type among the proposal's candidates, the floor (``eta_min_ratio``
 warmup fraction. Every trial runs the *whole* schedule compressed into its share of the
 budget (short horizons otherwise favour LRs that are too small: Wu et al. arXiv 1803.02021)
 and is scored by validation loss; the best trial replaces the proposal only if it also wins
-a race on fresh data orders, and is returned at the full planned length. Studies live in memory, in SQLite or PostgreSQL (``RDBStorage``), or in a journal
-file (``JournalStorage``); a killed run resumes where it stopped, and several processes can
-share one study. Optuna is imported only here.
+a race on fresh data orders, and is returned at the full planned length. Studies live in
+memory, in SQLite or PostgreSQL (``RDBStorage``), or in a journal file (``JournalStorage``);
+a killed run resumes where it stopped, and several processes can share one study.
+Optuna is imported only here.
 
 Example:
     >>> import torch
@@ -242,7 +243,7 @@ def _searches_warmup(name: str) -> bool:
 def _space(proposal: Recommendation, analysis: CurveAnalysis, plan: _Plan) -> _Space:
     spec = proposal.schedule
     low = analysis.suggested_lr / 4
-    high = analysis.diverge_lr / 2 if analysis.diverge_lr else None
+    high = analysis.diverge_lr
     if high is None or not high > low:
         high = analysis.suggested_lr * 4
     low, high = min(low, spec.lr), max(high, spec.lr)
@@ -519,11 +520,7 @@ def _confirm(
     run does not race again.
     """
     best = _best(study)
-    if (
-        best is None
-        or not _confirm_runs(config)
-        or best.params == _proposal_params(proposal, plan)
-    ):
+    if best is None or not _confirm_runs(config) or best.params == _proposal_params(proposal, plan):
         return None
     key = f"confirm:{best.number}"
     if key in study.user_attrs:
@@ -560,7 +557,7 @@ def refine(
 ) -> Recommendation:
     """Search around ``proposal`` with Optuna and return the best schedule found.
 
-    Search space: the peak LR, log-uniform in ``[suggested_lr/4, diverge_lr/2]`` (``suggested_lr
+    Search space: the peak LR, log-uniform in ``[suggested_lr/4, diverge_lr]`` (``suggested_lr
     × 4`` when the curve never diverged), widened to contain the proposal's LR; the scheduler
     type among the proposal's and its ``candidates`` (ReduceLROnPlateau excluded); where the
     type has one, ``eta_min_ratio`` in ``[0, 0.2]``; the warmup as a fraction of the run in
