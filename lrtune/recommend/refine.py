@@ -193,6 +193,15 @@ class _Plan:
     def factor(self) -> float:
         return self.trial_steps / self.total_steps
 
+    @property
+    def trial_epochs(self) -> int:
+        """Epochs a trial's run starts (the last one may stop part-way)."""
+        return math.ceil(self.trial_steps / self.steps_per_epoch)
+
+    def compress(self, spec: ScheduleSpec) -> ScheduleSpec:
+        """``spec`` compressed into a trial's steps (:func:`trial_schedule`)."""
+        return trial_schedule(spec, steps_per_epoch=self.steps_per_epoch, factor=self.factor)
+
 
 def _confirm_runs(config: TuneConfig) -> int:
     """Trial-length runs (per seed) kept for the confirmation: the proposal and the winner."""
@@ -388,7 +397,8 @@ def _run_trial(
     device: str | torch.device,
 ) -> float:
     """Train every seed of one trial; report to the pruner; return the mean val loss."""
-    epochs = math.ceil(plan.trial_steps / plan.steps_per_epoch)
+    short = plan.compress(spec)
+    epochs = plan.trial_epochs
     steps_before = 0
     values = []
     for index in range(config.seeds):
@@ -400,7 +410,7 @@ def _run_trial(
             epochs=epochs,
             steps_before=steps_before,
         )
-        result = _train_short(task, spec, plan, seed=index, device=device, report=report)
+        result = _train_short(task, short, plan, seed=index, device=device, report=report)
         steps_before += result.steps
         trial.set_user_attr("steps", steps_before)
         values.append(result.val_loss)
@@ -409,21 +419,20 @@ def _run_trial(
 
 def _train_short(
     task: Task,
-    spec: ScheduleSpec,
+    short: ScheduleSpec,
     plan: _Plan,
     *,
     seed: int,
     device: str | torch.device,
     report: Callable[[int, float], None] | None = None,
 ) -> Any:
-    """One run of ``spec`` compressed into a trial's steps, with data order ``seed``."""
-    short = trial_schedule(spec, steps_per_epoch=plan.steps_per_epoch, factor=plan.factor)
+    """One trial-length run of ``short`` (a :meth:`_Plan.compress`-ed spec), data order ``seed``."""
     return train(
         task,
         make_scheduler=short.build,
         lr=short.lr,
         steps_per=short.basis,
-        epochs=math.ceil(plan.trial_steps / plan.steps_per_epoch),
+        epochs=plan.trial_epochs,
         seed=seed,
         device=device,
         max_steps=plan.trial_steps,
@@ -529,9 +538,10 @@ def _confirm(
     record: dict[str, Any] = {"trial": best.number, "seeds": list(fresh), "steps": 0}
     winner = _full_spec(best.params, proposal, plan)
     for role, spec in (("proposal", proposal.schedule), ("winner", winner)):
+        short = plan.compress(spec)
         values = []
         for seed in fresh:
-            result = _train_short(task, spec, plan, seed=seed, device=device)
+            result = _train_short(task, short, plan, seed=seed, device=device)
             record["steps"] += result.steps
             values.append(result.val_loss)
         mean = sum(values) / len(values)
@@ -609,7 +619,7 @@ def refine(
     plan = _plan(proposal, stats, config, spent)
     space = _space(proposal, analysis, plan)
     storage = open_storage(config.storage)
-    n_reports = math.ceil(plan.trial_steps / plan.steps_per_epoch) * config.seeds
+    n_reports = plan.trial_epochs * config.seeds
     verbosity = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     try:

@@ -90,6 +90,11 @@ def _run_refine(storage: str | None, n_trials: int, kill_after: int | None = Non
     )
 
 
+def _race_steps(search) -> int:
+    """Steps of the confirmation race (0 when the proposal scored best)."""
+    return search.confirmation["steps"] if search.confirmation else 0
+
+
 def _trials(storage: str, name: str = "lrtune") -> list[tuple[int, dict, float | None, str]]:
     study = optuna.load_study(study_name=name, storage=open_storage(storage))
     return [(t.number, t.params, t.value, t.state.name) for t in study.get_trials()]
@@ -125,8 +130,7 @@ def test_refine_cost_adds_up():
     # 32 planned steps shared by (4 trials + 2 confirmation runs) × 2 seeds: 2 steps per
     # run, raised to one epoch (4 steps).
     assert all(t["steps"] == 8 for t in search.trials)
-    confirm = search.confirmation
-    race = confirm["steps"] if confirm else 0
+    race = _race_steps(search)
     assert race in (0, 2 * 2 * 4)
     assert search.cost_steps == sum(t["steps"] for t in search.trials) + race
     assert search.cost_fraction == pytest.approx(search.cost_steps / 32)
@@ -145,7 +149,7 @@ def test_refine_trials_share_what_the_horizon_check_left():
     search = rec.search
     # 80 planned steps, 32 spent by the check: 3 trials and 2 confirmation runs share 48
     assert [t["steps"] for t in search.trials] == [9, 9, 9]
-    race = search.confirmation["steps"] if search.confirmation else 0
+    race = _race_steps(search)
     assert search.cost_steps == 27 + race + 32 <= 80
     assert "with the horizon check" in rec.reasons[-1].text
 
@@ -159,7 +163,7 @@ def test_refine_pruned_trials_cost_counts_steps_run():
         config=TuneConfig(n_trials=8, budget=8.0, pruner="median"),
     )
     search = rec.search
-    race = search.confirmation["steps"] if search.confirmation else 0
+    race = _race_steps(search)
     assert search.cost_steps == sum(t["steps"] for t in search.trials) + race
     # 8 × 32 steps shared by 8 trials and 2 confirmation runs: 25 steps each
     assert race in (0, 2 * 25)
@@ -294,7 +298,7 @@ def test_refine_resumes_after_sigkill_with_sqlite(tmp_path):
     assert resumed[:2] == killed  # finished trials kept, not run again
     assert len({tuple(sorted(t[1].items())) for t in resumed}) == 5  # no repeats
     assert rec.search.n_trials == 5 and rec.search.storage == storage
-    race = rec.search.confirmation["steps"] if rec.search.confirmation else 0
+    race = _race_steps(rec.search)
     assert rec.search.cost_steps == 5 * 4 + race
     # A finished study runs nothing more, the confirmation race included.
     again = _run_refine(storage, n_trials=5)
