@@ -45,7 +45,7 @@ SEEDS = (0, 1, 2)
 #: Fresh seeds that re-score the best cell: choosing the minimum of many noisy cells
 #: favours a lucky one (winner's curse), so its value is re-measured on seeds it was not
 #: chosen on.
-RESCORE_SEEDS = (100, 101, 102)
+RESCORE_SEEDS = tuple(range(100, 110))
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,11 @@ class MethodScore:
         return float(np.mean(self.val_losses))
 
     @property
+    def sem(self) -> float:
+        """Standard error of :attr:`val` (nan with fewer than 2 seeds or a diverged run)."""
+        return _sem(self.val_losses)
+
+    @property
     def lr(self) -> float:
         """Geometric mean of the proposed LRs (nan if none)."""
         good = [x for x in self.lrs if x and math.isfinite(x) and x > 0]
@@ -190,7 +195,7 @@ def _run(
     img: Path,
 ) -> Path:
     start = time.perf_counter()
-    seeds = (0, 1) if quick else (0, 1, 2, 3, 4)
+    seeds = (0, 1) if quick else tuple(range(10))
     notes = []
     for name in tasks:
         gap = grid.missing(name)
@@ -295,7 +300,9 @@ def _markdown(
         "seed-mean val loss. The minimum of many noisy cells is biased low (a lucky cell "
         "wins), so the grid best is **re-scored on fresh seeds** "
         f"({', '.join(map(str, grid.RESCORE_SEEDS))}): *ratio to grid best* divides by that "
-        "value (both values are shown). *Beats* is the fraction of grid "
+        "value (both values are shown). *± s.e.* after a val loss is the standard error of "
+        "its mean over the seeds: single runs differ by up to 3× on some tasks, so compare "
+        "ratios with it in mind. *Beats* is the fraction of grid "
         "configurations whose seed-mean val loss is higher than the method's. *Cost* is the "
         "optimizer steps spent searching, also as a fraction of the planned training and of "
         "the whole grid (lrtune's includes the 8 forward-backward passes of its dataset "
@@ -364,7 +371,7 @@ def _task_section(r: TaskReport) -> list[str]:
     if best is not None:
         lines.append(
             f"| grid oracle ({best.shape}), re-scored | {_fmt(best.lr)}{_crit(best.lr, crit)} "
-            f"| {_fmt(r.reference, 4)} | 1 | – | {r.grid_steps:,} "
+            f"| {_fmt(r.reference, 4)}{_pm(_sem(r.rescored))} | 1 | – | {r.grid_steps:,} "
             f"| {r.grid_steps / planned:.0f} | 1 | – |"
         )
     for s in r.scores:
@@ -372,7 +379,8 @@ def _task_section(r: TaskReport) -> list[str]:
         beats = f"{r.beats(s):.0%}" if best is not None else "–"
         of_grid = f"{s.cost_steps / r.grid_steps:.4f}" if best is not None else "–"
         lines.append(
-            f"| {s.method} | {_fmt(s.lr)}{_crit(s.lr, crit)} | {_fmt(s.val, 4)} | {ratio} "
+            f"| {s.method} | {_fmt(s.lr)}{_crit(s.lr, crit)} | {_fmt(s.val, 4)}{_pm(s.sem)} "
+            f"| {ratio} "
             f"| {beats} | {s.cost_steps:.0f} | {s.cost_steps / planned:.2f} | {of_grid} "
             f"| {_fmt(s.spread)} |"
         )
@@ -382,6 +390,17 @@ def _task_section(r: TaskReport) -> list[str]:
     if notes:
         lines += [f"- {n}" for n in notes] + [""]
     return lines
+
+
+def _sem(values: Sequence[float]) -> float:
+    """Standard error of the mean (nan with fewer than 2 values or any that is not finite)."""
+    if len(values) < 2 or not all(math.isfinite(v) for v in values):
+        return math.nan
+    return float(np.std(values, ddof=1) / math.sqrt(len(values)))
+
+
+def _pm(sem: float) -> str:
+    return f" ± {_fmt(sem, 2)}" if math.isfinite(sem) else ""
 
 
 def _fmt_all(values: Sequence[float]) -> str:

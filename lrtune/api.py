@@ -324,6 +324,8 @@ def recommend_from_result(
     overfit = bool(rec.check and rec.check["overfit"])
     if config.tune is not None and overfit:
         rec = replace(rec, reasons=(*rec.reasons, _SEARCH_SKIPPED))
+    elif config.tune is not None and ctx.deterministic_gd and rec.schedule.name == "constant":
+        rec = replace(rec, reasons=(*rec.reasons, _SEARCH_SKIPPED_FULL_BATCH))
     elif config.tune is not None:
         from lrtune.recommend.refine import refine
 
@@ -359,6 +361,16 @@ _SEARCH_SKIPPED = Reason(
     "of the run cannot see (a shorter run overfits less, so they favour a higher LR); the "
     "checked schedule is the recommendation.",
     "Wu et al. arXiv 1803.02021 (short-horizon bias); Prechelt 1998 (early stopping)",
+)
+
+
+_SEARCH_SKIPPED_FULL_BATCH = Reason(
+    "optuna-refine",
+    "No search: with full-batch gradient descent every trial sees the same gradients, so "
+    "neither more trials nor fresh data orders can correct a short trial's bias towards a "
+    "lower LR (it weighs the fast directions a long run has already solved); the stability "
+    "limit the LR was read from is measured exactly, so the proposal stands.",
+    "Wu et al. arXiv 1803.02021 (short-horizon bias); Polyak 1987 §1.4 (stability limit 2/L)",
 )
 
 

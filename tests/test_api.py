@@ -203,3 +203,36 @@ def test_find_config_validates_check(check, budget, message):
 
     with pytest.raises(ConfigError, match=message):
         FindConfig(check=check, tune=TuneConfig(budget=budget))
+
+
+def _full_batch_gd(epochs: int = 30):
+    """Plain SGD on a linear model, the whole dataset as one batch: gradient descent."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(64, 4, generator=g)
+    y = x @ torch.randn(4, 1, generator=g)
+    data = torch.utils.data.TensorDataset(x, y)
+    torch.manual_seed(0)
+    return make_task(
+        model=nn.Linear(4, 1),
+        train_loader=torch.utils.data.DataLoader(data, batch_size=64),
+        val_loader=torch.utils.data.DataLoader(data, batch_size=64),
+        criterion=nn.MSELoss(),
+        optimizer=lambda p, lr: torch.optim.SGD(p, lr=lr),
+        epochs=epochs,
+    )
+
+
+def test_tune_keeps_the_stability_limit_of_full_batch_gradient_descent():
+    from lrtune.recommend.refine import TuneConfig
+
+    task = _full_batch_gd()
+    measured = _measured(task, 0.05)  # divergence read at 0.5
+    config = FindConfig(tune=TuneConfig(n_trials=3), check=0)
+    rec = recommend_from_result(measured, task=task, config=config).recommendation
+    assert rec.scheduler == "constant" and rec.initial_lr == pytest.approx(0.5 / 1.1)
+    assert rec.search is None and _rules(rec)[-1] == "optuna-refine"
+    assert rec.reasons[-1].text.startswith("No search: with full-batch gradient descent")
+    # a schedule the user chose is still searched: its LR is not the stability limit
+    config = FindConfig(tune=TuneConfig(n_trials=3), check=0, scheduler="cosine")
+    rec = recommend_from_result(measured, task=task, config=config).recommendation
+    assert rec.scheduler == "cosine" and rec.search.n_trials == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import re
 
 import pytest
 import torch
@@ -87,7 +88,15 @@ def test_quick_report_on_tiny_task(tmp_path):
     assert "## least_squares" in text and "| torch-lr-finder + onecycle |" in text
     assert "Grid best: **constant**" in text  # just below 2/λ_max, from the committed cache
     assert "re-scored on fresh seeds" in text and "| grid oracle (constant), re-scored |" in text
+    # 2 quick seeds: every finite mean carries its standard error
+    assert re.search(r"\| default LR \+ cosine \| [^|]+ \| [\d.e+-]+ ± [\d.e+-]+ \|", text)
     assert (tmp_path / "img" / "b.png").stat().st_size > 0
+
+
+def test_standard_error_of_a_mean_needs_two_finite_values():
+    assert report._sem([1.0, 3.0]) == pytest.approx(1.0)  # std 1.414 / sqrt(2)
+    assert math.isnan(report._sem([1.0])) and math.isnan(report._sem([1.0, math.inf]))
+    assert report._pm(0.01234) == " ± 0.012" and report._pm(math.nan) == ""
 
 
 def test_grid_cache_reused_until_forced_or_changed(tmp_path, monkeypatch):
