@@ -163,12 +163,36 @@ def open_storage(storage: str | None) -> Any:
             from optuna.storages.journal import JournalFileBackend
 
             return optuna.storages.JournalStorage(JournalFileBackend(storage))
-        return optuna.storages.RDBStorage(storage)
+        return _open_rdb(storage)
     except Exception as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConfigError(
             f"storage: cannot open {_redact(storage)}: {type(exc).__name__}: {detail}"
         ) from None
+
+
+#: Tries at opening a database that other processes may be setting up at the same moment.
+_OPEN_TRIES = 5
+
+
+def _open_rdb(url: str) -> Any:
+    """``RDBStorage(url)``, tried again after a short random pause when another process
+    created Optuna's tables at the same moment (its schema set-up checks, then creates: on a
+    fresh PostgreSQL database two such processes collide with a unique violation)."""
+    import random
+    import time
+
+    import optuna
+    import sqlalchemy.exc
+
+    for attempt in range(_OPEN_TRIES):
+        try:
+            return optuna.storages.RDBStorage(url)
+        except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError):
+            if attempt == _OPEN_TRIES - 1:
+                raise
+            time.sleep(random.uniform(0.05, 0.3))
+    raise AssertionError("unreachable")
 
 
 def _redact(url: str) -> str:
@@ -485,6 +509,22 @@ def _sampler(config: TuneConfig, offset: int) -> Any:
     return optuna.samplers.TPESampler(seed=seed, n_startup_trials=startup)
 
 
+#: The user attribute that marks the enqueued proposal.
+_PROPOSAL = "proposal"
+
+
+def _copy_of_proposal(study: Any, trial: Any) -> bool:
+    """Whether ``trial`` is a second copy of the proposal: processes that open an empty
+    shared study at the same moment may each enqueue it. The copy is marked and not run."""
+    if not trial.user_attrs.get(_PROPOSAL):
+        return False
+    first = min(t.number for t in study.get_trials(deepcopy=False) if t.user_attrs.get(_PROPOSAL))
+    if first == trial.number:
+        return False
+    trial.set_user_attr("copy_of", first)
+    return True
+
+
 def _finished(study: Any) -> list[Any]:
     import optuna
 
@@ -587,9 +627,12 @@ def refine(
 
     Resume and sharing: the study is created with ``load_if_exists=True``. Finished trials
     (complete or pruned) already in the study count toward ``n_trials`` and are never run
-    again; the proposal is enqueued only into an empty study. Processes sharing a study each
-    stop once it holds ``n_trials`` finished trials (together they may overshoot by one trial
-    each). A trial killed mid-run stays ``RUNNING`` and does not count.
+    again; the proposal is enqueued only into an empty study (when processes do so at the same
+    moment, the later copies fail at once with the user attribute ``copy_of``). The sampler is
+    seeded from each trial's number, so processes asking at once draw different points.
+    Processes sharing a study each stop once it holds ``n_trials`` finished trials (together
+    they may overshoot by one trial each). A trial killed mid-run stays ``RUNNING`` and does
+    not count.
 
     Args:
         task: the training setup; its model is not modified.
@@ -641,13 +684,18 @@ def refine(
         optuna.logging.set_verbosity(verbosity)
     _check_space(study, space)
     if not study.get_trials(deepcopy=False):
-        study.enqueue_trial(_proposal_params(proposal, plan), skip_if_exists=True)
+        study.enqueue_trial(
+            _proposal_params(proposal, plan), user_attrs={_PROPOSAL: True}, skip_if_exists=True
+        )
     eval_task = _eval_task(task, config.sampler_seed or 0)
     while len(_finished(study)) < config.n_trials:
-        # Reseed per trial from the study's size: a resumed run (or another process) does
-        # not replay the random draws its predecessor already made.
-        study.sampler = _sampler(config, len(study.get_trials(deepcopy=False)))
         trial = study.ask()
+        if _copy_of_proposal(study, trial):
+            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            continue
+        # Seed from the trial's number: a resumed run (or another process) does not replay
+        # the random draws its predecessor (or a process asking at the same moment) made.
+        study.sampler = _sampler(config, trial.number)
         params = _suggest(trial, space)
         spec = _full_spec(params, proposal, plan)
         try:

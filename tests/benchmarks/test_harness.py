@@ -112,5 +112,6 @@ def test_grid_cache_reused_until_forced_or_changed(tmp_path, monkeypatch):
     more_seeds = grid.GridDef(0.01, 0.1, n_lrs=2, shapes=("constant",), seeds=(0, 1))
     monkeypatch.setitem(grid.GRIDS, TINY, more_seeds)
     assert grid.missing(TINY, path=path) == 2  # a new seed keeps the existing entries current
-    monkeypatch.setitem(grid.GRIDS, TINY, grid.GridDef(0.01, 0.1, n_lrs=3, shapes=("constant",)))
+    new_lrs = grid.GridDef(0.01, 0.1, n_lrs=3, shapes=("constant",), seeds=(0, 1, 2))
+    monkeypatch.setitem(grid.GRIDS, TINY, new_lrs)
     assert grid.missing(TINY, path=path) == 9  # new LRs make the old entries stale

@@ -318,6 +318,31 @@ def test_refine_journal_storage_shares_one_study(tmp_path):
     ]
 
 
+def test_refine_runs_one_copy_of_a_proposal_enqueued_twice(tmp_path):
+    # Two processes that open an empty shared study at the same moment each enqueue the
+    # proposal: the first copy trains, the second fails at once, marked, and costs nothing.
+    storage = str(tmp_path / "tune.jsonl")
+    study = optuna.create_study(study_name="lrtune", storage=open_storage(storage))
+    proposal = {"lr": 0.05, "scheduler": "cosine", "eta_min_ratio": 0.01, "warmup_fraction": 0.25}
+    for _ in range(2):
+        study.enqueue_trial(proposal, user_attrs={"proposal": True})
+    rec = _run_refine(storage, n_trials=3)
+    trials = rec.search.trials
+    assert [(t["number"], t["state"], t["steps"]) for t in trials[:2]] == [
+        (0, "complete", 4),
+        (1, "fail", 0),
+    ]
+    assert trials[0]["params"] == proposal and trials[1]["params"] == {}
+    assert (
+        optuna.load_study(study_name="lrtune", storage=open_storage(storage))
+        .trials[1]
+        .user_attrs["copy_of"]
+        == 0
+    )
+    assert rec.search.n_trials == 3 and len(trials) == 4
+    assert trials[2]["params"] != trials[3]["params"]
+
+
 def test_refine_resume_with_other_scheduler_choices_is_config_error(tmp_path):
     storage = str(tmp_path / "tune.log")
     _run_refine(storage, n_trials=1)
