@@ -47,7 +47,8 @@ SCENARIOS = {
         ),
         dict(scheduler="cosine", basis="epoch", warmup=(0, 0), eta_min_ratio=0.01),
     ),
-    # SGD with a divergence LR: 1cycle up to that LR / 2.
+    # SGD with a divergence LR: cosine from that LR / 2.5 after a 5% warmup (12 of 230 updates,
+    # shorter than an epoch, hence the iteration basis).
     "sgd-clear-divergence": (
         dict(
             optimizer="SGD",
@@ -58,7 +59,25 @@ SCENARIOS = {
             epochs=10,
             diverge_method="growth-rate",
         ),
-        dict(scheduler="onecycle", basis="iteration", warmup=(0, 0), initial_lr=0.08 / 2),
+        dict(
+            scheduler="cosine",
+            basis="iteration",
+            warmup=(12, 12),
+            initial_lr=0.08 / 2.5,
+            eta_min_ratio=0.01,
+        ),
+    ),
+    # SGD with a divergence LR over 30 epochs: the 5% warmup (34 updates) is 1 epoch.
+    "sgd-divergence-30-epochs": (
+        dict(
+            optimizer="SGD",
+            momentum=0.9,
+            n_samples=1_437,
+            batch_size=64,
+            steps_per_epoch=23,
+            epochs=30,
+        ),
+        dict(scheduler="cosine", basis="epoch", warmup=(1, 1), initial_lr=0.08 / 2.5),
     ),
     # Adam on few epochs: warmup of 2/(1-beta2) capped at 10% of the run, iteration basis.
     "adam-few-epochs": (
