@@ -51,6 +51,7 @@ from lrtune.analysis.curve import CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats
 from lrtune.errors import ConfigError
 from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecord
+from lrtune.recommend.rules import PeakLrRule
 from lrtune.schedules import ScheduleSpec, get_schedule, schedule_params, spec_for_run
 from lrtune.schedules._base import check_choice, check_number, scale_period
 from lrtune.state import preserved_state
@@ -273,10 +274,17 @@ def _searches_warmup(name: str) -> bool:
     return name not in ("onecycle", "plateau")
 
 
-def _space(proposal: Recommendation, analysis: CurveAnalysis, plan: _Plan) -> _Space:
+def _space(
+    proposal: Recommendation, analysis: CurveAnalysis, plan: _Plan, optimizer: str | None = None
+) -> _Space:
     spec = proposal.schedule
     low = analysis.suggested_lr / 4
     high = analysis.diverge_lr
+    if high is not None and optimizer == "SGD":
+        # SGD's divergence LR is a sharp stability limit: short trials cannot see a full
+        # run blow up near it (they favour the most LR x time), so stay at the rules' most
+        # aggressive peak. Adam's is a rough bound and stays the limit.
+        high /= PeakLrRule.onecycle_margin
     if high is None or not high > low:
         high = analysis.suggested_lr * 4
     low, high = min(low, spec.lr), max(high, spec.lr)
@@ -660,7 +668,7 @@ def refine(
 
     config = config or TuneConfig()
     plan = _plan(proposal, stats, config, spent)
-    space = _space(proposal, analysis, plan)
+    space = _space(proposal, analysis, plan, stats.optimizer if stats else None)
     storage = open_storage(config.storage)
     n_reports = plan.trial_epochs * config.seeds
     verbosity = optuna.logging.get_verbosity()

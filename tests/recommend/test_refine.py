@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import signal
@@ -207,6 +208,21 @@ def test_refine_search_space_follows_range_test():
         assert t["params"]["scheduler"] in ("cosine", "onecycle", "linear", "wsd")
         assert 0 <= t["params"].get("eta_min_ratio", 0) <= 0.2
         assert ("warmup_fraction" in t["params"]) == (t["params"]["scheduler"] != "onecycle")
+
+
+@pytest.mark.parametrize(("optimizer", "high"), [("SGD", 0.25), ("AdamW", 0.5), (None, 0.5)])
+def test_refine_searches_sgd_only_up_to_half_its_divergence_lr(optimizer, high):
+    stats = dataclasses.replace(_stats(), optimizer=optimizer)
+    rec = refine(
+        _task(),
+        _proposal(),
+        analysis=_analysis(suggested=0.05, diverge=0.5),
+        stats=stats,
+        config=TuneConfig(n_trials=8, budget=0.5),
+    )
+    lrs = [t["params"]["lr"] for t in rec.search.trials]
+    assert max(lrs) <= high and min(lrs) >= 0.05 / 4
+    assert max(lrs) > 0.7 * high  # the sampler reaches the top of the range
 
 
 def test_refine_without_val_loader_and_model_unchanged():
