@@ -262,7 +262,7 @@ class WarmupRule(Rule):
     #: digits, seeds 0-9, cosine at diverge/2.5 averaged 0.063 without it, 0.051 with 5%).
     near_divergence_fraction: ClassVar[float] = 0.05
 
-    def apply(self, ctx: Context) -> tuple[dict[str, Any], str] | None:
+    def apply(self, ctx: Context) -> Fired | None:
         if ctx.decided["scheduler"] in ("onecycle", "plateau", "cosine_restarts"):
             return None  # 1cycle warms up by design; the others restart or react instead
         spe = ctx.steps_per_epoch
@@ -274,6 +274,7 @@ class WarmupRule(Rule):
             why = (
                 f"Adam with beta2={beta2:g}: linear warmup over about 2/(1-beta2) = {want} updates"
             )
+            source = "Ma & Yarats arXiv 1910.04209 (Adam: 2/(1-beta2))"
             floor = round(self.min_epochs * spe) if spe else 0
             if floor > want:
                 want = floor
@@ -282,11 +283,13 @@ class WarmupRule(Rule):
                     "comes after a broad sample of the data, as GraphCast's 1,000 warmup "
                     "iterations (0.6 epoch) do"
                 )
+                source += "; GraphCast arXiv 2212.12794 (1,000 warmup iterations)"
         elif (ctx.batch_size or 0) >= 512 and spe and not ctx.deterministic_gd:
             # (full-batch GD's LR comes from its measured stability limit, not from scaling
             # a small-batch rate up, so it needs no warmup)
             want = 5 * spe
             why = f"SGD with a large batch ({ctx.batch_size}): gradual warmup over 5 epochs"
+            source = "Goyal et al. arXiv 1706.02677 (SGD, large batch: 5 warmup epochs)"
         elif _sgd_near_divergence(ctx) and ctx.decided["scheduler"] == "cosine" and total:
             want = max(1, round(self.near_divergence_fraction * total))
             why = (
@@ -295,13 +298,14 @@ class WarmupRule(Rule):
                 "first updates, while the gradients are largest, do not blow up (Goyal et al. "
                 "warm up over 5 of 90 epochs)"
             )
+            source = "Goyal et al. arXiv 1706.02677 (gradual warmup before a high LR)"
         else:
             return None
         steps = want if cap is None else min(want, cap)
         if steps <= 0:
             return None
         capped = f", capped at {self.max_fraction:.0%} of the run" if steps < want else ""
-        return {"warmup_steps": steps}, f"{why}{capped}."
+        return {"warmup_steps": steps}, f"{why}{capped}.", source
 
 
 class BasisRule(Rule):
