@@ -42,7 +42,7 @@ class MethodScore:
     val_losses: tuple[float, ...]
     cost_steps: float
     seconds: float
-    spread: float  # max/min of the proposed LR over SPREAD_SEEDS
+    spread: float  # max/min of the proposed LR over the seeds and SPREAD_SEEDS
     note: str = ""
 
     @property
@@ -308,7 +308,7 @@ def _markdown(
         "the whole grid (lrtune's includes the 8 forward-backward passes of its dataset "
         "statistics, the horizon check's steps when it ran and, with `--tune`, every "
         "trial's steps and the confirmation race's). *Spread* is max/min of the proposed "
-        "LR over seeds 0, 1, 2. Each "
+        "LR over the training seeds (at least seeds 0, 1, 2). Each "
         "method's model is fresh and seeded; its search uses the same seed.",
         "",
         "## Tasks",
@@ -364,7 +364,7 @@ def _task_section(r: TaskReport) -> list[str]:
     lines += [
         "",
         "| method | LR | val loss | ratio to grid best | beats | cost (steps) "
-        "| cost / planned | cost / grid | spread (3 seeds) |",
+        "| cost / planned | cost / grid | spread |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     planned = r.bench.planned_steps
