@@ -122,6 +122,18 @@ def _check_driver() -> None:
         pytest.skip(f'no PostgreSQL driver ({exc}); pip install "lrtune[postgres]"')
 
 
+def _create_database(server: str, name: str) -> str:
+    """Create an empty database ``name`` on ``server`` (``postgresql://user@host:port``);
+    returns its URL."""
+    admin = sqlalchemy.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
+    finally:
+        admin.dispose()
+    return f"{server}/{name}"
+
+
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL cluster with an empty database ``lrtune``; yields its URL.
@@ -171,15 +183,7 @@ def postgres_url() -> Iterator[str]:
             log = base / "server.log"
             tail = log.read_text()[-2000:] if log.exists() else start.stderr[-2000:]
             pytest.fail(f"pg_ctl start failed: {tail}")
-        admin = sqlalchemy.create_engine(
-            f"postgresql://postgres@127.0.0.1:{port}/postgres", isolation_level="AUTOCOMMIT"
-        )
-        try:
-            with admin.connect() as conn:
-                conn.execute(sqlalchemy.text("CREATE DATABASE lrtune"))
-        finally:
-            admin.dispose()
-        yield f"postgresql://postgres@127.0.0.1:{port}/lrtune"
+        yield _create_database(f"postgresql://postgres@127.0.0.1:{port}", "lrtune")
     finally:
         _stop_server(prefix, bindir, data)
         shutil.rmtree(base, ignore_errors=True)
@@ -439,15 +443,7 @@ open_storage(url).engine.dispose()
 def test_postgres_processes_opening_a_fresh_database_at_once_all_succeed(postgres_url, tmp_path):
     # Optuna checks, then creates its tables: processes that set up one fresh database at
     # the same moment collide (a unique violation) unless open_storage tries again.
-    admin = sqlalchemy.create_engine(
-        postgres_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT"
-    )
-    try:
-        with admin.connect() as conn:
-            conn.execute(sqlalchemy.text("CREATE DATABASE fresh"))
-    finally:
-        admin.dispose()
-    url = postgres_url.rsplit("/", 1)[0] + "/fresh"
+    url = _create_database(postgres_url.rsplit("/", 1)[0], "fresh")
     script = tmp_path / "open.py"
     script.write_text(OPEN_AT_ONCE)
     n = 6

@@ -90,9 +90,15 @@ class Context:
         return self.is_sgd and self.full_batch and self.diverge_lr is not None
 
 
-def _sgd_near_divergence(ctx: Context) -> bool:
-    """Mini-batch SGD with a divergence LR: its peak is set just below that LR."""
-    return ctx.is_sgd and ctx.diverge_lr is not None and not ctx.deterministic_gd
+def _sgd_cosine_near_divergence(ctx: Context) -> bool:
+    """Mini-batch SGD with a divergence LR under cosine: its peak is set just below that LR,
+    after a warmup."""
+    return (
+        ctx.is_sgd
+        and ctx.diverge_lr is not None
+        and not ctx.deterministic_gd
+        and ctx.decided.get("scheduler") == "cosine"
+    )
 
 
 #: What a rule returns when it fires: the fields it decides, a one-sentence reason, and
@@ -185,7 +191,7 @@ class PeakLrRule(Rule):
 
     def apply(self, ctx: Context) -> Fired:
         scheduler = ctx.decided["scheduler"]
-        if _sgd_near_divergence(ctx) and scheduler == "cosine":
+        if _sgd_cosine_near_divergence(ctx):
             lr = ctx.diverge_lr / self.cosine_margin  # type: ignore[operator]
             return (
                 {"lr": lr},
@@ -290,7 +296,7 @@ class WarmupRule(Rule):
             want = 5 * spe
             why = f"SGD with a large batch ({ctx.batch_size}): gradual warmup over 5 epochs"
             source = "Goyal et al. arXiv 1706.02677 (SGD, large batch: 5 warmup epochs)"
-        elif _sgd_near_divergence(ctx) and ctx.decided["scheduler"] == "cosine" and total:
+        elif _sgd_cosine_near_divergence(ctx) and total:
             want = max(1, round(self.near_divergence_fraction * total))
             why = (
                 f"SGD at a peak within 2x of the divergence LR: linear warmup over "
