@@ -23,6 +23,7 @@ from typing import Any
 
 import torch
 
+from lrtune import distributed
 from lrtune.analysis import CurveAnalysis, aggregate_curves, analyze_curve
 from lrtune.analysis.dataset import DatasetStats, dataset_stats
 from lrtune.emit import FORMATS, optimizer_kwargs, render_code
@@ -32,7 +33,8 @@ from lrtune.recommend import Context, Reason, Recommendation, recommend
 from lrtune.recommend.horizon import can_check, check_recommendation
 from lrtune.recommend.rules import OverfitRiskRule
 from lrtune.schedules._base import check_number
-from lrtune.task import Task, load_task
+from lrtune.state import preserved_state
+from lrtune.task import Task, load_task, loader_length
 
 __all__ = ["FindConfig", "FindResult", "find", "recommend_from_result", "load_result"]
 
@@ -220,8 +222,18 @@ def find(
             and ``tune``.
 
     The task's model and the RNG states are exactly as before on return.
+
+    Inside a process group (``torchrun``), the range tests run the model in
+    DistributedDataParallel over each rank's shard of the data, and the plan counts the
+    global batch and the per-rank steps per epoch (``dataset.world_size``).
     """
     config = config or FindConfig()
+    if config.tune is not None and distributed.is_distributed():
+        raise ConfigError(
+            "--tune is not available under torchrun (the search trains in one process): run "
+            "the range test with torchrun, then tune with single-process workers sharing one "
+            "study (docs/scaling.md)."
+        )
     if not isinstance(task, Task):
         task = load_task(task)
     optimizer = task.make_optimizer(task.model.parameters(), config.range_test.start_lr)
@@ -236,6 +248,9 @@ def find(
         lr=analysis.suggested_lr,
         seed=config.range_test.seed or 0,
     )
+    if distributed.is_distributed():
+        shard = distributed.shard_loader(task.train_loader, seed=config.range_test.seed)
+        stats = stats.for_ranks(distributed.world_size(), steps_per_epoch=loader_length(shard))
     result = FindResult(
         runs=runs,
         analysis=analysis,
@@ -251,6 +266,19 @@ def find(
 def _range_tests(
     task: Task, optimizer: torch.optim.Optimizer, config: FindConfig, progress: Progress | None
 ) -> tuple[RangeTestResult, ...]:
+    # DDP broadcasts rank 0's weights when it wraps the model: restore each rank's own after.
+    with preserved_state(task.model):
+        model = distributed.wrap_model(task.model, resolve_device(config.range_test.device))
+        return _run_repeats(task, model, optimizer, config, progress)
+
+
+def _run_repeats(
+    task: Task,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    config: FindConfig,
+    progress: Progress | None,
+) -> tuple[RangeTestResult, ...]:
     runs = []
     base_seed = config.range_test.seed if config.range_test.seed is not None else 0
     total = config.repeats * config.range_test.num_iter
@@ -263,7 +291,7 @@ def _range_tests(
             else None
         )
         run = range_test(
-            task.model, optimizer, task.train_loader, loss_fn=task.loss_fn, config=rt, progress=tick
+            model, optimizer, task.train_loader, loss_fn=task.loss_fn, config=rt, progress=tick
         )
         runs.append(run)
         if progress is not None:  # a run that stopped early is still a finished run
@@ -309,11 +337,22 @@ def recommend_from_result(
     rec = recommend(ctx)
     if config.tune is not None and task is None:
         raise ConfigError("--tune trains the model: pass the model.py (or Task) as well.")
+    ranks = stats.world_size if stats is not None else 1
+    if ranks > 1:  # the check and the search train in one process: not the planned run
+        if config.tune is not None:
+            raise ConfigError(
+                f"--tune trains in one process, but this plan is for {ranks} ranks (torchrun); "
+                "drop --tune, or share one study between single-process workers "
+                "(docs/scaling.md)."
+            )
+        note = distributed.plan_reason(ranks, stats.batch_size, stats.steps_per_epoch)
+        rec = replace(rec, reasons=(*rec.reasons, note))
     device = str(resolve_device(config.range_test.device))
     seed = config.range_test.seed or 0
     warned = any(r.rule == OverfitRiskRule.name for r in rec.reasons)
     if (
         task is not None
+        and ranks == 1
         and (warned or config.tune is not None)
         and can_check(task, fraction=config.check, epochs=rec.epochs)
     ):
@@ -352,6 +391,9 @@ def recommend_from_result(
         )
         for fmt in config.formats
     }
+    if ranks > 1:  # JSON has no comments; its plan is in result.json's dataset part
+        header = distributed.code_note(ranks, stats.batch_size, stats.steps_per_epoch)
+        code = {fmt: text if fmt == "json" else header + text for fmt, text in code.items()}
     return replace(result, dataset=stats, recommendation=rec, code=code)
 
 

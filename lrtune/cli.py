@@ -21,7 +21,7 @@ __all__ = ["main", "cli"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="lrtune")
+@click.version_option(package_name="lrtune", prog_name="lrtune")
 def cli() -> None:
     """Pick the learning rate and the LR schedule for a PyTorch model."""
 
@@ -202,8 +202,14 @@ def find_command(
         tune=_tune_config(tune, trials, budget, storage, study_name),
         check=check,
     )
+    from lrtune import distributed
+
+    distributed.init_from_env()  # under torchrun: join the process group (left at exit)
     console = Console(stderr=True)
     task = load_task(model_py)
+    if not distributed.is_main():  # rank 0 alone reports; the others run the same test in step
+        find(task, config=config)
+        return
     with _progress_bar(console) as progress:
         result = find(task, config=config, progress=progress)
     written = write_report(result, out, json_path=json_path)

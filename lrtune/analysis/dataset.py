@@ -79,6 +79,8 @@ class DatasetStats:
         momentum: SGD/RMSprop ``momentum`` or the Adam family's ``β1``.
         beta2: the Adam family's ``β2``.
         weight_decay: the first parameter group's ``weight_decay``.
+        world_size: data-parallel ranks the run is planned for (``torchrun``): then
+            ``batch_size`` is the global batch and ``steps_per_epoch`` is per rank.
     """
 
     n_samples: int | None = None
@@ -93,6 +95,7 @@ class DatasetStats:
     momentum: float | None = None
     beta2: float | None = None
     weight_decay: float | None = None
+    world_size: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (the ``dataset`` part of result.json)."""
@@ -119,6 +122,34 @@ class DatasetStats:
             n_samples=self.n_samples,
         )
         return dataclasses.replace(self, epochs=epochs, total_steps=total, passes_per_sample=passes)
+
+    def for_ranks(self, world_size: int, *, steps_per_epoch: int | None) -> DatasetStats:
+        """These statistics planned for ``world_size`` data-parallel ranks.
+
+        The batch becomes the global batch (per-rank batch × ranks), ``steps_per_epoch`` is
+        each rank's (``len`` of its sharded loader); total steps and passes follow.
+
+        Example:
+            >>> stats = DatasetStats(n_samples=1024, batch_size=32, steps_per_epoch=32, epochs=2)
+            >>> two = stats.for_ranks(2, steps_per_epoch=16)
+            >>> two.batch_size, two.steps_per_epoch, two.total_steps, two.passes_per_sample
+            (64, 16, 32, 2.0)
+        """
+        batch = self.batch_size * world_size if self.batch_size is not None else None
+        total, passes = run_length(
+            epochs=self.epochs,
+            steps_per_epoch=steps_per_epoch,
+            batch_size=batch,
+            n_samples=self.n_samples,
+        )
+        return dataclasses.replace(
+            self,
+            batch_size=batch,
+            steps_per_epoch=steps_per_epoch,
+            total_steps=total,
+            passes_per_sample=passes,
+            world_size=world_size,
+        )
 
 
 def grad_noise_scale(

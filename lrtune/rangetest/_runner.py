@@ -10,6 +10,7 @@ import contextlib
 import logging
 import math
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from typing import Any, Literal
 import torch
 from torch import nn
 
+from lrtune import distributed
 from lrtune.errors import ConfigError, DivergedAtStartError
 from lrtune.rangetest._result import RangeTestResult, StopReason
 from lrtune.rangetest._sweep import Sweep, SweepMode
@@ -135,6 +137,11 @@ def range_test(
     states are bitwise what they were, also after an exception. Ctrl-C ends the test
     and returns the curve so far (``stop_reason="interrupted"``).
 
+    Inside a ``torch.distributed`` process group (e.g. under ``torchrun``), pass the model
+    wrapped in ``DistributedDataParallel``: each rank draws its own shard of a map-style
+    ``DataLoader`` (see :func:`lrtune.distributed.shard_loader`), the recorded loss is the
+    mean over ranks, and every rank stops at the same step (a NaN on one rank stops all).
+
     Args:
         model: the network; moved to the test device and back.
         optimizer: an optimizer over ``model``'s parameters.
@@ -165,6 +172,12 @@ def range_test(
             )
         loss_fn = criterion_loss(criterion)
     device = resolve_device(config.device)
+    if distributed.is_distributed() and not isinstance(model, nn.parallel.DistributedDataParallel):
+        warnings.warn(
+            "range_test in a process group without DistributedDataParallel: each rank trains "
+            "its own copy; wrap the model (lrtune.distributed.wrap_model) to average gradients.",
+            stacklevel=2,
+        )
     with preserved_state(model, optimizer):
         if config.seed is not None:
             _seed_everything(config.seed)
@@ -172,7 +185,7 @@ def range_test(
         _move_optimizer_state(optimizer, device)
         model.train()
         loop = _Loop(model, optimizer, loss_fn, config, device, progress)
-        loop.run(cycle(train_loader))
+        loop.run(cycle(distributed.shard_loader(train_loader, seed=config.seed)))
     return loop.result()
 
 
@@ -269,14 +282,15 @@ class _Loop:
         self.optimizer.zero_grad(set_to_none=True)
         accumulation = self.config.accumulation_steps
         total: torch.Tensor | None = None
-        for _ in range(accumulation):
+        for micro in range(accumulation):
             batch = move_to_device(next(batches), self.device)
-            with self._autocast():
-                loss = self.loss_fn(self.model, batch)
-            scaled = loss / accumulation if accumulation > 1 else loss
-            if self.scaler is not None:
-                scaled = self.scaler.scale(scaled)
-            scaled.backward()
+            with self._no_sync(last=micro == accumulation - 1):
+                with self._autocast():
+                    loss = self.loss_fn(self.model, batch)
+                scaled = loss / accumulation if accumulation > 1 else loss
+                if self.scaler is not None:
+                    scaled = self.scaler.scale(scaled)
+                scaled.backward()
             detached = loss.detach()
             total = detached if total is None else total + detached
         if self.config.clip_grad_norm is not None:
@@ -291,6 +305,12 @@ class _Loop:
         assert total is not None
         return total / accumulation if accumulation > 1 else total
 
+    def _no_sync(self, *, last: bool) -> contextlib.AbstractContextManager[Any]:
+        """DDP's gradient all-reduce only on the last micro-batch of an accumulated step."""
+        if last or not isinstance(self.model, nn.parallel.DistributedDataParallel):
+            return contextlib.nullcontext()
+        return self.model.no_sync()
+
     def _autocast(self) -> contextlib.AbstractContextManager[Any]:
         if self.amp_dtype is None:
             return contextlib.nullcontext()
@@ -300,7 +320,10 @@ class _Loop:
         """Pull the pending losses to the host (one sync) and apply the stopping rules."""
         if not self.pending:
             return False
-        values = torch.stack(self.pending).float().cpu().tolist()
+        values = torch.stack(self.pending).float()
+        if not interrupted:  # ranks may be interrupted at different steps: no collective
+            values = distributed.all_mean(values)
+        values = values.cpu().tolist()
         self.pending.clear()
         beta = 1.0 - self.config.smoothing
         for value in values:
