@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from lrtune.errors import ConfigError
 from lrtune.schedules import ScheduleSpec
 from lrtune.schedules._base import literal
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = [
     "Code",
@@ -20,16 +21,14 @@ __all__ = [
     "dict_lines",
     "optimizer_code",
     "optimizer_kwargs",
+    "optimizer_source",
     "scheduler_code",
 ]
 
-OptimizerLike = str | type | torch.optim.Optimizer
+OptimizerLike: TypeAlias = "str | type | torch.optim.Optimizer"
 
-_BY_NAME: dict[str, type[torch.optim.Optimizer]] = {
-    "adamw": torch.optim.AdamW,
-    "adam": torch.optim.Adam,
-    "sgd": torch.optim.SGD,
-}
+#: Optimizers known by name: the class in ``torch.optim`` (a name needs no torch import).
+_BY_NAME: dict[str, str] = {"adamw": "AdamW", "adam": "Adam", "sgd": "SGD"}
 LINE = 100
 
 
@@ -73,15 +72,21 @@ def dict_lines(target: str, values: dict[str, Any]) -> list[str]:
     return [f"{target} = {{", *[f"    {literal(k)}: {literal(v)}," for k, v in values.items()], "}"]
 
 
+def _by_name(name: str) -> str:
+    try:
+        return _BY_NAME[name.lower()]
+    except KeyError:
+        raise ConfigError(
+            f"optimizer: expected one of {', '.join(_BY_NAME)}, an optimizer class or"
+            f" instance, got {name!r}"
+        ) from None
+
+
 def _resolve_optimizer(optimizer: OptimizerLike) -> tuple[type, dict[str, Any]]:
+    import torch
+
     if isinstance(optimizer, str):
-        try:
-            return _BY_NAME[optimizer.lower()], {}
-        except KeyError:
-            raise ConfigError(
-                f"optimizer: expected one of {', '.join(_BY_NAME)}, an optimizer class or"
-                f" instance, got {optimizer!r}"
-            ) from None
+        return getattr(torch.optim, _by_name(optimizer)), {}
     if isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer):
         return optimizer, {}
     if isinstance(optimizer, torch.optim.Optimizer):
@@ -118,17 +123,35 @@ def optimizer_kwargs(optimizer: OptimizerLike) -> tuple[type, dict[str, Any]]:
     return cls, changed
 
 
+def optimizer_source(optimizer: OptimizerLike) -> tuple[str, str, dict[str, Any]]:
+    """``(module, class name, changed hyperparameters)`` for the code that builds ``optimizer``.
+
+    ``module`` is ``torch.optim`` for torch's own optimizers. A name needs no torch import.
+
+    Example:
+        >>> optimizer_source("sgd")
+        ('torch.optim', 'SGD', {})
+    """
+    if isinstance(optimizer, str):
+        return "torch.optim", _by_name(optimizer), {}
+    import torch
+
+    cls, changed = optimizer_kwargs(optimizer)
+    own = getattr(torch.optim, cls.__name__, None) is cls
+    return ("torch.optim" if own else cls.__module__), cls.__name__, changed
+
+
 def optimizer_code(
     optimizer: OptimizerLike, lr: float, code: Code, *, params: str, indent: str = ""
 ) -> None:
     """Add ``optimizer = Class(params, lr=..., <changed hyperparameters>)`` to ``code``."""
-    cls, changed = optimizer_kwargs(optimizer)
-    if getattr(torch.optim, cls.__name__, None) is cls:
-        func = f"torch.optim.{cls.__name__}"
+    module, name, changed = optimizer_source(optimizer)
+    if module == "torch.optim":
+        func = f"torch.optim.{name}"
         code.imports.add("import torch")
     else:
-        func = cls.__name__
-        code.imports.add(f"from {cls.__module__} import {cls.__name__}")
+        func = name
+        code.imports.add(f"from {module} import {name}")
     args = [params, f"lr={literal(float(lr))}"]
     args += [f"{k}={literal(v)}" for k, v in changed.items()]
     code.lines += call("optimizer", func, args, indent=indent)

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from lrtune.emit._common import OptimizerLike, optimizer_kwargs
+from lrtune.emit._common import OptimizerLike, optimizer_source
 from lrtune.schedules import ScheduleSpec
 
 __all__ = ["config_dict", "render_json", "render_yaml"]
@@ -21,8 +21,8 @@ def config_dict(spec: ScheduleSpec, *, optimizer: OptimizerLike = "adamw") -> di
         >>> config_dict(make_schedule("constant", lr=0.1))["optimizer"]
         {'class': 'torch.optim.AdamW', 'lr': 0.1}
     """
-    cls, changed = optimizer_kwargs(optimizer)
-    opt = {"class": f"{cls.__module__.rsplit('.', 1)[0]}.{cls.__name__}", "lr": spec.lr}
+    module, name, changed = optimizer_source(optimizer)
+    opt = {"class": f"{module}.{name}", "lr": spec.lr}
     opt.update({k: list(v) if isinstance(v, tuple) else v for k, v in changed.items()})
     step = "scheduler.step(val_loss)" if spec.needs_metric else "scheduler.step()"
     return {

@@ -7,12 +7,13 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
-
-import torch
-from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from lrtune.errors import ConfigError
+
+if TYPE_CHECKING:  # torch is imported where a scheduler is built, so the catalogue loads fast
+    import torch
+    from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 __all__ = ["Basis", "ScheduleSpec", "TorchPart", "literal"]
 
@@ -38,6 +39,8 @@ class TorchPart:
 
     def make(self, optimizer: torch.optim.Optimizer) -> LRScheduler:
         """Instantiate the scheduler on ``optimizer``."""
+        import torch
+
         cls = getattr(torch.optim.lr_scheduler, self.cls)
         if self.lr_lambda is not None:
             return cls(optimizer, lr_lambda=self.lr_lambda, **self.kwargs)
@@ -230,6 +233,8 @@ class ScheduleSpec:
             >>> opt.step(); sched.step(); opt.param_groups[0]["lr"]
             0.05
         """
+        import torch
+
         for group in optimizer.param_groups:
             group["lr"] = self.lr
             group.pop("initial_lr", None)
