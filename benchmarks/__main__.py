@@ -4,6 +4,7 @@ Examples:
     python -m benchmarks grid                      # fill missing/stale grid entries
     python -m benchmarks grid --task digits_cnn --force
     python -m benchmarks run --quick               # peers vs cached grid -> docs/benchmarks.md
+    python -m benchmarks gpu                       # the GPU check (CUDA) -> its section there
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--no-speed", action="store_true", help="skip benchmarks/speed.py")
     r.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
     r.add_argument("--processes", type=int, default=2, help="for grid runs, when needed")
+    sub.add_parser("gpu", help="the GPU check (benchmarks/gpu.py; its own options)", add_help=False)
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["gpu"]:
+        from benchmarks import gpu
+
+        return gpu.main(argv[1:])
     args = parser.parse_args(argv)
 
     if args.command == "grid":

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from benchmarks import grid, methods, suite
+from benchmarks import gpu, grid, methods, suite
 from lrtune.train import train
 
 __all__ = ["MethodScore", "TaskReport", "evaluate_task", "run"]
@@ -216,7 +216,9 @@ def _run(
     img.parent.mkdir(parents=True, exist_ok=True)
     _plot(reports, img)
     doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(_markdown(reports, seeds, device, quick, notes, speed_text, elapsed, img, doc))
+    text = _markdown(reports, seeds, device, quick, notes, speed_text, elapsed, img, doc)
+    kept = gpu.section_of(doc.read_text()) if doc.exists() else None  # its own command's
+    doc.write_text(gpu.with_section(text, kept) if kept else text)
     return doc
 
 

@@ -13,6 +13,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import time
 from dataclasses import dataclass
@@ -20,10 +21,11 @@ from pathlib import Path
 
 import torch
 
-from lrtune.rangetest import RangeTestConfig, range_test, resolve_device
+from lrtune.rangetest import Amp, RangeTestConfig, range_test, resolve_device
+from lrtune.rangetest._runner import _amp_setup
 from lrtune.task import Task, cycle, load_task, move_to_device
 
-__all__ = ["SpeedResult", "measure", "run"]
+__all__ = ["SpeedResult", "bare_loop", "measure", "run"]
 
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = {
@@ -46,35 +48,55 @@ class SpeedResult:
         return statistics.median(self.ratios)
 
 
-def _bare_loop(task: Task, optimizer: torch.optim.Optimizer, steps: int, device) -> float:
+def bare_loop(
+    task: Task, optimizer: torch.optim.Optimizer, steps: int, device, amp: Amp = "off"
+) -> float:
+    """Steps per second of a plain training loop (autocast and a GradScaler as ``amp`` says,
+    resolved as the range test resolves it)."""
     model = task.model
     batches = cycle(task.train_loader)
     model.train()
+    dtype, scaler = _amp_setup(amp, device)
+    autocast = (
+        (lambda: torch.autocast(device.type, dtype=dtype)) if dtype else contextlib.nullcontext
+    )
     if device.type == "cuda":
         torch.cuda.synchronize()
     start = time.perf_counter()
     for _ in range(steps):
         optimizer.zero_grad(set_to_none=True)
-        loss = task.loss_fn(model, move_to_device(next(batches), device))
-        loss.backward()
-        optimizer.step()
+        with autocast():
+            loss = task.loss_fn(model, move_to_device(next(batches), device))
+        if scaler is None:
+            loss.backward()
+            optimizer.step()
+        else:
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
     if device.type == "cuda":
         torch.cuda.synchronize()
     return steps / (time.perf_counter() - start)
 
 
 def measure(
-    task: Task, name: str, *, device: str = "cpu", steps: int = 200, rounds: int = 7
+    task: Task,
+    name: str,
+    *,
+    device: str = "cpu",
+    steps: int = 200,
+    rounds: int = 7,
+    amp: Amp = "off",
 ) -> SpeedResult:
     """Interleave ``rounds`` bare loops and range tests of ``steps`` steps each."""
     dev = resolve_device(device)
     task.model.to(dev)
     optimizer = task.make_optimizer(task.model.parameters(), 1e-5)
-    config = RangeTestConfig(start_lr=1e-7, end_lr=1e-5, num_iter=steps, device=str(dev), amp="off")
-    _bare_loop(task, optimizer, 10, dev)  # warm up kernels and allocator
+    config = RangeTestConfig(start_lr=1e-7, end_lr=1e-5, num_iter=steps, device=str(dev), amp=amp)
+    bare_loop(task, optimizer, 10, dev, amp)  # warm up kernels and allocator
     bare, tested, ratios = [], [], []
     for _ in range(rounds):
-        b = _bare_loop(task, optimizer, steps, dev)
+        b = bare_loop(task, optimizer, steps, dev, amp)
         start = time.perf_counter()
         result = range_test(
             task.model, optimizer, task.train_loader, loss_fn=task.loss_fn, config=config

@@ -128,6 +128,7 @@ def preserved_state(
 
 def _restore_optimizer(optimizer: torch.optim.Optimizer, saved: dict[str, Any]) -> None:
     """Load ``saved`` back, keeping the optimizer's own tensors' devices and dtypes."""
+    optimizer.state.clear()  # free the test's state first: never two copies on the device
     optimizer.load_state_dict(copy.deepcopy(saved))
     # load_state_dict casts floating state to the param dtype; keep exact saved values
     # of "step" counters and of param-group entries that were tensors.
