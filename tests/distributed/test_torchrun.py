@@ -86,3 +86,38 @@ def test_distributed_helpers_are_no_ops_in_one_process():
     loader = [1, 2, 3]
     assert not is_distributed() and world_size() == 1
     assert shard_loader(loader, seed=0) is loader
+
+
+def test_find_refuses_tune_in_a_process_group_before_training(monkeypatch):
+    from lrtune import TuneConfig
+    from lrtune.api import FindConfig, find
+    from lrtune.errors import ConfigError
+
+    monkeypatch.setattr("lrtune.api.distributed.is_distributed", lambda: True)
+    with pytest.raises(ConfigError, match="--tune is not available under torchrun"):
+        find("no-such-model.py", config=FindConfig(tune=TuneConfig()))  # before loading it
+
+
+def test_saved_multi_rank_plan_keeps_its_reason_and_refuses_tune(tmp_path):
+    from lrtune import TuneConfig
+    from lrtune.api import FindConfig, load_result, recommend_from_result
+    from lrtune.errors import ConfigError
+
+    env = {**os.environ, "LRTUNE_TEST_BATCH": "32", "OMP_NUM_THREADS": "1"}
+    subprocess.run(
+        [sys.executable, "-m", "lrtune", "find", str(HERE / "ddp_model.py"), "--device", "cpu"]
+        + ["--num-iter", "30", "--repeats", "1", "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    data = json.loads((tmp_path / "result.json").read_text())
+    data["dataset"] = {**data["dataset"], "world_size": 4, "batch_size": 128, "steps_per_epoch": 2}
+    (tmp_path / "four.json").write_text(json.dumps(data))
+    saved = load_result(tmp_path / "four.json")
+    result = recommend_from_result(saved, config=FindConfig(epochs=10))
+    assert result.dataset.world_size == 4 and result.dataset.total_steps == 20
+    assert result.recommendation.reasons[-1].rule == "distributed"
+    assert result.code["torch"].startswith("# Planned for torchrun with 4 ranks: global batch 128")
+    with pytest.raises(ConfigError, match="this plan is for 4 ranks"):
+        recommend_from_result(saved, task=object(), config=FindConfig(tune=TuneConfig()))
