@@ -24,7 +24,7 @@ from typing import Any
 import torch
 
 from lrtune import distributed
-from lrtune.analysis import CurveAnalysis, aggregate_curves, analyze_curve
+from lrtune.analysis import MIN_POINTS, CurveAnalysis, aggregate_curves, analyze_curve
 from lrtune.analysis.dataset import DatasetStats, dataset_stats
 from lrtune.emit import FORMATS, optimizer_kwargs, render_code
 from lrtune.errors import ConfigError, ResultFileError
@@ -73,6 +73,7 @@ class FindConfig:
     formats: tuple[str, ...] = ("torch",)
 
     def __post_init__(self) -> None:
+        _check_num_iter(self.range_test.num_iter)
         if isinstance(self.repeats, bool) or not isinstance(self.repeats, int) or self.repeats < 1:
             raise ConfigError(f"repeats: expected a positive int, got {self.repeats!r}.")
         if self.epochs is not None and (
@@ -97,10 +98,21 @@ class FindConfig:
             >>> FindConfig.create(num_iter=50, repeats=2).range_test.num_iter
             50
         """
+        if isinstance(options.get("num_iter"), int):
+            _check_num_iter(options["num_iter"])  # before the sweep's own, lower, minimum
         rt_fields = RangeTestConfig.__dataclass_fields__
         rt = {k: v for k, v in options.items() if k in rt_fields and v is not None}
         rest = {k: v for k, v in options.items() if k not in rt_fields}
         return cls(range_test=RangeTestConfig(seed=seed, **rt), **rest)
+
+
+def _check_num_iter(num_iter: int) -> None:
+    """``find`` analyses the curve, which needs MIN_POINTS steps: refuse fewer before training."""
+    if num_iter < MIN_POINTS:
+        raise ConfigError(
+            f"num_iter: expected >= {MIN_POINTS} (the curve analysis reads at least "
+            f"{MIN_POINTS} points), got {num_iter}; raise --num-iter (default 100)."
+        )
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,11 @@ class FindResult:
     code: dict[str, str] = field(default_factory=dict)
     source: str | None = None
     optimizer: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def interrupted(self) -> bool:
+        """Ctrl-C stopped the range test: the analysis reads the curve measured so far."""
+        return bool(self.runs) and self.runs[-1].stop_reason == "interrupted"
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form (docs/result-json.md)."""
@@ -168,9 +185,8 @@ def load_result(path: str | Path) -> FindResult:
         )
     try:
         runs = tuple(RangeTestResult.from_dict(r) for r in data["range_test"])
-        lrs, losses = aggregate_curves([(r.lrs, r.losses) for r in runs])
         momentum = float(data.get("optimizer", {}).get("momentum") or 0.0)
-        analysis = analyze_curve(lrs, losses, momentum=momentum)
+        analysis = analyse_runs(runs, momentum=momentum)
         dataset = DatasetStats.from_dict(data["dataset"]) if data.get("dataset") else None
         rec = data.get("recommendation")
         recommendation = Recommendation.from_dict(rec) if rec else None
@@ -239,8 +255,7 @@ def find(
     optimizer = task.make_optimizer(task.model.parameters(), config.range_test.start_lr)
     info = _optimizer_info(optimizer)
     runs = _range_tests(task, optimizer, config, progress)
-    lrs, losses = aggregate_curves([(r.lrs, r.losses) for r in runs])
-    analysis = analyze_curve(lrs, losses, momentum=info["heavy_ball"])
+    analysis = analyse_runs(runs, momentum=info["heavy_ball"])
     stats = dataset_stats(
         task,
         epochs=config.epochs,
@@ -258,9 +273,23 @@ def find(
         source=str(task.source) if task.source else None,
         optimizer=info,
     )
+    if result.interrupted:  # Ctrl-C: no check, no search after it; the rules alone, marked
+        config = replace(config, tune=None, check=0.0)
     return recommend_from_result(
         result, task=task, config=config, optimizer=optimizer, progress=progress
     )
+
+
+def analyse_runs(runs: tuple[RangeTestResult, ...], *, momentum: float) -> CurveAnalysis:
+    """Analyse the repeated runs' combined curve.
+
+    The curve counts as interrupted when Ctrl-C cut the last run short and that run is where
+    the combined curve ends (the other runs did not measure beyond it).
+    """
+    lrs, losses = aggregate_curves([(r.lrs, r.losses) for r in runs])
+    last = runs[-1]
+    interrupted = last.stop_reason == "interrupted" and len(lrs) <= last.steps
+    return analyze_curve(lrs, losses, momentum=momentum, interrupted=interrupted)
 
 
 def _range_tests(

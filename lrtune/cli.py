@@ -38,7 +38,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except LrtuneError as exc:
         click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(exc.exit_code)  # 1; 130 for a range test interrupted before it could be read
 
 
 # ---------------------------------------------------------------- find and recommend

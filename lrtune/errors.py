@@ -13,13 +13,17 @@ __all__ = [
     "TaskContractError",
     "EmptyLoaderError",
     "DivergedAtStartError",
+    "CurveError",
+    "InterruptedCurveError",
     "UnknownSchedulerError",
     "ResultFileError",
 ]
 
 
 class LrtuneError(Exception):
-    """Base class of every error lrtune raises on purpose."""
+    """Base class of every error lrtune raises on purpose (the CLI exits with ``exit_code``)."""
+
+    exit_code: int = 1
 
 
 class ConfigError(LrtuneError, ValueError):
@@ -40,6 +44,16 @@ class EmptyLoaderError(TaskContractError):
 
 class DivergedAtStartError(LrtuneError):
     """The loss was not finite from the first step of the range test."""
+
+
+class CurveError(LrtuneError, ValueError):
+    """The range-test curve cannot be read: too few points, or a blow-up too early."""
+
+
+class InterruptedCurveError(CurveError):
+    """Ctrl-C stopped the range test before it measured enough to read (exit status 130)."""
+
+    exit_code = 130
 
 
 class UnknownSchedulerError(LrtuneError, KeyError):

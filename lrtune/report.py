@@ -28,7 +28,7 @@ def plot_curve(result: FindResult, path: str | Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from lrtune.emit._plot import save_figure
+    from lrtune.emit._plot import Mark, merge_marks, save_figure
 
     a = result.analysis
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=120)
@@ -36,20 +36,29 @@ def plot_curve(result: FindResult, path: str | Path) -> Path:
         ax.plot(run.lrs, run.losses, color="0.8", lw=0.8, label="runs" if i == 0 else None)
     ax.plot(a.lrs, a.losses, color="0.55", lw=1, label="loss (raw)")
     ax.plot(a.lrs, a.smoothed, color="C0", lw=2, label="loss (smoothed)")
-    marks = [
-        ("steepest", a.steepest_lr, "C2", ":"),
-        ("valley", a.valley_lr, "C4", ":"),
-        ("min loss / 10", a.min_loss_lr_div10, "C5", ":"),
-        ("suggested", a.suggested_lr, "C1", "-"),
-    ]
-    if a.diverge_lr is not None:
-        marks.append(("divergence", a.diverge_lr, "C3", "--"))
+    marks: list[Mark] = [("suggested", a.suggested_lr, "C1", "-")]
     rec = result.recommendation
     if rec is not None and not math.isclose(rec.initial_lr, a.suggested_lr, rel_tol=1e-6):
         marks.append((f"{rec.scheduler} peak", rec.initial_lr, "C1", "-."))
-    for label, lr, color, style in marks:
-        ax.axvline(lr, color=color, ls=style, lw=1.5, label=f"{label} {lr:.3g}")
-    ax.axvspan(*a.lr_range, color="C1", alpha=0.08)
+    if a.diverge_lr is not None:
+        marks.append(("divergence", a.diverge_lr, "C3", "--"))
+    marks += [
+        ("steepest", a.steepest_lr, "C2", ":"),
+        ("valley", a.valley_lr, "C4", ":"),
+        ("min loss / 10", a.min_loss_lr_div10, "C5", ":"),
+    ]
+    for label, lr, color, style in merge_marks(marks):
+        ax.axvline(lr, color=color, ls=style, lw=1.5, label=label)
+    low_lr, high_lr = a.lr_range
+    ax.axvspan(
+        low_lr, high_lr, color="C1", alpha=0.08, label=f"plausible {low_lr:.3g} – {high_lr:.3g}"
+    )
+    title = "LR range test"
+    if result.interrupted:  # the unmeasured part of the sweep, and a title that says so
+        run = result.runs[-1]
+        end = float(run.sweep.get("end_lr", a.lrs[-1]))
+        ax.axvspan(a.lrs[-1], end, color="0.5", alpha=0.15, hatch="//", label="not measured")
+        title += f": INTERRUPTED at step {run.steps} of {run.num_iter} (partial curve)"
     ax.set_xscale("log")
     finite = [v for v in a.smoothed if v == v]
     low, high = min(finite), max(finite)
@@ -57,7 +66,7 @@ def plot_curve(result: FindResult, path: str | Path) -> Path:
     ax.set_ylim(low - pad, high + 3 * pad)
     ax.set_xlabel("learning rate")
     ax.set_ylabel("training loss")
-    ax.set_title("LR range test")
+    ax.set_title(title, color="C3" if result.interrupted else "black")
     ax.legend(fontsize=7, loc="upper left")
     return save_figure(fig, path)
 
@@ -102,7 +111,10 @@ def print_summary(
     console = console or Console()
     a = result.analysis
     run = result.runs[-1]
-    table = Table(title="LR range test", show_header=True, header_style="bold")
+    title = "LR range test"
+    if result.interrupted:
+        title += f" [bold red](INTERRUPTED at step {run.steps} of {run.num_iter}: partial curve)[/]"
+    table = Table(title=title, show_header=True, header_style="bold")
     table.add_column("")
     table.add_column("value", justify="right")
     rows: list[tuple[str, Any]] = [

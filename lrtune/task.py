@@ -311,6 +311,11 @@ def check_task(task: Task) -> None:
             raise EmptyLoaderError(
                 f"{where}val_loader yielded no batch: give it data or remove it."
             )
+        if not any(p.requires_grad for p in task.model.parameters()):
+            raise TaskContractError(
+                f"{where}the model has no trainable parameters (model.parameters() is empty or "
+                "none requires grad); give model the layers you train, with requires_grad=True."
+            )
         try:
             opt = task.make_optimizer(list(task.model.parameters()), 1e-3)
         except Exception as exc:
@@ -376,8 +381,12 @@ def _import_file(path: Path) -> Any:
     added = parent not in sys.path
     if added:
         sys.path.insert(0, parent)  # let model.py import its neighbours
+    argv, sys.argv = sys.argv, [str(path)]  # argparse at import sees no lrtune arguments
     try:
         exec(code, module.__dict__)
+    except SystemExit as exc:
+        sys.modules.pop(name, None)
+        raise ModelFileError(_exit_message(exc, path)) from None
     except Exception as exc:
         sys.modules.pop(name, None)
         line = _user_line(exc, path)
@@ -386,9 +395,22 @@ def _import_file(path: Path) -> Any:
             "(run `python model.py` to see the full traceback)."
         ) from exc
     finally:
+        sys.argv = argv
         if added:
             sys.path.remove(parent)
     return module
+
+
+def _exit_message(exc: SystemExit, path: Path) -> str:
+    """One line for a model.py that exits while imported (a script, argparse, sys.exit)."""
+    code = exc.code
+    status = 0 if code is None else code if isinstance(code, int) else 1
+    said = f" ({code})" if code is not None and not isinstance(code, int) else ""
+    return (
+        f"{path}:{_user_line(exc, path)}: the file exited with status {status}{said} while "
+        "lrtune imported it; put its script part (argument parsing, training, sys.exit) under "
+        '`if __name__ == "__main__":` so that importing it only defines the names.'
+    )
 
 
 def _user_line(exc: BaseException, path: Path) -> int | str:

@@ -1,5 +1,6 @@
 """Curve analysis and dataset statistics: pure functions over measured values."""
 
+from lrtune.analysis._limits import MIN_POINTS
 from lrtune.analysis.curve import (
     CurveAnalysis,
     aggregate_curves,
@@ -11,6 +12,7 @@ from lrtune.analysis.curve import (
 from lrtune.analysis.dataset import DatasetStats, dataset_stats, grad_noise_scale
 
 __all__ = [
+    "MIN_POINTS",
     "CurveAnalysis",
     "DatasetStats",
     "dataset_stats",

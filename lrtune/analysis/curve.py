@@ -22,6 +22,7 @@ import numpy as np
 from scipy.signal import savgol_filter
 from sklearn.isotonic import IsotonicRegression
 
+from lrtune.analysis._limits import MIN_POINTS, short_curve_error
 from lrtune.errors import ConfigError
 
 __all__ = [
@@ -95,6 +96,9 @@ def aggregate_curves(
     stacked = []
     for i in range(keep):
         values = [c[1][i] for c in curves if len(c[1]) > i and math.isfinite(c[1][i])]
+        if not values:  # every run blew up here
+            stacked.append(math.nan)
+            continue
         positive = all(v > 0 for v in values)
         stacked.append(
             float(np.exp(np.mean(np.log(values)))) if positive else float(np.mean(values))
@@ -271,6 +275,7 @@ def analyze_curve(
     momentum: float = 0.0,
     skip_start: float = 0.05,
     diverge_factor: float = 4.0,
+    interrupted: bool = False,
 ) -> CurveAnalysis:
     """Analyse one range-test curve (or an aggregate of several).
 
@@ -285,6 +290,12 @@ def analyze_curve(
         diverge_factor: the curve is read up to the first loss above this multiple of
             the lowest loss before it; what follows a blow-up (a network that recovers
             at a huge LR, e.g. with BatchNorm) is not a usable learning rate.
+        interrupted: the sweep was cut short (Ctrl-C) at the curve's last LR: nothing above
+            it was measured, so the confidence is ``low`` and no note asks for a wider sweep.
+
+    Raises:
+        CurveError: fewer than ``MIN_POINTS`` (8) usable points, with the fix for the cause
+            (an early blow-up, an interruption: ``InterruptedCurveError``, a short sweep).
     """
     lr = np.asarray(lrs, dtype=float)
     raw = np.asarray(losses, dtype=float)
@@ -292,18 +303,13 @@ def analyze_curve(
         raise ConfigError(f"expected as many lrs as losses, got {len(lr)} and {len(raw)}.")
     finite = np.isfinite(raw)
     n = int(np.argmin(finite)) if not finite.all() else len(raw)
-    if n < 8:
-        raise ConfigError(
-            f"expected at least 8 finite points on the curve, got {n}: lower --start-lr "
-            "or raise --num-iter."
-        )
     first = max(1, int(skip_start * n))
-    cut = _first_blow_up(raw[:n], first, diverge_factor)
+    cut = _first_blow_up(raw[:n], first, diverge_factor) if n else 0
+    if n < MIN_POINTS or cut < MIN_POINTS:
+        blow_up = cut if 0 < cut < n else None
+        raise short_curve_error(lr.tolist(), n, interrupted=interrupted, blow_up=blow_up)
+    non_finite_lr = float(lr[n]) if n < len(raw) else None
     blow_lr, blow_raw = lr[: min(n, cut + 3)], raw[: min(n, cut + 3)]  # a few blow-up steps
-    if cut < 8:
-        raise ConfigError(
-            f"the loss blew up after {cut} steps (lr={lr[cut]:.3g}): lower --start-lr."
-        )
     lr, raw = lr[:cut], raw[:cut]
     notes: list[str] = []
     smooth = savgol_smooth(raw)
@@ -324,7 +330,18 @@ def analyze_curve(
     valley = _log_interp(descent, lr[: i_min + 1], top - 2 / 3 * drop)
     min_loss_lr = float(lr[i_min])
     diverge, method = divergence_lr(blow_lr, blow_raw, momentum=momentum, min_index=i_min)
-    if diverge is None:
+    if diverge is None and non_finite_lr is not None:
+        diverge, method = non_finite_lr, "non-finite"
+        notes.append(
+            f"the loss turned non-finite at lr={non_finite_lr:.3g} without growing first: "
+            "that LR is taken as the divergence LR (an upper bound)."
+        )
+    if interrupted:
+        notes.append(
+            f"the range test was interrupted at lr={float(lr[-1]):.3g}: nothing above it was "
+            "measured, so the suggestion may be far too low; run the test to the end."
+        )
+    elif diverge is None:
         notes.append("the loss never blew up: raise --end-lr to find the divergence LR.")
     candidates = sorted([steepest, valley, min_loss_lr / 10])
     suggested = candidates[1]
@@ -335,7 +352,7 @@ def analyze_curve(
             notes.append("suggestion capped at half the divergence LR.")
         suggested, high = min(suggested, cap), min(high, cap)
     low = min(candidates[0], suggested)
-    if rel_drop < 0.05:
+    if rel_drop < 0.05 and not interrupted:  # an interrupted sweep needs finishing, not widening
         notes.append(
             f"the loss fell only {rel_drop:.0%} during the sweep: widen --start-lr/--end-lr "
             "or raise --num-iter."
@@ -345,6 +362,8 @@ def analyze_curve(
         confidence = "low"
     elif diverge is None or rel_drop < 0.2:
         confidence = "medium"
+    if interrupted:  # an incomplete sweep never gives a confident suggestion
+        confidence = "low"
     return CurveAnalysis(
         lrs=tuple(lr.tolist()),
         losses=tuple(raw.tolist()),

@@ -7,7 +7,41 @@ from typing import Any
 
 from lrtune.schedules import ScheduleSpec
 
-__all__ = ["plot_schedule", "save_figure"]
+__all__ = ["Mark", "merge_marks", "plot_schedule", "save_figure"]
+
+#: A vertical line on a plot: ``(label, lr, color, linestyle)``.
+Mark = tuple[str, float, str, str]
+
+
+def merge_marks(marks: list[Mark], *, rel: float = 0.03) -> list[Mark]:
+    """Merge marks within ``rel`` of each other into one, whose label names them all.
+
+    Equal suggestions would draw on top of each other and hide all but one; the first mark
+    of each group (``marks`` comes in order of importance) gives the colour and style.
+
+    Example:
+        >>> marks = merge_marks([("suggested", 0.01, "C1", "-"), ("valley", 0.01, "C4", ":"),
+        ...                      ("divergence", 0.2, "C3", "--"), ("steepest", 0.199, "C2", ":")])
+        >>> [label for label, *_ in marks]
+        ['suggested = valley 0.01', 'divergence 0.2 ≈ steepest 0.199']
+    """
+    groups: list[list[Mark]] = []
+    for mark in marks:
+        for group in groups:
+            if abs(mark[1] - group[0][1]) <= rel * max(abs(group[0][1]), 1e-300):
+                group.append(mark)
+                break
+        else:
+            groups.append([mark])
+    merged = []
+    for group in groups:
+        label, lr, color, style = group[0]
+        if all(f"{m[1]:.3g}" == f"{lr:.3g}" for m in group):
+            text = " = ".join(m[0] for m in group) + f" {lr:.3g}"
+        else:
+            text = " ≈ ".join(f"{m[0]} {m[1]:.3g}" for m in group)
+        merged.append((text, lr, color, style))
+    return merged
 
 
 def save_figure(fig: Any, path: str | Path) -> Path:

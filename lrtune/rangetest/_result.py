@@ -19,7 +19,8 @@ class RangeTestResult:
 
     Attributes:
         lrs: the rate used by each completed optimizer step.
-        losses: the mean training loss of that step (before the update).
+        losses: the mean training loss of that step (before the update); when the run
+            stopped on a NaN/inf loss, that non-finite loss is the last one.
         stop_reason: ``completed`` (all ``num_iter`` steps), ``diverged`` (non-finite or
             far above the best loss), ``stalled`` (the loss climbed back towards its start
             and stayed there), or ``interrupted`` (Ctrl-C: the curve so far is kept).
@@ -68,7 +69,7 @@ class RangeTestResult:
         """
         try:
             lrs = tuple(float(x) for x in data["lrs"])
-            losses = tuple(float(x) for x in data["losses"])
+            losses = tuple(math.nan if x is None else float(x) for x in data["losses"])
             if len(lrs) != len(losses):
                 raise ValueError(f"{len(lrs)} lrs but {len(losses)} losses")
             return cls(

@@ -328,8 +328,7 @@ class _Loop:
         beta = 1.0 - self.config.smoothing
         for value in values:
             if not math.isfinite(value):
-                if not self.losses:
-                    self.losses.append(value)  # reported as diverged at start
+                self.losses.append(value)  # the curve shows where it blew up (or at start)
                 self.stop_reason = "interrupted" if interrupted else "diverged"
                 return True
             self.losses.append(value)

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from lrtune.analysis import aggregate_curves, analyze_curve, ema_smooth, savgol_smooth
-from lrtune.errors import ConfigError
+from lrtune.errors import CurveError, InterruptedCurveError
 from lrtune.rangetest import RangeTestConfig, range_test
 
 
@@ -90,8 +90,36 @@ def test_analyze_curve_without_blow_up_says_so():
 
 
 def test_analyze_curve_too_short_is_an_error():
-    with pytest.raises(ConfigError, match="at least 8 finite points"):
+    with pytest.raises(CurveError, match=r"expected at least 8 points on the curve, got 3"):
+        analyze_curve([1e-3, 1e-2, 1e-1], [1.0, 0.9, 0.8])
+
+
+def test_analyze_curve_early_non_finite_is_a_blow_up_not_a_start_problem():
+    with pytest.raises(CurveError, match=r"blew up after 1 steps \(non-finite at lr=0.01\)"):
         analyze_curve([1e-3, 1e-2, 1e-1], [1.0, float("nan"), 2.0])
+    lrs = np.logspace(-5, 0, 40)
+    with pytest.raises(CurveError, match=r"blew up after 5 steps .* lower --end-lr"):
+        analyze_curve(lrs, [1.0, 0.9, 0.8, 0.7, 0.6] + [9.0] * 35)
+
+
+def test_analyze_curve_interrupted_is_low_confidence_without_end_lr_advice():
+    lrs = np.logspace(-6, -2, 60)
+    a = analyze_curve(lrs, 2.0 - 0.5 * np.log10(lrs / 1e-6), interrupted=True)
+    assert a.confidence == "low"
+    assert any("interrupted at lr=0.01" in note for note in a.notes)
+    assert not any("--end-lr" in note for note in a.notes)
+    with pytest.raises(InterruptedCurveError, match="interrupted after 5 steps") as info:
+        analyze_curve(lrs[:5], [1.0] * 5, interrupted=True)
+    assert info.value.exit_code == 130
+
+
+def test_analyze_curve_non_finite_end_is_the_divergence_bound():
+    lrs = np.logspace(-6, -2, 60)
+    losses = 2.0 - 0.1 * np.log10(lrs / 1e-6)
+    losses[40] = float("nan")
+    a = analyze_curve(lrs, losses)
+    assert (a.diverge_lr, a.diverge_method) == (pytest.approx(lrs[40]), "non-finite")
+    assert not any("raise --end-lr" in note for note in a.notes)
 
 
 def test_aggregate_curves_geometric_mean_over_runs():
