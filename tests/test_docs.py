@@ -110,3 +110,74 @@ def test_cli_doc_options_exist():
             assert opt in allowed, f"{opt} is not an option of lrtune {name or '(any)'}"
             checked += 1
     assert checked > 40
+
+
+# ---------------------------------------------------------------- troubleshooting and messages
+
+
+def _table_rows(path) -> list[list[str]]:
+    """The cells of every table row of a markdown file (header and rule rows left out)."""
+    rows = []
+    for line in path.read_text().splitlines():
+        if line.startswith("| ") and not line.startswith("| case |") and "---" not in line:
+            rows.append([cell.strip() for cell in line.strip().strip("|").split(" | ")])
+    return rows
+
+
+def _unquote(cell: str) -> str:
+    for quote in ("`` ", "`"):
+        if cell.startswith(quote):
+            return cell[len(quote) : -len(quote)]
+    return cell
+
+
+def test_troubleshooting_tests_exist():
+    rows = _table_rows(DOCS / "troubleshooting.md")
+    assert len(rows) >= 30
+    for row in rows:
+        assert len(row) == 6, row
+        path, _, name = _unquote(row[5]).partition("::")
+        function, _, param = name.partition("[")
+        source = (ROOT / path).read_text()
+        assert re.search(rf"^def {function}\(", source, re.MULTILINE), f"{path}::{function}"
+        if param:
+            assert f'"{param.rstrip("]")}"' in source, f"{path}::{name}: no case {param}"
+
+
+_UNPARAMETRIZED = {
+    "test_troubleshooting_interrupted_keeps_partial_curve": "interrupted",
+    "test_troubleshooting_num_iter_refused_before_training": "num-iter-too-small",
+}
+
+
+def test_troubleshooting_and_model_py_quote_the_program_word_for_word():
+    from .test_troubleshooting import CASES
+
+    checked = 0
+    for row in _table_rows(DOCS / "troubleshooting.md"):
+        match = re.search(r"test_troubleshooting\.py::(\w+)(?:\[([\w-]+)\])?$", _unquote(row[5]))
+        name = match and (match.group(2) or _UNPARAMETRIZED.get(match.group(1)))
+        if name in CASES:
+            assert _unquote(row[2]) == CASES[name].message, name
+            assert row[3] == str(CASES[name].status), name
+            checked += 1
+    assert checked == len(CASES)
+    messages = {case.message for case in CASES.values()}
+    quoted = [_unquote(c) for r in _table_rows(DOCS / "model-py.md") for c in r]
+    errors = [text for text in quoted if text.startswith("error: ")]
+    assert len(errors) >= 18
+    for text in errors:
+        assert text in messages, (
+            f"docs/model-py.md quotes a message the program does not print: {text}"
+        )
+
+
+def test_readme_quickstart_pins_the_tested_torch():
+    readme = (ROOT / "README.md").read_text()
+    quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.*?)\n```", quickstart, re.DOTALL)
+    assert len(commands) == 2
+    for command in commands:
+        assert command.startswith("pip install torch==2.13.0 -e "), command
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "torch==2.13.0" in ci and ci.index("torch==2.13.0") < ci.index("-e ")

@@ -115,3 +115,22 @@ def test_load_task_loss_fn_raising_names_the_batch(write_model):
     )
     with pytest.raises(TaskContractError, match=r"the loss failed on a batch of list\(Tensor"):
         load_task(write_model(source))
+
+
+def test_load_task_script_that_exits_is_one_line_and_argv_is_restored(write_model, monkeypatch):
+    monkeypatch.setattr("sys.argv", ["lrtune", "find", "model.py", "--num-iter", "20"])
+    source = GOOD + "import argparse, sys\nargs = argparse.ArgumentParser().parse_args()\n"
+    path = write_model(source + "assert sys.argv == [__file__]\nsys.exit(4)\n")
+    with pytest.raises(ModelFileError, match=rf"{path}:\d+: the file exited with status 4 "):
+        load_task(path)
+    import sys
+
+    assert sys.argv == ["lrtune", "find", "model.py", "--num-iter", "20"]
+
+
+def test_load_task_model_without_parameters(write_model):
+    path = write_model(
+        GOOD.replace("def model():", "def model():\n    return nn.ReLU()\ndef _m():")
+    )
+    with pytest.raises(TaskContractError, match="the model has no trainable parameters"):
+        load_task(path)
