@@ -24,10 +24,11 @@ from typing import Any
 import torch
 
 from lrtune import distributed
+from lrtune._result_file import check_result_data
 from lrtune.analysis import MIN_POINTS, CurveAnalysis, aggregate_curves, analyze_curve
 from lrtune.analysis.dataset import DatasetStats, dataset_stats
 from lrtune.emit import FORMATS, optimizer_kwargs, render_code
-from lrtune.errors import ConfigError, ResultFileError
+from lrtune.errors import ConfigError, Interrupted, ResultFileError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resolve_device
 from lrtune.recommend import Context, Reason, Recommendation, recommend
 from lrtune.recommend.horizon import can_check, check_recommendation
@@ -167,7 +168,8 @@ def load_result(path: str | Path) -> FindResult:
     """Read a result.json written by :meth:`FindResult.save`.
 
     Raises:
-        ResultFileError: missing, not JSON, or not an lrtune result.
+        ResultFileError: missing, not JSON, not an lrtune result, a format version this
+            lrtune does not read, or a required part missing.
     """
     path = Path(path)
     try:
@@ -178,11 +180,7 @@ def load_result(path: str | Path) -> FindResult:
         raise ResultFileError(
             f"{path}: not a JSON file ({exc}); re-run `lrtune find` to write a new one."
         ) from None
-    if not isinstance(data, dict) or "lrtune_result" not in data:
-        raise ResultFileError(
-            f"{path}: not an lrtune result (no 'lrtune_result' key); pass the result.json "
-            "that `lrtune find` wrote."
-        )
+    check_result_data(data, path)  # version and parts: refused, never silently replanned
     try:
         runs = tuple(RangeTestResult.from_dict(r) for r in data["range_test"])
         momentum = float(data.get("optimizer", {}).get("momentum") or 0.0)
@@ -250,6 +248,7 @@ def find(
             "the range test with torchrun, then tune with single-process workers sharing one "
             "study (docs/scaling.md)."
         )
+    _check_storage(config)
     if not isinstance(task, Task):
         task = load_task(task)
     optimizer = task.make_optimizer(task.model.parameters(), config.range_test.start_lr)
@@ -270,7 +269,7 @@ def find(
         runs=runs,
         analysis=analysis,
         dataset=stats,
-        source=str(task.source) if task.source else None,
+        source=str(Path(task.source).resolve()) if task.source else None,
         optimizer=info,
     )
     if result.interrupted:  # Ctrl-C: no check, no search after it; the rules alone, marked
@@ -341,7 +340,11 @@ def recommend_from_result(
     """(Re-)run the recommendation from a measured result, e.g. a saved result.json.
 
     ``config.epochs`` and ``config.scheduler`` override what was measured; ``config.tune``
-    needs the ``task`` (the search trains it).
+    needs the ``task`` (the search trains it). Its storage is opened before any training.
+
+    Raises:
+        Interrupted: Ctrl-C during the horizon check or the search; its ``result`` is this
+            function's result with the rules' proposal (and the finished trials' record).
     """
     config = config or FindConfig()
     stats = result.dataset
@@ -366,6 +369,7 @@ def recommend_from_result(
     rec = recommend(ctx)
     if config.tune is not None and task is None:
         raise ConfigError("--tune trains the model: pass the model.py (or Task) as well.")
+    _check_storage(config)
     ranks = stats.world_size if stats is not None else 1
     if ranks > 1:  # the check and the search train in one process: not the planned run
         if config.tune is not None:
@@ -379,6 +383,7 @@ def recommend_from_result(
     device = str(resolve_device(config.range_test.device))
     seed = config.range_test.seed or 0
     warned = any(r.rule == OverfitRiskRule.name for r in rec.reasons)
+    interrupted = False  # Ctrl-C in the check or the search: raise Interrupted with the result
     if (
         task is not None
         and ranks == 1
@@ -386,29 +391,35 @@ def recommend_from_result(
         and can_check(task, fraction=config.check, epochs=rec.epochs)
     ):
         tick = (lambda done, total: progress("check", done, total)) if progress else None
-        rec = check_recommendation(
-            task, rec, fraction=config.check, seed=seed, device=device, progress=tick
-        )
+        try:
+            rec = check_recommendation(
+                task, rec, fraction=config.check, seed=seed, device=device, progress=tick
+            )
+        except KeyboardInterrupt:  # keep the range test: the rules' proposal, marked
+            interrupted = True
     overfit = bool(rec.check and rec.check["overfit"])
     if config.tune is not None and overfit:
         rec = replace(rec, reasons=(*rec.reasons, _SEARCH_SKIPPED))
     elif config.tune is not None and ctx.deterministic_gd and rec.schedule.name == "constant":
         rec = replace(rec, reasons=(*rec.reasons, _SEARCH_SKIPPED_FULL_BATCH))
-    elif config.tune is not None:
+    elif config.tune is not None and not interrupted:
         from lrtune.recommend.refine import refine
 
-        rec = refine(
-            task,  # type: ignore[arg-type]  # checked above
-            rec,
-            analysis=a,
-            stats=stats,
-            config=config.tune,
-            device=device,
-            progress=(lambda done, total, _best: progress("tune", done, total))
-            if progress
-            else None,
-            spent=rec.check["steps"] if rec.check else 0,
-        )
+        try:
+            rec = refine(
+                task,  # type: ignore[arg-type]  # checked above
+                rec,
+                analysis=a,
+                stats=stats,
+                config=config.tune,
+                device=device,
+                progress=(lambda done, total, _best: progress("tune", done, total))
+                if progress
+                else None,
+                spent=rec.check["steps"] if rec.check else 0,
+            )
+        except Interrupted as stop:  # the proposal, with the finished trials' record
+            rec, interrupted = stop.result, True
     opt_for_code = optimizer or _optimizer_from_info(info)
     code = {
         fmt: render_code(
@@ -423,7 +434,18 @@ def recommend_from_result(
     if ranks > 1:  # JSON has no comments; its plan is in result.json's dataset part
         header = distributed.code_note(ranks, stats.batch_size, stats.steps_per_epoch)
         code = {fmt: text if fmt == "json" else header + text for fmt, text in code.items()}
-    return replace(result, dataset=stats, recommendation=rec, code=code)
+    final = replace(result, dataset=stats, recommendation=rec, code=code)
+    if interrupted:
+        raise Interrupted(final)
+    return final
+
+
+def _check_storage(config: FindConfig) -> None:
+    """Open the ``--tune`` storage before any training: a bad one costs seconds, not a run."""
+    if config.tune is not None and config.tune.storage is not None:
+        from lrtune.recommend._storage import validate_storage
+
+        validate_storage(config.tune.storage)
 
 
 _SEARCH_SKIPPED = Reason(

@@ -104,9 +104,12 @@ def _tune_config(
         if storage or study:
             raise click.BadParameter("needs --tune", param_hint="--storage/--study-name")
         return None
+    from lrtune.recommend._storage import validate_storage
     from lrtune.recommend.refine import TuneConfig
 
-    return TuneConfig(n_trials=trials, budget=budget, storage=storage, study_name=study)
+    config = TuneConfig(n_trials=trials, budget=budget, storage=storage, study_name=study)
+    validate_storage(config.storage)  # before model.py and any training: seconds, not a run
+    return config
 
 
 @cli.command("find")
@@ -181,8 +184,10 @@ def find_command(
     """Run an LR range test on MODEL_PY and recommend a full schedule, with code."""
     from rich.console import Console
 
+    from lrtune._cli_report import Rerun, finish
     from lrtune.api import FindConfig, find
-    from lrtune.report import print_summary, write_report
+    from lrtune.errors import Interrupted
+    from lrtune.report import check_output
     from lrtune.task import load_task
 
     config = FindConfig.create(
@@ -206,15 +211,22 @@ def find_command(
 
     distributed.init_from_env()  # under torchrun: join the process group (left at exit)
     console = Console(stderr=True)
+    check_output(out, json_path=json_path)  # before any training: an unwritable path costs nothing
     task = load_task(model_py)
     if not distributed.is_main():  # rank 0 alone reports; the others run the same test in step
         find(task, config=config)
         return
-    with _progress_bar(console) as progress:
-        result = find(task, config=config, progress=progress)
-    written = write_report(result, out, json_path=json_path)
-    print_summary(result, Console(), fmt=fmt)
-    console.print("[dim]wrote " + ", ".join(str(p) for p in written.values()) + "[/]")
+    rerun = None
+    try:
+        with _progress_bar(console) as progress:
+            result = find(task, config=config, progress=progress)
+    except Interrupted as stop:  # Ctrl-C in the check or the search: keep the range test
+        result, rerun = stop.result, Rerun(None, model_py, config, out)
+    if result.interrupted:  # Ctrl-C in the range test: the partial curve, marked; status 130
+        rerun = Rerun(None, model_py, config, out)
+    status = finish(result, out=out, json_path=json_path, fmt=fmt, console=console, rerun=rerun)
+    if status:
+        sys.exit(status)
 
 
 @cli.command("recommend")
@@ -247,8 +259,11 @@ def recommend_command(
     """Re-run the recommendation from a saved RESULT_JSON (no new range test)."""
     from rich.console import Console
 
+    from lrtune._cli_report import Rerun, finish
+    from lrtune._result_file import tune_source
     from lrtune.api import FindConfig, load_result, recommend_from_result
-    from lrtune.report import print_summary, write_report
+    from lrtune.errors import Interrupted
+    from lrtune.report import check_output
     from lrtune.task import load_task
 
     config = FindConfig(
@@ -259,15 +274,20 @@ def recommend_command(
         check=check,
     )
     saved = load_result(result_json)
-    source = model_py or (saved.source if tune else None)
+    if out is not None:
+        check_output(out)
+    source = tune_source(saved, result_json, model_py) if tune else model_py
     task = load_task(source) if source else None
     console = Console(stderr=True)
-    with _progress_bar(console) as progress:
-        result = recommend_from_result(saved, task=task, config=config, progress=progress)
-    print_summary(result, Console(), fmt=fmt)
-    if out:
-        written = write_report(result, out)
-        console.print("[dim]wrote " + ", ".join(str(p) for p in written.values()) + "[/]")
+    rerun = None
+    try:
+        with _progress_bar(console) as progress:
+            result = recommend_from_result(saved, task=task, config=config, progress=progress)
+    except Interrupted as stop:  # Ctrl-C in the check or the search: keep the range test
+        result, rerun = stop.result, Rerun(result_json, source, config, out)
+    status = finish(result, out=out, json_path=None, fmt=fmt, console=console, rerun=rerun)
+    if status:
+        sys.exit(status)
 
 
 @contextmanager

@@ -17,6 +17,8 @@ __all__ = [
     "InterruptedCurveError",
     "UnknownSchedulerError",
     "ResultFileError",
+    "OutputError",
+    "Interrupted",
 ]
 
 
@@ -65,3 +67,21 @@ class UnknownSchedulerError(LrtuneError, KeyError):
 
 class ResultFileError(LrtuneError):
     """A saved result file is missing, not JSON, or not an lrtune result."""
+
+
+class OutputError(LrtuneError):
+    """The report folder or ``--json`` cannot be written (checked before any training)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during the horizon check or the ``--tune`` search; not an error (exit 130).
+
+    ``result`` is what the interrupted call would have returned, as far as it got:
+    ``refine`` gives the proposal with the finished trials' search record, ``find`` and
+    ``recommend_from_result`` the whole result with the rules' recommendation. It is a
+    ``KeyboardInterrupt``, so code that does not look for it still stops.
+    """
+
+    def __init__(self, result: object) -> None:
+        super().__init__("interrupted")
+        self.result = result

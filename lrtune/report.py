@@ -6,15 +6,20 @@ Plotting only reads the frozen result; matplotlib and rich are imported where us
 from __future__ import annotations
 
 import math
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from lrtune.errors import OutputError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from lrtune.api import FindResult
+    from lrtune.recommend import Recommendation
 
-__all__ = ["plot_curve", "write_report", "print_summary"]
+__all__ = ["plot_curve", "check_output", "write_report", "print_summary"]
 
 
 def plot_curve(result: FindResult, path: str | Path) -> Path:
@@ -71,34 +76,101 @@ def plot_curve(result: FindResult, path: str | Path) -> Path:
     return save_figure(fig, path)
 
 
+def check_output(out: str | Path, *, json_path: str | Path | None = None) -> None:
+    """Raise :class:`OutputError` unless ``out`` and ``json_path`` can be written.
+
+    Called before any training, so an unwritable path costs nothing. Nothing is left behind
+    (a missing folder is not created; a probe file is deleted at once).
+
+    Example:
+        >>> check_output("/dev/null/report")
+        Traceback (most recent call last):
+        ...
+        lrtune.errors.OutputError: --out /dev/null/report: cannot create the folder: /dev/null is not a folder; pass --out with a folder you can write to
+    """  # noqa: E501
+    _check_path(Path(out), "--out", folder=True)
+    if json_path is not None:
+        _check_path(Path(json_path), "--json", folder=False)
+
+
+def _check_path(path: Path, option: str, *, folder: bool) -> None:
+    fix = f"pass {option} with a {'folder' if folder else 'path'} you can write to"
+    what = "create the folder" if folder else "write the file"
+    if path.exists():
+        if path.is_dir() != folder:
+            kind = "a file, not a folder" if folder else "a folder, not a file"
+            raise OutputError(f"{option} {path}: it is {kind}; {fix}")
+        if not folder:  # an existing file: can it be opened for writing (without truncating)?
+            try:
+                with path.open("a"):
+                    pass
+            except OSError as exc:
+                raise OutputError(
+                    f"{option} {path}: cannot {what}: {exc.strerror}; {fix}"
+                ) from None
+            return
+    parent = path if path.exists() else path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"{option} {path}: cannot {what}: {parent} is not a folder; {fix}")
+    try:
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as exc:
+        raise OutputError(
+            f"{option} {path}: cannot {what}: cannot write in {parent} ({exc.strerror}); {fix}"
+        ) from None
+
+
 def write_report(
     result: FindResult, out: str | Path, *, json_path: str | Path | None = None
 ) -> dict[str, Path]:
-    """Write ``curve.png``, ``schedule.png``, ``result.json`` and the code files into ``out``.
+    """Write ``result.json``, ``curve.png``, ``schedule.png`` and the code files into ``out``.
 
-    Returns the paths written, by name.
+    Every file is tried, result.json first; returns the paths written, by name.
+
+    Raises:
+        OutputError: a file could not be written (after trying the others); the message
+            names it and the reason.
     """
-    from lrtune.emit import plot_schedule
-
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    written = {"curve": plot_curve(result, out / "curve.png")}
     rec = result.recommendation
+    jobs: list[tuple[str, Path, Callable[[Path], Path]]] = [
+        ("result", Path(json_path or out / "result.json"), result.save),
+        ("curve", out / "curve.png", lambda path: plot_curve(result, path)),
+    ]
     if rec is not None:
-        written["schedule"] = plot_schedule(
-            rec.schedule,
-            out / "schedule.png",
-            steps_per_epoch=rec.steps_per_epoch or 1,
-            epochs=rec.epochs or 1,
-        )
+        jobs.append(("schedule", out / "schedule.png", lambda path: _plot_schedule(rec, path)))
     for fmt, code in result.code.items():
         suffix = {"yaml": "yaml", "json": "json"}.get(fmt, "py")
         name = f"schedule_{fmt}.{suffix}" if fmt not in ("yaml", "json") else f"schedule.{suffix}"
-        target = out / name
-        target.write_text(code if code.endswith("\n") else code + "\n")
-        written[f"code.{fmt}"] = target
-    written["result"] = result.save(json_path or out / "result.json")
+        text = code if code.endswith("\n") else code + "\n"
+        jobs.append((f"code.{fmt}", out / name, lambda path, text=text: _write_text(path, text)))
+    written: dict[str, Path] = {}
+    failed: list[str] = []
+    for key, path, write in jobs:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written[key] = write(path)
+        except OSError as exc:
+            failed.append(f"{path} ({exc.strerror or exc})")
+    if failed:
+        raise OutputError(f"could not write {', '.join(failed)}")
     return written
+
+
+def _write_text(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def _plot_schedule(rec: Recommendation, path: Path) -> Path:
+    from lrtune.emit import plot_schedule
+
+    return plot_schedule(
+        rec.schedule, path, steps_per_epoch=rec.steps_per_epoch or 1, epochs=rec.epochs or 1
+    )
 
 
 def print_summary(

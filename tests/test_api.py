@@ -236,3 +236,21 @@ def test_tune_keeps_the_stability_limit_of_full_batch_gradient_descent():
     config = FindConfig(tune=TuneConfig(n_trials=3), check=0, scheduler="cosine")
     rec = recommend_from_result(measured, task=task, config=config).recommendation
     assert rec.scheduler == "cosine" and rec.search.n_trials == 3
+
+
+def test_ctrl_c_during_the_check_keeps_the_range_test(overfitting, monkeypatch):
+    import lrtune.api as api
+    from lrtune.errors import Interrupted
+
+    def interrupted_check(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "check_recommendation", interrupted_check)
+    task, measured = overfitting()
+    with pytest.raises(Interrupted) as info:
+        recommend_from_result(measured, task=task)
+    kept = info.value.result
+    assert kept.analysis is measured.analysis and kept.dataset == measured.dataset
+    rec = kept.recommendation
+    assert rec.check is None and rec.search is None and rec.initial_lr == pytest.approx(0.03)
+    assert "scheduler" in kept.code["torch"]  # the rules' proposal, rendered

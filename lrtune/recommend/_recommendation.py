@@ -31,7 +31,8 @@ class SearchRecord:
     ``cost_fraction`` is that over the planned training's total steps. ``confirmation``
     is the race of the best trial against the proposal on fresh data orders (``trial``,
     ``seeds``, ``steps``, the mean validation losses ``proposal`` and ``winner``, and which
-    was ``kept``), ``None`` when the proposal itself scored best.
+    was ``kept``), ``None`` when the proposal itself scored best. ``interrupted``: the
+    search was stopped (Ctrl-C) before it finished; the proposal was kept, unconfirmed.
     """
 
     n_trials: int
@@ -43,6 +44,7 @@ class SearchRecord:
     storage: str | None = None
     study_name: str | None = None
     confirmation: dict[str, Any] | None = None
+    interrupted: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +56,7 @@ class SearchRecord:
             "storage": self.storage,
             "study_name": self.study_name,
             "confirmation": self.confirmation,
+            "interrupted": self.interrupted,
             "trials": list(self.trials),
         }
 

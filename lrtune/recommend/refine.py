@@ -40,7 +40,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -49,10 +48,19 @@ import torch
 
 from lrtune.analysis.curve import CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats
-from lrtune.errors import ConfigError
+from lrtune.errors import ConfigError, Interrupted
 from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecord
+from lrtune.recommend._shared import race_wait, settle_setup, shared_race, stored_race
+from lrtune.recommend._storage import check_storage, describe, normalize_storage, open_storage
+from lrtune.recommend._storage import redact as _redact
 from lrtune.recommend.rules import PeakLrRule
-from lrtune.schedules import ScheduleSpec, get_schedule, schedule_params, spec_for_run
+from lrtune.schedules import (
+    ScheduleSpec,
+    get_schedule,
+    schedule_params,
+    spec_for_run,
+    spec_from_dict,
+)
 from lrtune.schedules._base import check_choice, check_number, scale_period
 from lrtune.state import preserved_state
 from lrtune.task import Task
@@ -64,8 +72,6 @@ ProgressFn = Callable[[int, int, "float | None"], None]
 Pruner = Literal["median", "hyperband", "none"]
 
 _PRUNERS = ("median", "hyperband", "none")
-_RDB_PREFIXES = ("sqlite:///", "postgresql://", "postgresql+")
-_JOURNAL_SUFFIXES = (".log", ".jsonl")
 _DEFAULT_STUDY = "lrtune"
 _ETA_MAX = 0.2
 _WARMUP_MAX = 0.2
@@ -88,8 +94,9 @@ class TuneConfig:
             (``epochs × steps_per_epoch``); 0 < budget ≤ 10.
         seeds: training runs per trial (different data order and dropout); the trial's value
             is their mean validation loss.
-        storage: ``None`` (in memory), an ``sqlite:///path.db`` or ``postgresql://…`` URL, or a
-            journal file path ending in ``.log`` or ``.jsonl``.
+        storage: ``None`` (in memory), an ``sqlite:///path.db`` or ``postgresql://…`` URL
+            (``postgres://`` is read as ``postgresql://``), or a journal file path ending in
+            ``.log`` or ``.jsonl``.
         study_name: the study's name in the storage (``None``: ``"lrtune"``); runs with the
             same storage and name share (and resume) one study.
         pruner: ``"median"``, ``"hyperband"`` or ``"none"``.
@@ -123,80 +130,10 @@ class TuneConfig:
             raise ConfigError(f"study_name: expected a non-empty string, got {self.study_name!r}")
         if self.sampler_seed is not None:
             check_number("sampler_seed", self.sampler_seed, low=0, integer=True)
+        if isinstance(self.storage, str):
+            object.__setattr__(self, "storage", normalize_storage(self.storage))
         if self.storage is not None:
-            _check_storage(self.storage)
-
-
-def _check_storage(storage: Any) -> None:
-    ok = isinstance(storage, str) and (
-        storage.startswith(_RDB_PREFIXES)
-        and len(storage) > len("sqlite:///")
-        or storage.endswith(_JOURNAL_SUFFIXES)
-    )
-    if not ok:
-        raise ConfigError(
-            "storage: expected sqlite:///path.db, postgresql://user@host/db, or a journal file "
-            f"path ending in .log or .jsonl, got {storage!r}"
-        )
-
-
-def open_storage(storage: str | None) -> Any:
-    """The Optuna storage for a URL or journal path (``None``: in memory).
-
-    Raises:
-        ConfigError: an unsupported form, or the database or file cannot be opened.
-
-    Example:
-        >>> type(open_storage(None)).__name__
-        'InMemoryStorage'
-        >>> open_storage("mysql://db")
-        Traceback (most recent call last):
-        ...
-        lrtune.errors.ConfigError: storage: expected sqlite:///path.db, postgresql://user@host/db, or a journal file path ending in .log or .jsonl, got 'mysql://db'
-    """  # noqa: E501
-    import optuna
-
-    if storage is None:
-        return optuna.storages.InMemoryStorage()
-    _check_storage(storage)
-    try:
-        if storage.endswith(_JOURNAL_SUFFIXES) and not storage.startswith(_RDB_PREFIXES):
-            from optuna.storages.journal import JournalFileBackend
-
-            return optuna.storages.JournalStorage(JournalFileBackend(storage))
-        return _open_rdb(storage)
-    except Exception as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ConfigError(
-            f"storage: cannot open {_redact(storage)}: {type(exc).__name__}: {detail}"
-        ) from None
-
-
-#: Tries at opening a database that other processes may be setting up at the same moment.
-_OPEN_TRIES = 5
-
-
-def _open_rdb(url: str) -> Any:
-    """``RDBStorage(url)``, tried again after a short random pause when another process
-    created Optuna's tables at the same moment (its schema set-up checks, then creates: on a
-    fresh PostgreSQL database two such processes collide with a unique violation)."""
-    import random
-    import time
-
-    import optuna
-    import sqlalchemy.exc
-
-    for _ in range(_OPEN_TRIES - 1):
-        try:
-            return optuna.storages.RDBStorage(url)
-        except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError):
-            time.sleep(random.uniform(0.05, 0.3))
-    return optuna.storages.RDBStorage(url)
-
-
-def _redact(url: str) -> str:
-    """The URL with any password replaced by ``***``."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+            check_storage(self.storage)
 
 
 # ---------------------------------------------------------------- the plan and the space
@@ -571,33 +508,42 @@ def _confirm(
     schedules, so the best of several trials is often a lucky one. The winner replaces the
     proposal only if it also scores better, as the mean over ``config.seeds`` fresh data
     orders, at the trial length. ``None`` when there is nothing to race (the proposal won,
-    no trial finished, or a single trial). The outcome is stored in the study, so a resumed
-    run does not race again.
+    no trial finished, or a single trial). The race runs once per study: its outcome is
+    stored in the study, and a resumed run or another process reuses it (:mod:`._shared`).
     """
+    stored = stored_race(study, config.n_trials)
+    if stored is not None:
+        return stored
     best = _best(study)
     if best is None or not _confirm_runs(config) or best.params == _proposal_params(proposal, plan):
         return None
-    key = f"confirm:{best.number}"
-    if key in study.user_attrs:
-        return dict(study.user_attrs[key])
-    fresh = range(config.seeds, 2 * config.seeds)
-    record: dict[str, Any] = {"trial": best.number, "seeds": list(fresh), "steps": 0}
-    winner = _full_spec(best.params, proposal, plan)
-    for role, spec in (("proposal", proposal.schedule), ("winner", winner)):
-        short = plan.compress(spec)
-        values = []
-        for seed in fresh:
-            result = _train_short(task, short, plan, seed=seed, device=device)
-            record["steps"] += result.steps
-            values.append(result.val_loss)
-        mean = sum(values) / len(values)
-        record[role] = mean if math.isfinite(mean) else None
-    won = record["winner"] is not None and (
-        record["proposal"] is None or record["winner"] < record["proposal"]
+
+    def race() -> dict[str, Any]:
+        fresh = range(config.seeds, 2 * config.seeds)
+        record: dict[str, Any] = {"trial": best.number, "seeds": list(fresh), "steps": 0}
+        winner = _full_spec(best.params, proposal, plan)
+        for role, spec in (("proposal", proposal.schedule), ("winner", winner)):
+            short = plan.compress(spec)
+            values = []
+            for seed in fresh:
+                result = _train_short(task, short, plan, seed=seed, device=device)
+                record["steps"] += result.steps
+                values.append(result.val_loss)
+            mean = sum(values) / len(values)
+            record[role] = mean if math.isfinite(mean) else None
+        won = record["winner"] is not None and (
+            record["proposal"] is None or record["winner"] < record["proposal"]
+        )
+        record["kept"] = "winner" if won else "proposal"
+        return record
+
+    return shared_race(
+        study,
+        race,
+        n_trials=config.n_trials,
+        shared=config.storage is not None,
+        wait_s=race_wait(_finished(study)),
     )
-    record["kept"] = "winner" if won else "proposal"
-    study.set_user_attr(key, record)
-    return record
 
 
 def refine(
@@ -681,19 +627,42 @@ def refine(
             pruner=_pruner(config, n_reports),
         )
     except Exception as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise ConfigError(
             f"storage: cannot open study {config.study_name!r} in "
-            f"{_redact(config.storage or 'memory')}: {type(exc).__name__}: {detail}"
+            f"{_redact(config.storage or 'memory')}: {describe(exc, config.storage)}"
         ) from None
     finally:
         optuna.logging.set_verbosity(verbosity)
-    _check_space(study, space)
+    _check_space(study, space)  # other scheduler choices: another search, another study
+    own = proposal.schedule
+    proposal, space, plan = _adopt_setup(study, proposal, space, plan, config)
+    study.pruner = _pruner(config, plan.trial_epochs * config.seeds)
     if not study.get_trials(deepcopy=False):
         study.enqueue_trial(
             _proposal_params(proposal, plan), user_attrs={_PROPOSAL: True}, skip_if_exists=True
         )
     eval_task = _eval_task(task, config.sampler_seed or 0)
+    try:
+        confirmation = _search(study, eval_task, proposal, space, plan, config, device, progress)
+    except KeyboardInterrupt:  # keep the finished trials; the proposal stands, unconfirmed
+        partial = _result(study, proposal, plan, config, None, own=own, interrupted=True)
+        raise Interrupted(partial) from None
+    return _result(study, proposal, plan, config, confirmation, own=own)
+
+
+def _search(
+    study: Any,
+    eval_task: Task,
+    proposal: Recommendation,
+    space: _Space,
+    plan: _Plan,
+    config: TuneConfig,
+    device: str | torch.device,
+    progress: ProgressFn | None,
+) -> dict[str, Any] | None:
+    """Run trials until the study holds ``n_trials`` finished ones, then the race."""
+    import optuna
+
     while len(_finished(study)) < config.n_trials:
         trial = study.ask()
         if _copy_of_proposal(study, trial):
@@ -716,8 +685,30 @@ def refine(
         if progress is not None:
             best = _best(study)
             progress(len(_finished(study)), config.n_trials, best.value if best else None)
-    confirmation = _confirm(study, eval_task, proposal, plan, config, device)
-    return _result(study, proposal, plan, config, confirmation)
+    return _confirm(study, eval_task, proposal, plan, config, device)
+
+
+def _adopt_setup(
+    study: Any, proposal: Recommendation, space: _Space, plan: _Plan, config: TuneConfig
+) -> tuple[Recommendation, _Space, _Plan]:
+    """The proposal, space and trial length stored by the study's first run (ours if first)."""
+    mine = {
+        "proposal": proposal.schedule.to_dict(),
+        "space": dataclasses.asdict(space),
+        "trial_steps": plan.trial_steps,
+        "total_steps": plan.total_steps,
+    }
+    setup = settle_setup(study, mine, shared=config.storage is not None)
+    if setup["total_steps"] != plan.total_steps:
+        raise ConfigError(
+            f"study {study.study_name!r}: expected a planned run of {setup['total_steps']} steps "
+            f"as when it was created, got {plan.total_steps} (another --epochs or batch size?); "
+            "use another --study-name"
+        )
+    stored = setup["space"]
+    space = _Space(**{**stored, "schedulers": tuple(stored["schedulers"])})
+    proposal = dataclasses.replace(proposal, schedule=spec_from_dict(setup["proposal"]))
+    return proposal, space, dataclasses.replace(plan, trial_steps=setup["trial_steps"])
 
 
 def _result(
@@ -726,6 +717,9 @@ def _result(
     plan: _Plan,
     config: TuneConfig,
     confirmation: dict[str, Any] | None,
+    *,
+    own: ScheduleSpec,
+    interrupted: bool = False,
 ) -> Recommendation:
     import optuna
 
@@ -745,13 +739,24 @@ def _result(
         storage=_redact(config.storage) if config.storage else None,
         study_name=study.study_name,
         confirmation=confirmation,
+        interrupted=interrupted,
     )
-    kept = confirmation is not None and confirmation["kept"] == "proposal"
-    if best is None or kept or best.params == _proposal_params(proposal, plan):
+    chosen = best
+    if confirmation is not None:  # the study's race decides, whichever trial is best now
+        raced = [t for t in trials if t.number == confirmation["trial"]]
+        chosen = raced[0] if raced and confirmation["kept"] == "winner" else None
+    if interrupted or chosen is None or chosen.params == _proposal_params(proposal, plan):
         schedule = proposal.schedule
     else:
-        schedule = _full_spec(best.params, proposal, plan)
-    reason = Reason("optuna-refine", _explain(proposal.schedule, schedule, record, plan), _SOURCE)
+        schedule = _full_spec(chosen.params, proposal, plan)
+    text = _explain(proposal.schedule, schedule, record, plan)
+    if own != proposal.schedule:
+        text += (
+            f" The study's stored proposal ({proposal.schedule.name}, peak LR "
+            f"{proposal.schedule.lr:.3g}, from its first run) was searched around instead of "
+            f"this run's ({own.name}, {own.lr:.3g}), so all runs of the study share trial 0."
+        )
+    reason = Reason("optuna-refine", text, _SOURCE)
     return dataclasses.replace(
         proposal, schedule=schedule, reasons=(*proposal.reasons, reason), search=record
     )
@@ -775,6 +780,13 @@ def _explain(before: ScheduleSpec, after: ScheduleSpec, record: SearchRecord, pl
         f"{record.cost_steps} steps{' with the horizon check' if plan.spent else ''} "
         f"({record.cost_fraction:.0%} of the planned training)"
     )
+    if record.interrupted:
+        best = (
+            f"; its best trial so far (validation loss {record.best_value:.4g}) is not confirmed"
+            if record.best_value is not None
+            else ""
+        )
+        return f"{search} was interrupted (Ctrl-C){best}, so the proposal is kept."
     if record.best_value is None:
         return f"{search} and finished no trial; the proposal is kept."
     changes = []

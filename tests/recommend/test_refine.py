@@ -8,8 +8,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import optuna
 import pytest
@@ -18,7 +21,7 @@ from torch import nn
 
 from lrtune.analysis.curve import CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats
-from lrtune.errors import ConfigError
+from lrtune.errors import ConfigError, Interrupted
 from lrtune.recommend._recommendation import Reason, Recommendation
 from lrtune.recommend.refine import TuneConfig, open_storage, refine, trial_schedule
 from lrtune.schedules import make_schedule
@@ -438,3 +441,101 @@ def test_refine_two_processes_share_one_journal_study(tmp_path):
     finished = [t for t in trials if t[3] == "COMPLETE"]
     assert 4 <= len(finished) <= 5  # each process stops at 4; they may overshoot by one each
     assert [t[0] for t in trials] == list(range(len(trials)))
+
+
+def _refine_on(storage: str | None, proposal: Recommendation, n_trials: int, **kw):
+    config = TuneConfig(n_trials=n_trials, storage=storage, pruner="none", **kw)
+    return refine(_task(), proposal, analysis=_analysis(), stats=_stats(), config=config)
+
+
+def test_refine_resumed_study_uses_the_proposal_stored_by_its_first_run(tmp_path):
+    storage = str(tmp_path / "tune.jsonl")
+    first = _refine_on(storage, _proposal(), n_trials=2)
+    moved = dataclasses.replace(_proposal(), schedule=_proposal().schedule.replace(lr=0.0635))
+    second = _refine_on(storage, moved, n_trials=3)
+    trials = _trials(storage)
+    assert trials[0][1]["lr"] == 0.05 and len(trials) == 3  # trial 0: the first run's proposal
+    assert [t["params"] for t in second.search.trials[:2]] == [
+        t["params"] for t in first.search.trials
+    ]
+    text = second.reasons[-1].text
+    assert "stored proposal (cosine, peak LR 0.05, from its first run)" in text
+    assert "instead of this run's (cosine, 0.0635)" in text
+    if second.search.confirmation is None or second.search.confirmation["kept"] == "proposal":
+        assert second.schedule.lr == 0.05  # the study's proposal, not this run's
+
+
+def test_refine_study_for_another_run_length_is_config_error(tmp_path):
+    storage = str(tmp_path / "tune.log")
+    _refine_on(storage, _proposal(), n_trials=1)
+    config = TuneConfig(n_trials=2, storage=storage, pruner="none")
+    with pytest.raises(ConfigError, match="expected a planned run of 16 steps .* got 32"):
+        refine(
+            _task(epochs=8),
+            _proposal(epochs=8),
+            analysis=_analysis(),
+            stats=_stats(epochs=8),
+            config=config,
+        )
+
+
+def _racing_train(runs: list):
+    """Trials (data order 0) favour a higher LR; the race (data order 1) confirms it."""
+
+    def fake_train(task, spec, plan, *, seed, device, report=None):
+        runs.append((spec.lr, seed))
+        time.sleep(0.01)
+        return SimpleNamespace(val_loss=1.0 - spec.lr - 0.5 * (spec.lr > 0.05), steps=4)
+
+    return fake_train
+
+
+def test_refine_two_processes_on_one_study_race_once(tmp_path, monkeypatch):
+    storage = str(tmp_path / "shared.jsonl")
+    runs: list = []
+    monkeypatch.setattr(refine_module, "_train_short", _racing_train(runs))
+    results: dict[str, Any] = {}
+
+    def worker(name: str) -> None:
+        results[name] = _refine_on(storage, _proposal(), n_trials=4)
+
+    threads = [threading.Thread(target=worker, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    race = [run for run in runs if run[1] == 1]  # data order 1 is the race's alone
+    assert len(race) == 2  # the proposal and the winner, once for the study
+    a, b = results["a"].search.confirmation, results["b"].search.confirmation
+    assert a == b and a["kept"] == "winner" and a["n_trials"] == 4
+    assert results["a"].schedule == results["b"].schedule
+    # a later run on the finished study reuses the stored outcome and trains nothing
+    runs.clear()
+    later = _refine_on(storage, _proposal(), n_trials=4)
+    assert runs == [] and later.search.confirmation == a
+
+
+def test_refine_interrupted_keeps_the_finished_trials_and_the_proposal(tmp_path, monkeypatch):
+    storage = f"sqlite:///{tmp_path / 'tune.db'}"
+    calls = []
+    run_trial = refine_module._run_trial
+
+    def interrupt_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return run_trial(*args, **kwargs)
+
+    monkeypatch.setattr(refine_module, "_run_trial", interrupt_third)
+    with pytest.raises(Interrupted) as info:
+        _refine_on(storage, _proposal(), n_trials=5)
+    partial = info.value.result
+    assert partial.schedule == _proposal().schedule  # the rules' proposal, not the best so far
+    assert partial.search.interrupted and partial.search.n_trials == 2
+    assert "was interrupted (Ctrl-C)" in partial.reasons[-1].text
+    assert "is not confirmed, so the proposal is kept" in partial.reasons[-1].text
+    assert [t[3] for t in _trials(storage)] == ["COMPLETE", "COMPLETE", "FAIL"]
+    monkeypatch.setattr(refine_module, "_run_trial", run_trial)
+    resumed = _refine_on(storage, _proposal(), n_trials=5)
+    assert resumed.search.n_trials == 5 and not resumed.search.interrupted
+    assert [t[1] for t in _trials(storage)[:2]] == [t["params"] for t in partial.search.trials[:2]]
