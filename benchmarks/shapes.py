@@ -14,10 +14,11 @@ from torch.optim.lr_scheduler import (
     SequentialLR,
 )
 
-__all__ = ["SHAPES", "WARMUP_FRACTION", "build", "warmup_steps"]
+__all__ = ["COOLDOWN_FRACTION", "SHAPES", "WARMUP_FRACTION", "build", "warmup_steps"]
 
 WARMUP_FRACTION = 0.05
-SHAPES = ("constant", "cosine", "warmup_cosine", "onecycle")
+COOLDOWN_FRACTION = 0.2
+SHAPES = ("constant", "cosine", "warmup_cosine", "onecycle", "wsd")
 
 
 def warmup_steps(total: int) -> int:
@@ -35,6 +36,8 @@ def build(shape: str, total: int) -> Callable[[Optimizer], LRScheduler]:
     - ``onecycle``: ``OneCycleLR(max_lr=LR, total_steps=total)`` with torch defaults,
       except that momentum is not cycled for an optimizer whose momentum is 0 (cycling
       would turn plain SGD into SGD with momentum).
+    - ``wsd``: warmup–stable–decay: the same warmup, the LR held, then a (1 − sqrt)
+      cooldown to 0 over the last 20% of the steps (arXiv 2405.18392).
     """
     if shape not in SHAPES:
         raise ValueError(f"unknown shape {shape!r}; expected one of {', '.join(SHAPES)}.")
@@ -46,6 +49,8 @@ def build(shape: str, total: int) -> Callable[[Optimizer], LRScheduler]:
             return LambdaLR(optimizer, lambda _: 1.0)
         if shape == "cosine":
             return CosineAnnealingLR(optimizer, T_max=total, eta_min=0.0)
+        if shape == "wsd":
+            return LambdaLR(optimizer, _wsd(total))
         if shape == "warmup_cosine":
             w = warmup_steps(total)
             warm = LinearLR(optimizer, start_factor=1.0 / (w + 1), end_factor=1.0, total_iters=w)
@@ -56,3 +61,18 @@ def build(shape: str, total: int) -> Callable[[Optimizer], LRScheduler]:
         return OneCycleLR(optimizer, max_lr=lr, total_steps=total, cycle_momentum=cycle)
 
     return make
+
+
+def _wsd(total: int) -> Callable[[int], float]:
+    w = warmup_steps(total)
+    cool = max(1, round(COOLDOWN_FRACTION * total))
+    start = total - cool
+
+    def factor(step: int) -> float:
+        if step < w:
+            return (step + 1) / (w + 1)
+        if step < start:
+            return 1.0
+        return max(0.0, 1.0 - ((step - start) / cool) ** 0.5)
+
+    return factor

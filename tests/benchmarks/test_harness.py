@@ -114,4 +114,7 @@ def test_grid_cache_reused_until_forced_or_changed(tmp_path, monkeypatch):
     assert grid.missing(TINY, path=path) == 2  # a new seed keeps the existing entries current
     new_lrs = grid.GridDef(0.01, 0.1, n_lrs=3, shapes=("constant",), seeds=(0, 1, 2))
     monkeypatch.setitem(grid.GRIDS, TINY, new_lrs)
-    assert grid.missing(TINY, path=path) == 9  # new LRs make the old entries stale
+    assert grid.missing(TINY, path=path) == 7  # the cells it shares (0.01, 0.1) stay current
+    warmed = grid.GridDef(0.01, 0.1, n_lrs=2, shapes=("constant",), seeds=(0,), basis="epoch")
+    monkeypatch.setitem(grid.GRIDS, TINY, warmed)
+    assert grid.missing(TINY, path=path) == 2  # another training setup: every cell is stale
