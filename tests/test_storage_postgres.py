@@ -31,7 +31,7 @@ import pytest
 import sqlalchemy
 
 from lrtune.api import FindConfig, find
-from lrtune.recommend.refine import open_storage
+from lrtune.recommend.refine import TuneConfig, open_storage
 
 N_TRIALS = 4
 _FINISHED = ("COMPLETE", "PRUNED")
@@ -373,6 +373,13 @@ def test_postgres_two_processes_share_one_study(postgres_url, saved, tmp_path):
     assert [(n, str(s)) for n, s in rows] == [(t["number"], t["state"]) for t in trials]
     for worker in ("a", "b"):
         _check_result(tmp_path / f"out-{worker}", postgres_url, study, trials)
+    # one answer per study: the stored proposal, one decision (a race at most once)
+    a, b = (
+        json.loads((tmp_path / f"out-{w}" / "result.json").read_text())["recommendation"]
+        for w in ("a", "b")
+    )
+    assert a["search"]["confirmation"] == b["search"]["confirmation"]
+    assert (a["scheduler"], a["initial_lr"]) == (b["scheduler"], b["initial_lr"])
 
 
 def test_postgres_killed_run_resumes(postgres_url, saved, tmp_path):
@@ -462,3 +469,14 @@ def test_postgres_processes_opening_a_fresh_database_at_once_all_succeed(postgre
         _kill(procs)
     assert [proc.returncode for proc in procs] == [0] * n, "\n".join(errors)[-3000:]
     assert "trials" in sqlalchemy.inspect(sqlalchemy.create_engine(url)).get_table_names()
+
+
+def test_postgres_short_url_form_is_accepted(postgres_url):
+    short = postgres_url.replace("postgresql://", "postgres://", 1)
+    assert TuneConfig(storage=short).storage == postgres_url
+    storage = open_storage(short)
+    try:
+        optuna.create_study(study_name="short-form", storage=storage, load_if_exists=True)
+        assert "short-form" in [s.study_name for s in optuna.get_all_study_summaries(storage)]
+    finally:
+        storage.engine.dispose()

@@ -50,7 +50,13 @@ from lrtune.analysis.curve import CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats
 from lrtune.errors import ConfigError, Interrupted
 from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecord
-from lrtune.recommend._shared import race_wait, settle_setup, shared_race, stored_race
+from lrtune.recommend._shared import (
+    RACE_KEY,
+    race_wait,
+    settle_setup,
+    shared_race,
+    stored_race,
+)
 from lrtune.recommend._storage import check_storage, describe, normalize_storage, open_storage
 from lrtune.recommend._storage import redact as _redact
 from lrtune.recommend.rules import PeakLrRule
@@ -507,16 +513,21 @@ def _confirm(
     A short trial's score moves with its data order about as much as between good
     schedules, so the best of several trials is often a lucky one. The winner replaces the
     proposal only if it also scores better, as the mean over ``config.seeds`` fresh data
-    orders, at the trial length. ``None`` when there is nothing to race (the proposal won,
-    no trial finished, or a single trial). The race runs once per study: its outcome is
-    stored in the study, and a resumed run or another process reuses it (:mod:`._shared`).
+    orders, at the trial length. ``None`` when there is nothing to decide (no trial
+    finished, or a single trial). The study decides once: the race's outcome, or that the
+    proposal scored best (``raced: False``), is stored in the study, and a resumed run or
+    another process reuses it (:mod:`._shared`).
     """
     stored = stored_race(study, config.n_trials)
     if stored is not None:
         return stored
     best = _best(study)
-    if best is None or not _confirm_runs(config) or best.params == _proposal_params(proposal, plan):
+    if best is None or not _confirm_runs(config):
         return None
+    if best.params == _proposal_params(proposal, plan):
+        decision = {"trial": best.number, "kept": "proposal", "raced": False, "value": best.value}
+        study.set_user_attr(RACE_KEY, {**decision, "n_trials": config.n_trials})
+        return {**decision, "n_trials": config.n_trials}
 
     def race() -> dict[str, Any]:
         fresh = range(config.seeds, 2 * config.seeds)
@@ -716,12 +727,16 @@ def _result(
     proposal: Recommendation,
     plan: _Plan,
     config: TuneConfig,
-    confirmation: dict[str, Any] | None,
+    decision: dict[str, Any] | None,
     *,
     own: ScheduleSpec,
     interrupted: bool = False,
 ) -> Recommendation:
+    """The recommendation from the study and its ``decision`` (:func:`_confirm`)."""
     import optuna
+
+    raced = decision is not None and decision.get("raced", True)
+    confirmation = decision if raced else None
 
     trials = [
         t for t in study.get_trials(deepcopy=False) if t.state != optuna.trial.TrialState.WAITING
@@ -742,14 +757,20 @@ def _result(
         interrupted=interrupted,
     )
     chosen = best
-    if confirmation is not None:  # the study's race decides, whichever trial is best now
-        raced = [t for t in trials if t.number == confirmation["trial"]]
-        chosen = raced[0] if raced and confirmation["kept"] == "winner" else None
+    if decision is not None:  # the study's decision stands, whichever trial is best now
+        kept = [t for t in trials if t.number == decision["trial"]]
+        chosen = kept[0] if kept and decision["kept"] == "winner" else None
     if interrupted or chosen is None or chosen.params == _proposal_params(proposal, plan):
         schedule = proposal.schedule
     else:
         schedule = _full_spec(chosen.params, proposal, plan)
     text = _explain(proposal.schedule, schedule, record, plan)
+    if decision is not None and not raced and best is not None and best.number != decision["trial"]:
+        text = (
+            f"{text.split(';')[0]}; the study settled on the proposal when it held "
+            f"{decision['n_trials']} finished trials (validation loss {decision['value']:.4g}, "
+            "the best then), so it is kept: later trials do not reopen the decision."
+        )
     if own != proposal.schedule:
         text += (
             f" The study's stored proposal ({proposal.schedule.name}, peak LR "
