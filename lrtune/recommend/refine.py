@@ -615,9 +615,16 @@ def refine(
         confirmation; ``cost_steps`` sums the optimizer steps they ran, pruned trials
         included).
 
+    The first run to open a study stores its proposal, space and trial length there; later
+    and other runs use those (:mod:`._shared`), and the study decides once between the
+    proposal and its best trial.
+
     Raises:
         ConfigError: unknown run length, a bad or unreachable storage, a study searched over
-            other scheduler types, or trials too short for the schedule.
+            other scheduler types or made for another run length, or trials too short for the
+            schedule.
+        Interrupted: Ctrl-C; its ``result`` is the proposal with the finished trials' record
+            (``search.interrupted``); the finished trials stay in the storage.
     """
     import optuna
 
