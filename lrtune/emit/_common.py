@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Code",
     "OptimizerLike",
+    "TrainSettings",
     "call",
     "describe",
     "dict_lines",
@@ -53,6 +54,43 @@ class Code:
         for block in self.blocks:
             text += "\n\n" + block
         return text + ("\n\n" if self.blocks else "\n")
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """How the range test trained, for formats that also set up training (HF, timm).
+
+    Attributes:
+        batch_size: samples per micro-batch on each device (the loader's batch).
+        accumulation: micro-batches per optimizer update.
+        max_grad_norm: the gradient-norm clip of the range test; ``None``: no clipping.
+
+    Example:
+        >>> TrainSettings(batch_size=64, accumulation=2).accumulation
+        2
+    """
+
+    batch_size: int | None = None
+    accumulation: int = 1
+    max_grad_norm: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.batch_size is not None and (
+            isinstance(self.batch_size, bool)
+            or not isinstance(self.batch_size, int)
+            or self.batch_size < 1
+        ):
+            raise ConfigError(f"batch_size: expected a positive integer, got {self.batch_size!r}")
+        if (
+            isinstance(self.accumulation, bool)
+            or not isinstance(self.accumulation, int)
+            or (self.accumulation < 1)
+        ):
+            raise ConfigError(
+                f"accumulation: expected a positive integer, got {self.accumulation!r}"
+            )
+        if self.max_grad_norm is not None and not self.max_grad_norm > 0:
+            raise ConfigError(f"max_grad_norm: expected > 0 or None, got {self.max_grad_norm!r}")
 
 
 def call(target: str, func: str, args: list[str], *, indent: str = "") -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lrtune.emit._common import Code, OptimizerLike, describe, optimizer_code, scheduler_code
+from lrtune.errors import ConfigError
 from lrtune.schedules import ScheduleSpec
 
 __all__ = ["render_lightning"]
@@ -15,7 +16,12 @@ def render_lightning(
 
     ``interval`` is ``"step"`` on the iteration basis (Lightning's default ``"epoch"`` would
     silently coarsen the schedule) and ``"epoch"`` on the epoch basis; ReduceLROnPlateau
-    gets ``monitor`` (a metric you ``self.log``).
+    gets ``monitor`` (a metric you ``self.log``). Lightning steps the scheduler once per
+    optimizer step, so ``accumulate_grad_batches`` needs no change.
+
+    Raises:
+        ConfigError: plateau on the iteration basis (Lightning reads ``monitor`` after every
+            step, where a validation metric does not exist yet).
 
     Example:
         >>> from lrtune.schedules import make_schedule
@@ -23,6 +29,11 @@ def render_lightning(
         >>> '"interval": "step"' in render_lightning(spec)
         True
     """
+    if spec.needs_metric and spec.basis == "iteration":
+        raise ConfigError(
+            "plateau on the iteration basis: Lightning checks the monitored metric after every"
+            " step, where val_loss is not logged yet; use basis='epoch'"
+        )
     code = Code()
     ind = "    "
     optimizer_code(optimizer, spec.lr, code, params="self.parameters()", indent=ind)

@@ -8,7 +8,6 @@ import math
 import re
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import torch
 import yaml
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
-from lrtune.emit import FORMATS, hf_equivalent, render_code, timm_args
+from lrtune.emit import FORMATS, render_code, render_or_refusal
 from lrtune.errors import ConfigError
 from lrtune.schedules import ScheduleSpec, list_schedules, spec_from_dict
 from lrtune.schedules._examples import EPOCHS, STEPS_PER_EPOCH, example_cases, example_spec
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CASES, IDS = example_cases()
 PY_FORMATS = [f for f in FORMATS if f not in ("yaml", "json")]
 # Names the snippets expect from the user's script (undefined when checked in isolation).
-USER_NAMES = {"model", "train_dataset"}
+USER_NAMES = {"model", "train_dataset", "eval_dataset"}
 
 
 def spec_of(case: tuple[str, str, bool]) -> ScheduleSpec:
@@ -35,6 +34,11 @@ def spec_of(case: tuple[str, str, bool]) -> ScheduleSpec:
 
 def render(spec: ScheduleSpec, fmt: str) -> str:
     return render_code(spec, fmt, steps_per_epoch=STEPS_PER_EPOCH, epochs=EPOCHS)
+
+
+def render_any(spec: ScheduleSpec, fmt: str) -> str:
+    """The code, or the one-line refusal comment (valid Python either way)."""
+    return render_or_refusal(spec, fmt, steps_per_epoch=STEPS_PER_EPOCH, epochs=EPOCHS)
 
 
 def close(a: float, b: float, peak: float) -> bool:
@@ -65,7 +69,7 @@ def ruff_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict
     folder = tmp_path_factory.mktemp("snippets")
     for case, case_id in zip(CASES, IDS):
         for fmt in PY_FORMATS:
-            text = render(spec_of(case), fmt)
+            text = render_any(spec_of(case), fmt)
             (folder / f"{case_id.replace('-', '_')}__{fmt}.py").write_text(text)
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml")]
@@ -83,7 +87,7 @@ def ruff_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict
 @pytest.mark.parametrize("fmt", PY_FORMATS)
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_snippet_parses_and_is_ruff_clean(case, fmt: str, ruff_report) -> None:
-    text = render(spec_of(case), fmt)
+    text = render_any(spec_of(case), fmt)
     ast.parse(text)
     name = f"{IDS[CASES.index(case)].replace('-', '_')}__{fmt}.py"
     problems = [
@@ -134,6 +138,10 @@ def test_loop_template_trains_with_closed_form_lrs(case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_lightning_configure_optimizers_interval_and_curve(case) -> None:
     spec = spec_of(case)
+    if spec.needs_metric and spec.basis == "iteration":
+        with pytest.raises(ConfigError, match="use basis='epoch'"):
+            render(spec, "lightning")
+        return
     scope: dict = {}
     exec(compile(render(spec, "lightning"), "<lightning>", "exec"), scope)
     module = torch.nn.Linear(3, 1)
@@ -145,66 +153,15 @@ def test_lightning_configure_optimizers_interval_and_curve(case) -> None:
     assert_follows(spec, lrs)
 
 
-def _fake_module(name: str, **attrs) -> types.ModuleType:
-    module = types.ModuleType(name)
-    module.__dict__.update(attrs)
-    return module
-
-
-class _Recorder:
-    def __init__(self, *args, **kwargs) -> None:
-        self.args, self.kwargs = args, kwargs
-
-
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_hf_snippet_sets_scheduler_type_or_passes_scheduler(case, monkeypatch) -> None:
+def test_hf_and_timm_render_or_refuse_in_one_line(case) -> None:
+    # exactness in the real frameworks: tests/frameworks/
     spec = spec_of(case)
-    fake = _fake_module("transformers", Trainer=_Recorder, TrainingArguments=_Recorder)
-    monkeypatch.setitem(sys.modules, "transformers", fake)
-    scope = {"model": torch.nn.Linear(3, 1), "train_dataset": []}
-    exec(compile(render(spec, "hf"), "<hf>", "exec"), scope)
-    args = scope["args"].kwargs
-    optimizer, scheduler = scope["trainer"].kwargs["optimizers"]
-    assert args["learning_rate"] == pytest.approx(spec.lr, rel=1e-12)
-    it_spec = spec if spec.needs_metric else spec.to_basis("iteration", STEPS_PER_EPOCH)
-    equivalent = hf_equivalent(it_spec)
-    if equivalent is None:
-        assert "lr_scheduler_type" not in args
-        lrs = step_and_record(it_spec, optimizer, scheduler, EPOCHS * STEPS_PER_EPOCH)
-        assert_follows(it_spec, lrs)
-    else:
-        assert scheduler is None
-        assert args["lr_scheduler_type"] == equivalent[0]
-        for key, value in equivalent[1].items():
-            want = pytest.approx(value, rel=1e-11) if isinstance(value, float) else value
-            assert args["lr_scheduler_kwargs"][key] == want
-        if hasattr(it_spec, "total"):
-            assert args["max_steps"] == it_spec.total
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_timm_snippet_passes_equivalent_args(case, monkeypatch) -> None:
-    spec = spec_of(case)
-    seen: dict = {}
-
-    def create_scheduler_v2(optimizer, **kwargs):
-        seen.update(kwargs)
-        return None, 0
-
-    monkeypatch.setitem(sys.modules, "timm", _fake_module("timm"))
-    fake = _fake_module("timm.scheduler", create_scheduler_v2=create_scheduler_v2)
-    monkeypatch.setitem(sys.modules, "timm.scheduler", fake)
-    scope = {"model": torch.nn.Linear(3, 1)}
-    exec(compile(render(spec, "timm"), "<timm>", "exec"), scope)
-    expected = timm_args(spec, steps_per_epoch=STEPS_PER_EPOCH)
-    if expected is None:
-        assert "scheduler" in scope and "timm has no exact equivalent" in render(spec, "timm")
-        return
-    assert seen.keys() == expected.keys()
-    for key, value in expected.items():
-        assert seen[key] == (pytest.approx(value, rel=1e-11) if isinstance(value, float) else value)
-    if spec.warmup:
-        assert seen["warmup_prefix"] is True
+    for fmt in ("hf", "timm"):
+        try:
+            render(spec, fmt)
+        except ConfigError as exc:
+            assert "\n" not in str(exc) and ("use" in str(exc) or "expected" in str(exc))
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
