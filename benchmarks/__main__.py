@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--processes", type=int, default=2)
     r = sub.add_parser("run", help="run every method and write docs/benchmarks.md")
     r.add_argument(
-        "--quick", action="store_true", help="2 training seeds, never recompute the grid"
+        "--quick",
+        action="store_true",
+        help="each plan trained once (3 find seeds x 1 training seed), never recompute the grid",
     )
     r.add_argument("--device", default="cpu", help="device for the methods' runs (cpu, cuda)")
     r.add_argument("--tasks", nargs="+", choices=suite.task_names(), default=None)

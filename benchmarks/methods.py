@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
+import importlib.metadata
 import io
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
 import torch
 
 from benchmarks import shapes
-from benchmarks.suite import BenchTask, load
+from benchmarks.suite import BenchTask, file_hash, load
 from lrtune.train import SchedulerFactory, Setup
 
 __all__ = ["Plan", "Method", "register", "get", "names", "all_methods", "default_lr"]
@@ -49,10 +52,26 @@ class Plan:
 
 
 class Method(ABC):
-    """One way of choosing the LR and schedule; ``name`` is its label in the report."""
+    """One way of choosing the LR and schedule; ``name`` is its label in the report.
+
+    ``seeded`` methods search (their proposal depends on the seed); the others propose the
+    same plan for every seed. :meth:`version` names what produced a run, for the cache.
+    """
 
     name: str = ""
     description: str = ""
+    seeded: bool = True
+    packages: tuple[str, ...] = ()  # the peer's distributions, for version()
+
+    def version(self) -> str:
+        """The benchmark's method code and the peer packages' versions."""
+        parts = [file_hash(Path(__file__)), file_hash(Path(__file__).with_name("peers.py"))]
+        for dist in self.packages:
+            try:
+                parts.append(f"{dist} {importlib.metadata.version(dist)}")
+            except importlib.metadata.PackageNotFoundError:
+                parts.append(f"{dist} missing")
+        return " ".join(parts)
 
     def unavailable(self, bench: BenchTask) -> str | None:
         """Why the method cannot run on ``bench`` (``None`` when it can)."""
@@ -101,6 +120,7 @@ def default_lr(bench: BenchTask) -> float:
 class DefaultLR(Method):
     name = "default LR + cosine"
     description = "Adam-family 1e-3, SGD 0.01; cosine to 0 over the run"
+    seeded = False
 
     def suggest(self, bench: BenchTask, seed: int, *, device: str = "cpu") -> Plan:
         return Plan(
@@ -150,6 +170,8 @@ def lr_finder_steepest(name: str, seed: int, device: str = "cpu") -> tuple[float
 class LRFinderMethod(Method):
     """torch-lr-finder 0.2.2, steepest-gradient suggestion, as the peak of a schedule."""
 
+    packages = ("torch-lr-finder",)
+
     def __init__(self, shape: str) -> None:
         self.shape = shape
         self.name = f"torch-lr-finder + {shape}"
@@ -190,6 +212,12 @@ class LrtuneMethod(Method):
         self.tune = tune
         self.name = "lrtune --tune" if tune else "lrtune"
         self.description = "range test + rules" + (" + Optuna refinement" if tune else "")
+
+    def version(self) -> str:
+        """The lrtune package's source: any change to it re-runs lrtune's rows."""
+        package = Path(__file__).resolve().parents[1] / "lrtune"
+        blob = "".join(file_hash(p) for p in sorted(package.rglob("*.py")))
+        return super().version() + " lrtune " + hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def unavailable(self, bench: BenchTask) -> str | None:
         try:
@@ -257,10 +285,12 @@ def _exec_setup(code: str) -> Setup:
 
 
 for _method in (
+    LrtuneMethod(tune=False),
+    LrtuneMethod(tune=True),
     DefaultLR(),
     LRFinderMethod("cosine"),
     LRFinderMethod("onecycle"),
-    LrtuneMethod(tune=False),
-    LrtuneMethod(tune=True),
 ):
     register(_method)
+
+from benchmarks import peers  # noqa: E402, F401  (registers Lightning, fastai, LR-free peers)

@@ -34,8 +34,8 @@ def build(shape: str, total: int) -> Callable[[Optimizer], LRScheduler]:
     - ``warmup_cosine``: linear warmup from LR/(W+1) to LR over W = 5% of the steps, then
       cosine to 0 over the rest (``SequentialLR``).
     - ``onecycle``: ``OneCycleLR(max_lr=LR, total_steps=total)`` with torch defaults,
-      except that momentum is not cycled for an optimizer whose momentum is 0 (cycling
-      would turn plain SGD into SGD with momentum).
+      except that momentum is not cycled for an optimizer without it (cycling would turn
+      plain SGD into SGD with momentum; Adagrad has none).
     - ``wsd``: warmup–stable–decay: the same warmup, the LR held, then a (1 − sqrt)
       cooldown to 0 over the last 20% of the steps (arXiv 2405.18392).
     """
@@ -57,7 +57,8 @@ def build(shape: str, total: int) -> Callable[[Optimizer], LRScheduler]:
             decay = CosineAnnealingLR(optimizer, T_max=total - w, eta_min=0.0)
             return SequentialLR(optimizer, [warm, decay], milestones=[w])
         lr = optimizer.param_groups[0]["lr"]
-        cycle = optimizer.defaults.get("momentum", None) != 0
+        defaults = optimizer.defaults  # cycle what the optimizer has: momentum or beta1
+        cycle = bool(defaults.get("momentum")) or "betas" in defaults
         return OneCycleLR(optimizer, max_lr=lr, total_steps=total, cycle_momentum=cycle)
 
     return make

@@ -177,6 +177,9 @@ def _loop(
     eval_every: int | None = None,
 ) -> TrainResult:
     plateau = isinstance(scheduler, ReduceLROnPlateau)
+    modal = _modal(optimizer)
+    if modal:
+        optimizer.train()  # type: ignore[attr-defined]
     start = time.perf_counter()
     history: list[EpochRecord] = []
     trace: list[EpochRecord] = []
@@ -189,7 +192,7 @@ def _loop(
         count = 0
         for batch in task.train_loader:
             if due is not None:  # the model as the previous step left it
-                trace.append(_traced(task, model, device, due))
+                trace.append(_traced(task, model, optimizer, device, due))
                 due = None
             batch = move_to_device(batch, device)
             optimizer.zero_grad(set_to_none=True)
@@ -212,7 +215,7 @@ def _loop(
         train_loss = total.item() / max(count, 1)
         if not math.isfinite(train_loss):
             return _diverged(steps, start, history, trace)
-        val_loss = evaluate(task, model, device=device)
+        val_loss = _evaluate(task, model, optimizer, device)
         if due is not None:  # the epoch ended on a trace point: it shares this evaluation
             trace.append(dataclasses.replace(due, val_loss=val_loss))
             due = None
@@ -232,7 +235,28 @@ def _loop(
     return TrainResult(val_loss, train_loss, steps, seconds, tuple(history), trace=tuple(trace))
 
 
-def _traced(task: Task, model: nn.Module, device: torch.device, due: EpochRecord) -> EpochRecord:
+def _modal(optimizer: Optimizer) -> bool:
+    """True for an optimizer with train()/eval() modes (schedule-free: eval() swaps in the
+    averaged weights that are to be scored)."""
+    return callable(getattr(optimizer, "train", None)) and callable(
+        getattr(optimizer, "eval", None)
+    )
+
+
+def _evaluate(task: Task, model: nn.Module, optimizer: Optimizer, device: torch.device) -> float:
+    """:func:`evaluate`, with a modal optimizer in its eval mode meanwhile."""
+    if not _modal(optimizer):
+        return evaluate(task, model, device=device)
+    optimizer.eval()  # type: ignore[attr-defined]
+    try:
+        return evaluate(task, model, device=device)
+    finally:
+        optimizer.train()  # type: ignore[attr-defined]
+
+
+def _traced(
+    task: Task, model: nn.Module, optimizer: Optimizer, device: torch.device, due: EpochRecord
+) -> EpochRecord:
     """``due`` with its validation loss, evaluated without touching the global RNG.
 
     A validation ``DataLoader`` draws a seed from it on every pass, which would change the
@@ -241,7 +265,7 @@ def _traced(task: Task, model: nn.Module, device: torch.device, due: EpochRecord
     if not math.isfinite(due.train_loss):
         return dataclasses.replace(due, val_loss=due.train_loss)  # diverged: nothing to score
     with torch.random.fork_rng(devices=[]):
-        return dataclasses.replace(due, val_loss=evaluate(task, model, device=device))
+        return dataclasses.replace(due, val_loss=_evaluate(task, model, optimizer, device))
 
 
 def _diverged(

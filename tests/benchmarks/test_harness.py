@@ -76,45 +76,41 @@ def test_methods_registry_and_peers():
 
 @needs_lr_finder
 def test_quick_report_on_tiny_task(tmp_path):
-    doc = report.run(
+    run = dict(
         tasks=[TINY],
         quick=True,
         method_names=["default LR + cosine", "torch-lr-finder + onecycle"],
         speed=False,
         doc=tmp_path / "bench.md",
         img=tmp_path / "img" / "b.png",
+        results_dir=tmp_path / "results",
     )
+    doc = report.run(**run)
     text = doc.read_text()
     assert "## least_squares" in text and "| torch-lr-finder + onecycle |" in text
     assert "Grid best: **constant**" in text  # just below 2/λ_max, from the committed cache
-    assert "re-scored on fresh seeds" in text and "| grid oracle (constant), re-scored |" in text
-    # 2 quick seeds: every finite mean carries its standard error
-    assert re.search(r"\| default LR \+ cosine \| [^|]+ \| [\d.e+-]+ ± [\d.e+-]+ \|", text)
+    assert "(inside the grid)" in text and "re-scored on fresh seeds" in text
+    # the summary: one row per task, a ratio · beats · worst-find-seed cell per searching method
+    row = next(line for line in text.splitlines() if line.startswith("| least_squares |"))
+    assert re.search(r"\| [\d.]+ · \d+% · w [\d.]+( †\d)?( ‡\d)? \|$", row), row
+    assert "| torch-lr-finder + onecycle | design | 1 |" in text  # the by-half view
     assert (tmp_path / "img" / "b.png").stat().st_size > 0
+    # every run is cached: a second report trains nothing
+    cached = (tmp_path / "results" / f"{TINY}.json").read_text()
+    report.run(**run)
+    assert (tmp_path / "results" / f"{TINY}.json").read_text() == cached
 
 
-def test_standard_error_of_a_mean_needs_two_finite_values():
-    assert report._sem([1.0, 3.0]) == pytest.approx(1.0)  # std 1.414 / sqrt(2)
-    assert math.isnan(report._sem([1.0])) and math.isnan(report._sem([1.0, math.inf]))
-    assert report._pm(0.01234) == " ± 0.012" and report._pm(math.nan) == ""
-
-
-def test_grid_cache_reused_until_forced_or_changed(tmp_path, monkeypatch):
-    small = grid.GridDef(0.01, 0.1, n_lrs=2, shapes=("constant",), seeds=(0,))
-    monkeypatch.setitem(grid.GRIDS, TINY, small)
-    path = tmp_path / "cache.json"
-    assert grid.compute([TINY], processes=1, path=path) == 2
-    assert grid.missing(TINY, path=path) == 0
-    assert grid.compute([TINY], processes=1, path=path) == 0
-    assert grid.compute([TINY], processes=1, path=path, force=True) == 2
-    cells = grid.results(TINY, path=path)
-    assert [c.lr for c in cells] == [0.01, 0.1] and all(math.isfinite(c.mean) for c in cells)
-    more_seeds = grid.GridDef(0.01, 0.1, n_lrs=2, shapes=("constant",), seeds=(0, 1))
-    monkeypatch.setitem(grid.GRIDS, TINY, more_seeds)
-    assert grid.missing(TINY, path=path) == 2  # a new seed keeps the existing entries current
-    new_lrs = grid.GridDef(0.01, 0.1, n_lrs=3, shapes=("constant",), seeds=(0, 1, 2))
-    monkeypatch.setitem(grid.GRIDS, TINY, new_lrs)
-    assert grid.missing(TINY, path=path) == 7  # the cells it shares (0.01, 0.1) stay current
-    warmed = grid.GridDef(0.01, 0.1, n_lrs=2, shapes=("constant",), seeds=(0,), basis="epoch")
-    monkeypatch.setitem(grid.GRIDS, TINY, warmed)
-    assert grid.missing(TINY, path=path) == 2  # another training setup: every cell is stale
+def test_wsd_shape_warms_holds_and_cools_down():
+    p = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([p], lr=1.0)
+    sched = shapes.build("wsd", 100)(opt)
+    lrs = []
+    for _ in range(100):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    assert lrs[0] == pytest.approx(1 / 6) and lrs[4] == pytest.approx(5 / 6)  # 5 warmup steps
+    assert lrs[5] == lrs[79] == 1.0  # stable until the last 20%
+    assert lrs[80] == 1.0 and lrs[84] == pytest.approx(1 - (4 / 20) ** 0.5)
+    assert lrs[-1] == pytest.approx(1 - (19 / 20) ** 0.5)

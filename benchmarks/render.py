@@ -1,0 +1,193 @@
+"""The benchmark's Markdown: the summary table, the held-out and per-family views, and one
+section per task."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+
+import torch
+
+from benchmarks import zoo
+from benchmarks.evaluate import MethodScore, TaskReport, sem
+
+__all__ = [
+    "fmt",
+    "family_view",
+    "ratio_cell",
+    "sem",
+    "split_view",
+    "summary",
+    "task_row",
+    "task_section",
+]
+
+TARGET_RATIO, TARGET_BEATS = 1.10, 0.90
+
+
+def fmt(x: float | None, digits: int = 3) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if math.isinf(x):
+        return "diverged"
+    return f"{x:.{digits}g}"
+
+
+def _pm(value: float) -> str:
+    return f" ± {fmt(value, 2)}" if math.isfinite(value) else ""
+
+
+def ratio_cell(r: TaskReport, s: MethodScore) -> str:
+    """``ratio · beats · worst-find-seed ratio`` with † diverged and ‡ stalled runs."""
+    if not r.cells:
+        return "–"
+    worst = s.worst.val / r.reference
+    text = f"{fmt(s.val / r.reference)} · {r.beats(s.val):.0%}"
+    if len(s.finds) > 1:
+        text += f" · w {fmt(worst)}"
+    return text + r.marks(s.val_losses)
+
+
+def _methods(reports: Sequence[TaskReport]) -> list[str]:
+    return list(dict.fromkeys(s.method for r in reports for s in r.scores))
+
+
+def _score(r: TaskReport, method: str) -> MethodScore | None:
+    return next((s for s in r.scores if s.method == method), None)
+
+
+def summary(reports: Sequence[TaskReport]) -> list[str]:
+    """Task × method: ratio to the re-scored grid best, share of the grid beaten, worst
+    find seed; the held-out tasks marked."""
+    names = _methods(reports)
+    lines = [
+        "| task | family | " + " | ".join(names) + " |",
+        "|---|---|" + "---:|" * len(names),
+    ]
+    for r in sorted(reports, key=lambda r: (zoo.held_out(r.bench.name), r.bench.name)):
+        name = r.bench.name + (" (held out)" if zoo.held_out(r.bench.name) else "")
+        cells = [ratio_cell(r, s) if (s := _score(r, m)) else "n/a" for m in names]
+        lines.append(f"| {name} | {zoo.family(r.bench.name)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _meets(r: TaskReport, s: MethodScore) -> bool:
+    worst = s.worst.val
+    return (
+        worst / r.reference <= TARGET_RATIO
+        and r.beats(worst) >= TARGET_BEATS
+        and not r.marks(s.val_losses)
+    )
+
+
+def split_view(reports: Sequence[TaskReport]) -> list[str]:
+    """Per method and half: median and worst ratio (by each task's worst find seed), tasks
+    meeting the bar, diverged or stalled runs."""
+    lines = [
+        "| method | half | tasks | median ratio | worst ratio | meets ≤ 1.10 and ≥ 90% "
+        "| tasks with a diverged/stalled run |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for method in _methods(reports):
+        for half, held in (("held out", True), ("design", False)):
+            pairs = [
+                (r, s)
+                for r in reports
+                if zoo.held_out(r.bench.name) == held and r.cells
+                if (s := _score(r, method))
+            ]
+            if not pairs:
+                continue
+            ratios = [s.worst.val / r.reference for r, s in pairs]
+            lines.append(
+                f"| {method} | {half} | {len(pairs)} | {fmt(statistics.median(ratios))} "
+                f"| {fmt(max(ratios))} | {sum(_meets(r, s) for r, s in pairs)} "
+                f"| {sum(bool(r.marks(s.val_losses)) for r, s in pairs)} |"
+            )
+    return lines
+
+
+def family_view(reports: Sequence[TaskReport]) -> list[str]:
+    """Family × method: the median over the family's tasks of the mean ratio."""
+    names = _methods(reports)
+    families = sorted({zoo.family(r.bench.name) for r in reports})
+    lines = ["| family | tasks | " + " | ".join(names) + " |", "|---|---:|" + "---:|" * len(names)]
+    for family in families:
+        members = [r for r in reports if zoo.family(r.bench.name) == family and r.cells]
+        cells = []
+        for method in names:
+            ratios = [s.val / r.reference for r in members if (s := _score(r, method))]
+            cells.append(fmt(statistics.median(ratios)) if ratios else "n/a")
+        lines.append(f"| {family} | {len(members)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _optimizer_text(r: TaskReport) -> str:
+    probe = torch.nn.Parameter(torch.zeros(1))
+    opt = r.bench.task.make_optimizer([probe], 1.0)
+    base = type(opt)([torch.nn.Parameter(torch.zeros(1))], lr=1.0).defaults
+    extra = [
+        f"{k}={v}"
+        for k, v in opt.defaults.items()
+        if k != "lr" and base.get(k) != v and not isinstance(v, (list, dict))
+    ]
+    return type(opt).__name__ + (f"({', '.join(extra)})" if extra else "")
+
+
+def task_row(r: TaskReport) -> str:
+    t = r.bench.task
+    n_params = sum(p.numel() for p in t.model.parameters())
+    summary_line = (r.bench.module.__doc__ or "").strip().split("\n")[0].rstrip(".")
+    secs = [s.seconds for s in r.scores if math.isfinite(s.seconds)]
+    held = "yes" if zoo.held_out(r.bench.name) else ""
+    return (
+        f"| {r.bench.name} | {zoo.family(r.bench.name)} | {held} "
+        f"| {summary_line.replace('``', '`')} | {_optimizer_text(r)} | {n_params:,} "
+        f"| {t.n_samples} | {t.batch_size} | {t.steps_per_epoch} | {t.epochs} "
+        f"| {r.bench.planned_steps} | {fmt(statistics.median(secs), 2) if secs else '–'} |"
+    )
+
+
+def task_section(r: TaskReport) -> list[str]:
+    name = r.bench.name
+    lines = [f"## {name}", ""]
+    crit = getattr(r.bench.module, "CRITICAL_LR", None)
+    if not r.cells:
+        return lines + [f"No grid results yet: run `python -m benchmarks grid --task {name}`.", ""]
+    best = r.best
+    inside = "inside the grid" if r.best_inside else "**at the edge of the grid: widen it**"
+    lines.append(
+        f"Grid best: **{best.shape}** at peak LR **{fmt(best.lr)}** ({inside}), val loss "
+        f"**{fmt(best.mean, 4)}** on the grid's seeds, **{fmt(r.reference, 4)}** re-scored on "
+        f"fresh seeds ({', '.join(fmt(v, 4) for v in r.rescored)}); {len(r.cells)} "
+        f"configurations, {r.grid_steps:,} optimizer steps. Untrained: {fmt(r.initial, 4)}."
+    )
+    per_shape = []
+    for shape in dict.fromkeys(c.shape for c in r.cells):
+        cell = min((c for c in r.cells if c.shape == shape), key=lambda c: c.mean)
+        per_shape.append(f"{shape} {fmt(cell.mean, 4)} @ {fmt(cell.lr)}")
+    lines.append("Best per shape: " + "; ".join(per_shape) + ".")
+    if crit:
+        lines.append(
+            f"Analytic limit: full-batch gradient descent diverges above 2/λ_max = "
+            f"**{fmt(crit, 4)}**."
+        )
+    lines += [
+        "",
+        "| method | peak LR | spread | val loss | ratio | worst find seed | beats "
+        "| cost (steps) | cost / planned |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    planned = r.bench.planned_steps
+    for s in r.scores:
+        lines.append(
+            f"| {s.method} | {fmt(s.lr)} | {fmt(s.spread)} | {fmt(s.val, 4)}{_pm(s.sem)} "
+            f"| {fmt(s.val / r.reference)}{r.marks(s.val_losses)} "
+            f"| {fmt(s.worst.val / r.reference)} | {r.beats(s.val):.0%} | {s.cost_steps:.0f} "
+            f"| {s.cost_steps / planned:.2f} |"
+        )
+    lines.append("")
+    notes = [f"{s.method}: {s.note}" for s in r.scores if s.note]
+    notes += [f"{m}: skipped: {why}" for m, why in r.skipped]
+    return lines + [f"- {n}" for n in notes] + ([""] if notes else [])
