@@ -27,7 +27,7 @@ from lrtune import distributed
 from lrtune._result_file import check_result_data
 from lrtune.analysis import MIN_POINTS, CurveAnalysis, aggregate_curves, analyze_curve
 from lrtune.analysis.dataset import DatasetStats, dataset_stats
-from lrtune.emit import FORMATS, optimizer_kwargs, render_code
+from lrtune.emit import FORMATS, TrainSettings, optimizer_kwargs, render_or_refusal
 from lrtune.errors import ConfigError, Interrupted, ResultFileError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resolve_device
 from lrtune.recommend import Context, Reason, Recommendation, recommend
@@ -265,6 +265,7 @@ def find(
     if distributed.is_distributed():
         shard = distributed.shard_loader(task.train_loader, seed=config.range_test.seed)
         stats = stats.for_ranks(distributed.world_size(), steps_per_epoch=loader_length(shard))
+    stats = stats.with_accumulation(config.range_test.accumulation_steps)  # plan in updates
     result = FindResult(
         runs=runs,
         analysis=analysis,
@@ -421,13 +422,15 @@ def recommend_from_result(
         except Interrupted as stop:  # the proposal, with the finished trials' record
             rec, interrupted = stop.result, True
     opt_for_code = optimizer or _optimizer_from_info(info)
+    train = TrainSettings.from_stats(stats, max_grad_norm=config.range_test.clip_grad_norm)
     code = {
-        fmt: render_code(
+        fmt: render_or_refusal(  # a format with no exact form: its one-line refusal
             rec.schedule,
             fmt,
             optimizer=opt_for_code,
             steps_per_epoch=rec.steps_per_epoch,
             epochs=rec.epochs,
+            train=train,
         )
         for fmt in config.formats
     }

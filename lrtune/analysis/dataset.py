@@ -81,6 +81,9 @@ class DatasetStats:
         weight_decay: the first parameter group's ``weight_decay``.
         world_size: data-parallel ranks the run is planned for (``torchrun``): then
             ``batch_size`` is the global batch and ``steps_per_epoch`` is per rank.
+        accumulation: micro-batches per optimizer update (``--accumulate``): then
+            ``batch_size`` counts the samples of one update and ``steps_per_epoch`` the
+            updates, ``ceil(len(train_loader) / accumulation)``.
     """
 
     n_samples: int | None = None
@@ -96,6 +99,7 @@ class DatasetStats:
     beta2: float | None = None
     weight_decay: float | None = None
     world_size: int = 1
+    accumulation: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (the ``dataset`` part of result.json)."""
@@ -122,6 +126,34 @@ class DatasetStats:
             n_samples=self.n_samples,
         )
         return dataclasses.replace(self, epochs=epochs, total_steps=total, passes_per_sample=passes)
+
+    def with_accumulation(self, accumulation: int) -> DatasetStats:
+        """These statistics planned in optimizer updates of ``accumulation`` micro-batches.
+
+        Example:
+            >>> stats = DatasetStats(n_samples=1000, batch_size=10, steps_per_epoch=100, epochs=2)
+            >>> three = stats.with_accumulation(3)
+            >>> three.batch_size, three.steps_per_epoch, three.total_steps, three.accumulation
+            (30, 34, 68, 3)
+        """
+        if isinstance(accumulation, bool) or not isinstance(accumulation, int) or accumulation < 1:
+            raise ConfigError(f"accumulation: expected a positive integer, got {accumulation!r}")
+        if accumulation == 1:
+            return self
+        steps = self.steps_per_epoch
+        steps = -(-steps // accumulation) if steps is not None else None
+        batch = self.batch_size * accumulation if self.batch_size is not None else None
+        total, passes = run_length(
+            epochs=self.epochs, steps_per_epoch=steps, batch_size=batch, n_samples=self.n_samples
+        )
+        return dataclasses.replace(
+            self,
+            batch_size=batch,
+            steps_per_epoch=steps,
+            total_steps=total,
+            passes_per_sample=passes,
+            accumulation=self.accumulation * accumulation,
+        )
 
     def for_ranks(self, world_size: int, *, steps_per_epoch: int | None) -> DatasetStats:
         """These statistics planned for ``world_size`` data-parallel ranks.

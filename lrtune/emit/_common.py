@@ -92,6 +92,24 @@ class TrainSettings:
         if self.max_grad_norm is not None and not self.max_grad_norm > 0:
             raise ConfigError(f"max_grad_norm: expected > 0 or None, got {self.max_grad_norm!r}")
 
+    @classmethod
+    def from_stats(cls, stats: Any, *, max_grad_norm: float | None = None) -> TrainSettings:
+        """From a :class:`~lrtune.analysis.dataset.DatasetStats` (or ``None``): the per-device
+        micro-batch is ``batch_size / (accumulation × world_size)``.
+
+        Example:
+            >>> from lrtune.analysis.dataset import DatasetStats
+            >>> stats = DatasetStats(batch_size=16, steps_per_epoch=4).with_accumulation(2)
+            >>> TrainSettings.from_stats(stats)
+            TrainSettings(batch_size=16, accumulation=2, max_grad_norm=None)
+        """
+        if stats is None:
+            return cls(max_grad_norm=max_grad_norm)
+        accumulation = int(getattr(stats, "accumulation", 1) or 1)
+        per_update = accumulation * int(getattr(stats, "world_size", 1) or 1)
+        batch = stats.batch_size // per_update if stats.batch_size else None
+        return cls(batch_size=batch or None, accumulation=accumulation, max_grad_norm=max_grad_norm)
+
 
 def call(target: str, func: str, args: list[str], *, indent: str = "") -> list[str]:
     """``target = func(args)`` on one line, or one argument per line when too long."""
