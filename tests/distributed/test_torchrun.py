@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -72,9 +73,12 @@ def test_torchrun_library_ranks_agree_restore_and_stop_together(tmp_path):
     assert r0["restored"] and r1["restored"]
     assert r1["broadcast"] and not r0["broadcast"]
     assert r0["find_restored"] and r1["find_restored"]
-    # a NaN on rank 1 from its 13th step stops both ranks at the same check, no deadlock
+    # a NaN on rank 1 from its 13th step stops both ranks at the same check, no deadlock;
+    # the mean over ranks is NaN at that step on both (the curve records it as the blow-up)
     assert r0["nan_stop_reason"] == r1["nan_stop_reason"] == "diverged"
-    assert len(r0["nan_losses"]) == len(r1["nan_losses"]) == 12
+    assert len(r0["nan_losses"]) == len(r1["nan_losses"]) == 13
+    assert math.isnan(r0["nan_losses"][-1]) and math.isnan(r1["nan_losses"][-1])
+    assert r0["nan_losses"][:12] == r1["nan_losses"][:12]
     # the shards are disjoint and cover the data; the plan counts the global batch
     assert not set(r0["shard"]) & set(r1["shard"])
     assert sorted(r0["shard"] + r1["shard"]) == list(range(256))
