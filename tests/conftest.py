@@ -12,6 +12,30 @@ from lrtune.task import make_task
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: A model.py that trains in milliseconds: linear regression, SGD with momentum, a factory
+#: model, a validation loader and 4 epochs (shared by the CLI and storage tests).
+SGD_REGRESSION_MODEL_PY = """\
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+_g = torch.Generator().manual_seed(0)
+_x = torch.randn(64, 3, generator=_g)
+_y = _x @ torch.tensor([[1.0], [-2.0], [0.5]]) + 0.1 * torch.randn(64, 1, generator=_g)
+epochs = 4
+
+def model():
+    torch.manual_seed(0)
+    return nn.Linear(3, 1)
+
+train_loader = DataLoader(TensorDataset(_x, _y), batch_size=16, shuffle=True)
+val_loader = DataLoader(TensorDataset(_x, _y), batch_size=64)
+criterion = nn.MSELoss()
+
+def optimizer(params, lr):
+    return torch.optim.SGD(params, lr=lr, momentum=0.9)
+"""
+
 
 @pytest.fixture(autouse=True)
 def _one_thread():

@@ -13,29 +13,11 @@ import pytest
 
 from lrtune.cli import main
 
+from .conftest import SGD_REGRESSION_MODEL_PY
+
 refine_module = importlib.import_module("lrtune.recommend.refine")
 
-MODEL_PY = """\
-import torch
-from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
-
-_g = torch.Generator().manual_seed(0)
-_x = torch.randn(64, 3, generator=_g)
-_y = _x @ torch.tensor([[1.0], [-2.0], [0.5]]) + 0.1 * torch.randn(64, 1, generator=_g)
-epochs = 4
-
-def model():
-    torch.manual_seed(0)
-    return nn.Linear(3, 1)
-
-train_loader = DataLoader(TensorDataset(_x, _y), batch_size=16, shuffle=True)
-val_loader = DataLoader(TensorDataset(_x, _y), batch_size=64)
-criterion = nn.MSELoss()
-
-def optimizer(params, lr):
-    return torch.optim.SGD(params, lr=lr, momentum=0.9)
-"""
+MODEL_PY = SGD_REGRESSION_MODEL_PY
 FAST = ("--num-iter", "20", "--repeats", "1", "--device", "cpu", "--check", "0")
 
 
