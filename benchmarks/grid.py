@@ -112,7 +112,7 @@ GRIDS: dict[str, GridDef] = {
     "transformer_lm_scratch": GridDef(1e-4, 0.1),
     "transformer_finetune": GridDef(1e-5, 0.1),
     "logreg_sgd": GridDef(1e-3, 10.0),
-    "smalldata_mlp_adam": GridDef(1e-4, 0.3),
+    "smalldata_mlp_adam": GridDef(6.93361e-06, 0.3, n_lrs=17),  # widened down: best at 1e-4
     "noisy_digits_mlp": GridDef(1e-3, 3.0),
     "stream_teacher_adagrad": GridDef(1e-3, 3.0),
 }
