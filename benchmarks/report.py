@@ -205,7 +205,7 @@ def _versions() -> str:
 def _machine(device: str) -> str:
     cpu = platform.processor() or platform.machine()
     text = f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores ({cpu})"
-    text += f", torch threads {torch.get_num_threads()}"
+    text += ", 1 torch thread per process"
     if hasattr(os, "getloadavg"):
         text += f", load average {os.getloadavg()[0]:.1f} at the end"
     if device.startswith("cuda") and torch.cuda.is_available():
