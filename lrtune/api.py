@@ -34,7 +34,7 @@ from lrtune.recommend import Context, Reason, Recommendation, recommend
 from lrtune.recommend.horizon import can_check, check_recommendation
 from lrtune.recommend.rules import OverfitRiskRule
 from lrtune.schedules._base import check_number
-from lrtune.state import preserved_state
+from lrtune.state import preserved_state, seeded
 from lrtune.task import Task, load_task, loader_length
 
 __all__ = ["FindConfig", "FindResult", "find", "recommend_from_result", "load_result"]
@@ -250,7 +250,8 @@ def find(
         )
     _check_storage(config)
     if not isinstance(task, Task):
-        task = load_task(task)
+        seed = config.range_test.seed
+        task = load_task(task, seed=seed if seed is not None else 0)
     optimizer = task.make_optimizer(task.model.parameters(), config.range_test.start_lr)
     info = _optimizer_info(optimizer)
     runs = _range_tests(task, optimizer, config, progress)
@@ -311,8 +312,14 @@ def _run_repeats(
     runs = []
     base_seed = config.range_test.seed if config.range_test.seed is not None else 0
     total = config.repeats * config.range_test.num_iter
+    device = resolve_device(config.range_test.device)
+    first = model
     for r in range(config.repeats):
         rt = replace(config.range_test, seed=base_seed + r)
+        if r and task.model_factory is not None:  # a fresh initialisation per repeat
+            with seeded(base_seed + r):
+                model = distributed.wrap_model(task.model_factory(), device)
+                optimizer = task.make_optimizer(model.parameters(), rt.start_lr)
         offset = r * config.range_test.num_iter
         tick = (
             (lambda step, _loss, o=offset: progress("range-test", o + step + 1, total))
@@ -322,7 +329,7 @@ def _run_repeats(
         run = range_test(
             model, optimizer, task.train_loader, loss_fn=task.loss_fn, config=rt, progress=tick
         )
-        runs.append(run)
+        runs.append(replace(run, fresh_init=model is not first))
         if progress is not None:  # a run that stopped early is still a finished run
             progress("range-test", offset + config.range_test.num_iter, total)
         if run.stop_reason == "interrupted":
@@ -368,6 +375,8 @@ def recommend_from_result(
         scheduler=config.scheduler,
     )
     rec = recommend(ctx)
+    if len(result.runs) > 1:
+        rec = replace(rec, reasons=(*rec.reasons, _repeats_reason(result.runs)))
     if config.tune is not None and task is None:
         raise ConfigError("--tune trains the model: pass the model.py (or Task) as well.")
     _check_storage(config)
@@ -468,6 +477,27 @@ _SEARCH_SKIPPED_FULL_BATCH = Reason(
     "limit the LR was read from is measured exactly, so the proposal stands.",
     "Wu et al. arXiv 1803.02021 (short-horizon bias); Polyak 1987 §1.4 (stability limit 2/L)",
 )
+
+
+def _repeats_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
+    """How the repeated range tests sampled the run-to-run variance."""
+    n = len(runs)
+    if any(run.fresh_init for run in runs):
+        how = (
+            f"{n} range tests, each from its own initialisation and data order (model.py's "
+            "model is a function, called with each seed)"
+        )
+    else:
+        how = (
+            f"{n} range tests from the same initial weights with their own data orders (the "
+            "initialisation is fixed: model.py's model is an object; define it as a function "
+            "to vary it too)"
+        )
+    return Reason(
+        "repeats",
+        how + "; the curve read is their median step by step, so one stray run cannot carry it.",
+        "fastai issue #3295, torch-lr-finder #106 (finder suggestions vary between runs)",
+    )
 
 
 def _optimizer_from_info(info: dict[str, Any]) -> torch.optim.Optimizer | str:

@@ -212,7 +212,7 @@ def find_command(
     distributed.init_from_env()  # under torchrun: join the process group (left at exit)
     console = Console(stderr=True)
     check_output(out, json_path=json_path)  # before any training: an unwritable path costs nothing
-    task = load_task(model_py)
+    task = load_task(model_py, seed=seed)  # the same --seed builds the same initial weights
     if not distributed.is_main():  # rank 0 alone reports; the others run the same test in step
         find(task, config=config)
         return
@@ -277,7 +277,8 @@ def recommend_command(
     if out is not None:
         check_output(out)
     source = tune_source(saved, result_json, model_py) if tune else model_py
-    task = load_task(source) if source else None
+    seed = saved.runs[0].seed if saved.runs and saved.runs[0].seed is not None else 0
+    task = load_task(source, seed=seed) if source else None  # the weights find started from
     console = Console(stderr=True)
     rerun = None
     try:

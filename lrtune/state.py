@@ -30,7 +30,15 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["preserved_state", "ModelSnapshot", "RngSnapshot", "snapshot_model", "snapshot_rng"]
+__all__ = [
+    "ModelSnapshot",
+    "RngSnapshot",
+    "preserved_state",
+    "seed_everything",
+    "seeded",
+    "snapshot_model",
+    "snapshot_rng",
+]
 
 
 def _to_host(value: Any) -> Any:
@@ -107,6 +115,37 @@ def snapshot_rng() -> RngSnapshot:
     """Snapshot torch (CPU and, when initialised, CUDA), numpy and ``random`` RNGs."""
     cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
     return RngSnapshot(torch.get_rng_state(), cuda, np.random.get_state(), random.getstate())
+
+
+def seed_everything(seed: int) -> None:
+    """Seed torch (CPU and every CUDA device), numpy and ``random`` with ``seed``."""
+    torch.manual_seed(seed)
+    np.random.seed(seed % 2**32)
+    random.seed(seed)
+
+
+@contextmanager
+def seeded(seed: int | None) -> Iterator[None]:
+    """Run the block from ``seed`` (every RNG; nothing when ``None``), then put the caller's
+    RNG states back.
+
+    Example:
+        >>> with seeded(0):
+        ...     a = torch.rand(1)
+        >>> with seeded(0):
+        ...     b = torch.rand(1)
+        >>> torch.equal(a, b)
+        True
+    """
+    if seed is None:
+        yield
+        return
+    rng = snapshot_rng()
+    seed_everything(seed)
+    try:
+        yield
+    finally:
+        rng.restore()
 
 
 @contextmanager

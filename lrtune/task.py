@@ -32,6 +32,7 @@ import torch
 from torch import nn
 
 from lrtune.errors import EmptyLoaderError, ModelFileError, TaskContractError
+from lrtune.state import seed_everything, seeded
 
 __all__ = [
     "Task",
@@ -72,6 +73,8 @@ class Task:
         val_loader: optional held-out batches.
         epochs: planned training length in epochs, if known.
         source: the model.py this task came from, if any.
+        model_factory: builds a fresh model (when model.py's ``model`` is a function): the
+            range test's repeats then vary the initialisation as well as the data order.
     """
 
     model: nn.Module
@@ -81,6 +84,7 @@ class Task:
     val_loader: Iterable[Any] | None = None
     epochs: int | None = None
     source: Path | None = None
+    model_factory: Callable[[], nn.Module] | None = None
 
     @property
     def steps_per_epoch(self) -> int | None:
@@ -170,12 +174,18 @@ def criterion_loss(criterion: Callable[[Any, Any], torch.Tensor]) -> LossFn:
     return loss_fn
 
 
-def load_task(path: str | Path, *, check: bool = True) -> Task:
+def load_task(path: str | Path, *, check: bool = True, seed: int | None = 0) -> Task:
     """Import ``model.py`` at ``path`` and return its :class:`Task`.
+
+    The same ``seed`` gives the same task: every RNG (torch CPU and CUDA, numpy, ``random``)
+    is seeded with it before model.py is imported and again before each factory in it is
+    called, so the model's initial weights do not depend on what ran before; the caller's
+    RNG states are restored afterwards.
 
     Args:
         path: the file to load.
         check: run one batch through the loss to validate the contract (state is restored).
+        seed: the seed (``None``: leave the RNGs alone, as plain Python would).
 
     Raises:
         ModelFileError: missing file, syntax error, or an exception while importing.
@@ -187,7 +197,11 @@ def load_task(path: str | Path, *, check: bool = True) -> Task:
             f"{path}: no such file; pass the path of a model.py that defines model and "
             "train_loader (see docs/model-py.md)."
         )
-    module = _import_file(path)
+    with seeded(seed):
+        return _task_from(path, _import_file(path), check=check, seed=seed)
+
+
+def _task_from(path: Path, module: Any, *, check: bool, seed: int | None) -> Task:
     names = {name: getattr(module, name) for name in _KNOWN if hasattr(module, name)}
     missing = [name for name in _REQUIRED if name not in names]
     if "loss_fn" not in names and "criterion" not in names:
@@ -198,9 +212,11 @@ def load_task(path: str | Path, *, check: bool = True) -> Task:
             f"{path}: missing {', '.join(missing)}; expected model, train_loader and "
             f"loss_fn (or criterion), found: {', '.join(found) or 'nothing'}."
         )
-    values = {name: _resolve(name, value, path) for name, value in names.items()}
+    values = {name: _resolve(name, value, path, seed) for name, value in names.items()}
+    factory = names["model"] if values["model"] is not names["model"] else None
     task = make_task(
         model=values["model"],
+        model_factory=factory,
         train_loader=values["train_loader"],
         loss_fn=values.get("loss_fn"),
         criterion=values.get("criterion"),
@@ -224,6 +240,7 @@ def make_task(
     val_loader: Iterable[Any] | None = None,
     epochs: int | None = None,
     source: Path | None = None,
+    model_factory: Callable[[], nn.Module] | None = None,
 ) -> Task:
     """Build a :class:`Task` from objects, checking their types (not running them).
 
@@ -283,6 +300,7 @@ def make_task(
         val_loader=val_loader,
         epochs=epochs,
         source=source,
+        model_factory=model_factory,
     )
 
 
@@ -423,8 +441,9 @@ def _user_line(exc: BaseException, path: Path) -> int | str:
     return line
 
 
-def _resolve(name: str, value: Any, path: Path) -> Any:
-    """Call a zero-argument factory; leave objects and functions with arguments alone."""
+def _resolve(name: str, value: Any, path: Path, seed: int | None = None) -> Any:
+    """Call a zero-argument factory (after seeding every RNG with ``seed``, unless ``None``);
+    leave objects and functions with arguments alone."""
     if isinstance(value, nn.Module) or not callable(value):
         return value
     if name in ("loss_fn", "criterion", "optimizer") and not inspect.isclass(value):
@@ -432,6 +451,8 @@ def _resolve(name: str, value: Any, path: Path) -> Any:
             return value  # the function itself, not a factory
     elif _required_args(value) > 0:
         return value  # make_task reports the wrong kind
+    if seed is not None:
+        seed_everything(seed)
     try:
         return value()
     except Exception as exc:

@@ -77,7 +77,8 @@ def savgol_smooth(losses: Sequence[float], window: int | None = None) -> np.ndar
 def aggregate_curves(
     curves: Sequence[tuple[Sequence[float], Sequence[float]]],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Combine repeated tests of the same sweep: the geometric mean loss at each step.
+    """Combine repeated tests of the same sweep, step by step: the median loss of three or
+    more runs (one stray run cannot carry it), the geometric mean of two.
 
     Steps are kept while at least half of the runs reached them (later steps of
     runs that stopped earlier are diverged anyway).
@@ -86,6 +87,9 @@ def aggregate_curves(
         >>> lrs, losses = aggregate_curves([([1, 2, 3], [4.0, 1.0, 9.0]), ([1, 2], [1.0, 1.0])])
         >>> losses.round(12).tolist()
         [2.0, 1.0, 9.0]
+        >>> runs = [([1, 2], [1.0, 2.0]), ([1, 2], [1.1, 2.1]), ([1, 2], [9.0, 0.1])]
+        >>> aggregate_curves(runs)[1].round(12).tolist()
+        [1.1, 2.0]
     """
     if not curves:
         raise ConfigError("aggregate_curves: expected at least one curve, got none.")
@@ -98,6 +102,9 @@ def aggregate_curves(
         values = [c[1][i] for c in curves if len(c[1]) > i and math.isfinite(c[1][i])]
         if not values:  # every run blew up here
             stacked.append(math.nan)
+            continue
+        if len(values) >= 3:
+            stacked.append(float(np.median(values)))
             continue
         positive = all(v > 0 for v in values)
         stacked.append(

@@ -30,6 +30,8 @@ class RangeTestResult:
         amp: the autocast dtype, or ``"off"``.
         accumulation_steps: micro-batches per optimizer step.
         seed: the data-order seed, if one was set.
+        fresh_init: the model was built for this run (``find``'s repeats with a factory
+            ``model``: the seed drew its initial weights too), not the given one.
     """
 
     lrs: tuple[float, ...]
@@ -42,6 +44,7 @@ class RangeTestResult:
     accumulation_steps: int = 1
     seed: int | None = None
     sweep: dict[str, Any] = field(default_factory=dict)
+    fresh_init: bool = False
 
     @property
     def steps(self) -> int:
@@ -83,6 +86,7 @@ class RangeTestResult:
                 accumulation_steps=int(data.get("accumulation_steps", 1)),
                 seed=data.get("seed"),
                 sweep=dict(data.get("sweep", {})),
+                fresh_init=bool(data.get("fresh_init", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ResultFileError(

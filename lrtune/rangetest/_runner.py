@@ -22,7 +22,7 @@ from lrtune import distributed
 from lrtune.errors import ConfigError, DivergedAtStartError
 from lrtune.rangetest._result import RangeTestResult, StopReason
 from lrtune.rangetest._sweep import Sweep, SweepMode
-from lrtune.state import preserved_state
+from lrtune.state import preserved_state, seed_everything
 from lrtune.task import LossFn, criterion_loss, cycle, move_to_device
 
 __all__ = ["RangeTestConfig", "range_test", "resolve_device", "Amp", "ProgressFn"]
@@ -180,23 +180,13 @@ def range_test(
         )
     with preserved_state(model, optimizer):
         if config.seed is not None:
-            _seed_everything(config.seed)
+            seed_everything(config.seed)
         model.to(device)
         _move_optimizer_state(optimizer, device)
         model.train()
         loop = _Loop(model, optimizer, loss_fn, config, device, progress)
         loop.run(cycle(distributed.shard_loader(train_loader, seed=config.seed)))
     return loop.result()
-
-
-def _seed_everything(seed: int) -> None:
-    import random
-
-    import numpy as np
-
-    torch.manual_seed(seed)
-    np.random.seed(seed % 2**32)
-    random.seed(seed)
 
 
 def _move_optimizer_state(optimizer: torch.optim.Optimizer, device: torch.device) -> None:

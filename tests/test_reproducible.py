@@ -1,0 +1,59 @@
+"""The same command with the same --seed gives the same result.json, timings aside."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+# Nothing here seeds: the weights, the dropout and the data order come from lrtune's --seed.
+MODEL_PY = """\
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+x = torch.randn(128, 6)
+y = (x[:, :2].sum(1) > 0).long()
+model = nn.Sequential(nn.Linear(6, 32), nn.ReLU(), nn.Dropout(0.2), nn.Linear(32, 2))
+train_loader = DataLoader(TensorDataset(x, y), batch_size=16, shuffle=True)
+criterion = nn.CrossEntropyLoss()
+epochs = 5
+"""
+
+FACTORY_PY = MODEL_PY.replace(
+    "model = nn.Sequential(nn.Linear(6, 32), nn.ReLU(), nn.Dropout(0.2), nn.Linear(32, 2))",
+    "def model():\n    return nn.Sequential(nn.Linear(6, 32), nn.ReLU(), nn.Linear(32, 2))",
+)
+
+
+def _find(model_py, out, seed: int) -> dict:
+    subprocess.run(
+        [sys.executable, "-m", "lrtune", "find", str(model_py), "--num-iter", "30"]
+        + ["--device", "cpu", "--check", "0", "--seed", str(seed), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    data = json.loads((out / "result.json").read_text())
+    for run in data["range_test"]:
+        run.pop("seconds")  # the only timing in result.json
+    return data
+
+
+@pytest.mark.parametrize("source", [MODEL_PY, FACTORY_PY], ids=["object", "factory"])
+def test_find_twice_in_fresh_processes_gives_the_same_result(tmp_path, source):
+    model_py = tmp_path / "model.py"
+    model_py.write_text(source)
+    first = _find(model_py, tmp_path / "a", seed=0)
+    assert first == _find(model_py, tmp_path / "b", seed=0)
+    fresh = [run["fresh_init"] for run in first["range_test"]]
+    rules = [r["rule"] for r in first["recommendation"]["reasons"]]
+    assert "repeats" in rules
+    if source is FACTORY_PY:  # the repeats after the first build their own model
+        assert fresh == [False, True, True]
+        assert first["range_test"][1]["losses"][0] != first["range_test"][0]["losses"][0]
+        other = _find(model_py, tmp_path / "c", seed=1)  # another seed, other weights
+        assert other["range_test"][0]["losses"][0] != first["range_test"][0]["losses"][0]
+    else:  # an object: the same initial weights, other data orders
+        assert fresh == [False, False, False]
