@@ -30,6 +30,7 @@ __all__ = ["RangeTestConfig", "range_test", "resolve_device", "Amp", "ProgressFn
 logger = logging.getLogger(__name__)
 
 Amp = Literal["off", "auto", "bf16", "fp16"]
+_NOISE_WINDOW = 10  # first steps whose raw losses measure the batch noise (stall rule)
 ProgressFn = Callable[[int, "float | None"], None]
 
 
@@ -338,10 +339,21 @@ class _Loop:
         return False
 
     def _stalled(self, smoothed: float) -> bool:
-        """The loss went down, then climbed back most of the way to its start, and stays."""
+        """The loss went down, then climbed back most of the way to its start, and stays.
+
+        A drop counts only when it exceeds both 5% of the start and the standard deviation of
+        the first ``_NOISE_WINDOW`` raw losses: at the sweep's tiny first rates the model
+        barely moves, so that spread is the batches' noise, and a smoothed dip within it is
+        chance, not training (on small noisy batches such dips stopped whole sweeps at 1e-6).
+        """
+        if len(self.losses) < _NOISE_WINDOW:
+            return False
+        first = self.losses[:_NOISE_WINDOW]
+        mean = sum(first) / len(first)
+        noise = math.sqrt(sum((v - mean) ** 2 for v in first) / (len(first) - 1))
         start = self._smoothed[0]
         drop = start - self._best
-        if drop <= 0.05 * abs(start):
+        if drop <= max(0.05 * abs(start), noise):
             self._stall_run = 0
             return False
         rebound = (smoothed - self._best) / drop
