@@ -128,6 +128,8 @@ def _command(saved: str, rerun: Rerun) -> str:
         words += ["--model", str(Path(rerun.model_py).resolve())]
     if config.epochs is not None:
         words += ["--epochs", str(config.epochs)]
+    if config.max_steps is not None:
+        words += ["--max-steps", str(config.max_steps)]
     if config.scheduler is not None:
         words += ["--scheduler", config.scheduler]
     words += ["--check", f"{config.check:g}"]

@@ -35,7 +35,7 @@ from lrtune.recommend.horizon import can_check, check_recommendation
 from lrtune.recommend.rules import OverfitRiskRule
 from lrtune.schedules._base import check_number
 from lrtune.state import preserved_state, seeded
-from lrtune.task import Task, load_task, loader_length
+from lrtune.task import StepsLoader, Task, load_task, loader_length
 
 __all__ = ["FindConfig", "FindResult", "find", "recommend_from_result", "load_result"]
 
@@ -55,7 +55,9 @@ class FindConfig:
         repeats: range tests from the same initial state with different data orders;
             the curves are averaged before analysis. One run can stray (a lucky data order
             that postpones the blow-up); three make the suggestion steady.
-        epochs: planned training length (overrides model.py's ``epochs``).
+        epochs: planned training length (overrides model.py's ``epochs`` and ``max_steps``).
+        max_steps: planned training length in optimizer updates (overrides everything else;
+            planned on the iteration basis).
         scheduler: force a scheduler type instead of the rules' choice.
         tune: an Optuna refinement config, or ``None`` for the rules alone.
         check: the fraction of the planned run the horizon check trains (needs the task's
@@ -68,6 +70,7 @@ class FindConfig:
     range_test: RangeTestConfig = field(default_factory=RangeTestConfig)
     repeats: int = 3
     epochs: int | None = None
+    max_steps: int | None = None
     scheduler: str | None = None
     tune: Any = None  # lrtune.recommend.refine.TuneConfig (optuna is imported lazily)
     check: float = 0.4
@@ -81,6 +84,12 @@ class FindConfig:
             isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1
         ):
             raise ConfigError(f"epochs: expected a positive int, got {self.epochs!r}.")
+        if self.max_steps is not None and (
+            isinstance(self.max_steps, bool)
+            or not isinstance(self.max_steps, int)
+            or self.max_steps < 1
+        ):
+            raise ConfigError(f"max_steps: expected a positive int, got {self.max_steps!r}.")
         check_number("check", self.check, low=0.0, high=1.0)
         if self.tune is not None and self.check >= self.tune.budget:
             raise ConfigError(
@@ -267,6 +276,9 @@ def find(
         shard = distributed.shard_loader(task.train_loader, seed=config.range_test.seed)
         stats = stats.for_ranks(distributed.world_size(), steps_per_epoch=loader_length(shard))
     stats = stats.with_accumulation(config.range_test.accumulation_steps)  # plan in updates
+    updates = config.max_steps or (task.max_steps if config.epochs is None else None)
+    if updates:  # a run given in updates (model.py's max_steps, --max-steps)
+        stats = stats.with_max_steps(updates)
     result = FindResult(
         runs=runs,
         analysis=analysis,
@@ -356,8 +368,11 @@ def recommend_from_result(
     """
     config = config or FindConfig()
     stats = result.dataset
-    if stats is not None and config.epochs is not None:
+    if stats is not None and config.max_steps is not None:
+        stats = stats.with_max_steps(config.max_steps)
+    elif stats is not None and config.epochs is not None:
         stats = stats.with_epochs(config.epochs)
+    steps_per_epoch, epochs = stats.plan if stats else (None, config.epochs)
     info = result.optimizer
     a = result.analysis
     ctx = Context(
@@ -370,11 +385,13 @@ def recommend_from_result(
         beta2=info.get("beta2"),
         n_samples=stats.n_samples if stats else None,
         batch_size=stats.batch_size if stats else None,
-        steps_per_epoch=stats.steps_per_epoch if stats else None,
-        epochs=stats.epochs if stats else config.epochs,
+        steps_per_epoch=steps_per_epoch,
+        epochs=epochs,
         scheduler=config.scheduler,
     )
     rec = recommend(ctx)
+    if task is not None and stats is not None and stats.max_steps:  # one "epoch" = the run
+        task = replace(task, train_loader=StepsLoader(task.train_loader, stats.max_steps), epochs=1)
     if len(result.runs) > 1:
         rec = replace(rec, reasons=(*rec.reasons, _repeats_reason(result.runs)))
     if config.tune is not None and task is None:

@@ -52,6 +52,12 @@ def _recommend_options(fn: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "--epochs", type=click.IntRange(min=1), help="Planned epochs (overrides model.py)."
         ),
+        click.option(
+            "--max-steps",
+            type=click.IntRange(min=1),
+            help="Planned run in optimizer updates (overrides --epochs and model.py; planned "
+            "on the iteration basis).",
+        ),
         click.option("--scheduler", help="Force a schedule type (see `lrtune schedules`)."),
         click.option(
             "--format",
@@ -170,6 +176,7 @@ def find_command(
     seed: int,
     repeats: int,
     epochs: int | None,
+    max_steps: int | None,
     scheduler: str | None,
     fmt: str,
     tune: bool,
@@ -202,6 +209,7 @@ def find_command(
         clip_grad_norm=clip_grad_norm,
         repeats=repeats,
         epochs=epochs,
+        max_steps=max_steps,
         scheduler=scheduler,
         formats=tuple(dict.fromkeys((fmt, "torch"))),
         tune=_tune_config(tune, trials, budget, storage, study_name),
@@ -246,6 +254,7 @@ def recommend_command(
     result_json: str,
     model_py: str | None,
     epochs: int | None,
+    max_steps: int | None,
     scheduler: str | None,
     fmt: str,
     tune: bool,
@@ -268,6 +277,7 @@ def recommend_command(
 
     config = FindConfig(
         epochs=epochs,
+        max_steps=max_steps,
         scheduler=scheduler,
         formats=tuple(dict.fromkeys((fmt, "torch"))),
         tune=_tune_config(tune, trials, budget, storage, study_name),

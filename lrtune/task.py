@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import itertools
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -47,13 +48,24 @@ __all__ = [
     "dataset_size",
     "batch_size_of",
     "cycle",
+    "StepsLoader",
 ]
 
 LossFn = Callable[[nn.Module, Any], torch.Tensor]
 OptimizerFactory = Callable[[Iterable[nn.Parameter], float], torch.optim.Optimizer]
 
 _REQUIRED = ("model", "train_loader")
-_KNOWN = ("model", "train_loader", "loss_fn", "criterion", "optimizer", "val_loader", "epochs")
+_KNOWN = (
+    "model",
+    "train_loader",
+    "loss_fn",
+    "criterion",
+    "optimizer",
+    "val_loader",
+    "epochs",
+    "max_steps",
+    "steps_per_epoch",
+)
 
 
 def default_optimizer(params: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
@@ -75,6 +87,10 @@ class Task:
         source: the model.py this task came from, if any.
         model_factory: builds a fresh model (when model.py's ``model`` is a function): the
             range test's repeats then vary the initialisation as well as the data order.
+        max_steps: the planned run as a number of optimizer steps (as Lightning and HF name
+            it); it overrides ``epochs`` and is planned on the iteration basis.
+        epoch_length: batches per epoch, for a loader without ``len`` (model.py's
+            ``steps_per_epoch``); it also overrides a loader's own ``len``.
     """
 
     model: nn.Module
@@ -85,11 +101,14 @@ class Task:
     epochs: int | None = None
     source: Path | None = None
     model_factory: Callable[[], nn.Module] | None = None
+    max_steps: int | None = None
+    epoch_length: int | None = None
 
     @property
     def steps_per_epoch(self) -> int | None:
-        """Batches per pass over ``train_loader`` (``None`` when it has no ``len``)."""
-        return loader_length(self.train_loader)
+        """Batches per epoch: model.py's ``steps_per_epoch``, else ``len(train_loader)``
+        (``None`` when neither is known)."""
+        return self.epoch_length or loader_length(self.train_loader)
 
     @property
     def n_samples(self) -> int | None:
@@ -158,6 +177,30 @@ def cycle(loader: Iterable[Any]) -> Iterator[Any]:
             )
 
 
+class StepsLoader:
+    """``steps`` batches per pass over ``loader``, which is cycled (never restarted mid-way):
+    the "epoch" of a run planned in optimizer updates (``max_steps``), whatever the loader's
+    own length, or a stream without one.
+
+    Example:
+        >>> loader = StepsLoader([1, 2, 3], 4)
+        >>> len(loader), list(loader), list(loader)
+        (4, [1, 2, 3, 1], [2, 3, 1, 2])
+    """
+
+    def __init__(self, loader: Iterable[Any], steps: int) -> None:
+        self.loader, self.steps = loader, steps
+        self._batches: Iterator[Any] | None = None
+
+    def __len__(self) -> int:
+        return self.steps
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._batches is None:
+            self._batches = cycle(self.loader)
+        return itertools.islice(self._batches, self.steps)
+
+
 def criterion_loss(criterion: Callable[[Any, Any], torch.Tensor]) -> LossFn:
     """Wrap ``criterion(output, target)`` as ``loss_fn(model, batch)`` for (inputs, targets)."""
 
@@ -223,6 +266,8 @@ def _task_from(path: Path, module: Any, *, check: bool, seed: int | None) -> Tas
         optimizer=values.get("optimizer"),
         val_loader=values.get("val_loader"),
         epochs=values.get("epochs"),
+        max_steps=values.get("max_steps"),
+        steps_per_epoch=values.get("steps_per_epoch"),
         source=path,
     )
     if check:
@@ -241,6 +286,8 @@ def make_task(
     epochs: int | None = None,
     source: Path | None = None,
     model_factory: Callable[[], nn.Module] | None = None,
+    max_steps: int | None = None,
+    steps_per_epoch: int | None = None,
 ) -> Task:
     """Build a :class:`Task` from objects, checking their types (not running them).
 
@@ -288,10 +335,15 @@ def make_task(
             f"{where}optimizer must be a function optimizer(params, lr) -> Optimizer, "
             f"got {type(optimizer).__name__}."
         )
-    if epochs is not None and (
-        isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1
+    for name, value in (
+        ("epochs", epochs),
+        ("max_steps", max_steps),
+        ("steps_per_epoch", steps_per_epoch),
     ):
-        raise TaskContractError(f"{where}epochs must be a positive int, got {epochs!r}.")
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise TaskContractError(f"{where}{name} must be a positive int, got {value!r}.")
     return Task(
         model=model,
         train_loader=train_loader,
@@ -301,6 +353,8 @@ def make_task(
         epochs=epochs,
         source=source,
         model_factory=model_factory,
+        max_steps=max_steps,
+        epoch_length=steps_per_epoch,
     )
 
 

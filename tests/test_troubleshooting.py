@@ -222,6 +222,11 @@ CONTRACT = {
         _find(),
         "error: model.py: epochs must be a positive int, got 0.",
     ),
+    "bad-max-steps": Case(
+        GOOD + "max_steps = 0\n",
+        _find(),
+        "error: model.py: max_steps must be a positive int, got 0.",
+    ),
 }
 
 RANGE_TEST = {

@@ -84,6 +84,9 @@ class DatasetStats:
         accumulation: micro-batches per optimizer update (``--accumulate``): then
             ``batch_size`` counts the samples of one update and ``steps_per_epoch`` the
             updates, ``ceil(len(train_loader) / accumulation)``.
+        max_steps: the planned run in optimizer updates, when it is given that way
+            (model.py's ``max_steps``, ``--max-steps``): it is ``total_steps``, and the run is
+            planned on the iteration basis (see :attr:`plan`).
     """
 
     n_samples: int | None = None
@@ -100,6 +103,33 @@ class DatasetStats:
     weight_decay: float | None = None
     world_size: int = 1
     accumulation: int = 1
+    max_steps: int | None = None
+
+    @property
+    def plan(self) -> tuple[int | None, int | None]:
+        """``(steps_per_epoch, epochs)`` for the recommender: a run given in updates is one
+        "epoch" of ``max_steps`` updates (the iteration basis, as Lightning and HF plan it).
+
+        Example:
+            >>> DatasetStats(steps_per_epoch=23, epochs=10).plan
+            (23, 10)
+            >>> DatasetStats(steps_per_epoch=23, epochs=10).with_max_steps(500).plan
+            (500, 1)
+        """
+        return (self.max_steps, 1) if self.max_steps else (self.steps_per_epoch, self.epochs)
+
+    def with_max_steps(self, max_steps: int) -> DatasetStats:
+        """These statistics for a run of ``max_steps`` optimizer updates (it overrides epochs)."""
+        if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+            raise ConfigError(f"max_steps: expected a positive integer, got {max_steps!r}")
+        passes = (
+            max_steps * self.batch_size / self.n_samples
+            if self.batch_size and self.n_samples
+            else None
+        )
+        return dataclasses.replace(
+            self, max_steps=max_steps, total_steps=max_steps, passes_per_sample=passes
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (the ``dataset`` part of result.json)."""
@@ -125,7 +155,9 @@ class DatasetStats:
             batch_size=self.batch_size,
             n_samples=self.n_samples,
         )
-        return dataclasses.replace(self, epochs=epochs, total_steps=total, passes_per_sample=passes)
+        return dataclasses.replace(
+            self, epochs=epochs, total_steps=total, passes_per_sample=passes, max_steps=None
+        )
 
     def with_accumulation(self, accumulation: int) -> DatasetStats:
         """These statistics planned in optimizer updates of ``accumulation`` micro-batches.
@@ -146,7 +178,7 @@ class DatasetStats:
         total, passes = run_length(
             epochs=self.epochs, steps_per_epoch=steps, batch_size=batch, n_samples=self.n_samples
         )
-        return dataclasses.replace(
+        changed = dataclasses.replace(
             self,
             batch_size=batch,
             steps_per_epoch=steps,
@@ -154,6 +186,7 @@ class DatasetStats:
             passes_per_sample=passes,
             accumulation=self.accumulation * accumulation,
         )
+        return changed.with_max_steps(self.max_steps) if self.max_steps else changed
 
     def for_ranks(self, world_size: int, *, steps_per_epoch: int | None) -> DatasetStats:
         """These statistics planned for ``world_size`` data-parallel ranks.
@@ -174,7 +207,7 @@ class DatasetStats:
             batch_size=batch,
             n_samples=self.n_samples,
         )
-        return dataclasses.replace(
+        changed = dataclasses.replace(
             self,
             batch_size=batch,
             steps_per_epoch=steps_per_epoch,
@@ -182,6 +215,7 @@ class DatasetStats:
             passes_per_sample=passes,
             world_size=world_size,
         )
+        return changed.with_max_steps(self.max_steps) if self.max_steps else changed
 
 
 def grad_noise_scale(

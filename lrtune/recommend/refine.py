@@ -174,6 +174,9 @@ def _confirm_runs(config: TuneConfig) -> int:
     return 2 if config.n_trials > 1 else 0
 
 
+_MIN_TRIAL_STEPS = 64  # the shortest iteration-basis trial: every schedule's phases fit
+
+
 def _plan(
     proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig, spent: int
 ) -> _Plan:
@@ -191,7 +194,11 @@ def _plan(
     total = spe * epochs
     runs = (config.n_trials + _confirm_runs(config)) * config.seeds
     per_trial = int(config.budget * total - spent) // runs
-    trial_steps = min(max(per_trial, min(spe, total), 1), total)
+    # an epoch-basis schedule compresses into whole epochs; an iteration-basis one into any
+    # number of updates from _MIN_TRIAL_STEPS on, so its trials need not last an epoch (a run
+    # given as max_steps is one long "epoch": a floor of one epoch spent 3x the budget there)
+    floor = spe if proposal.basis == "epoch" else min(spe, _MIN_TRIAL_STEPS)
+    trial_steps = min(max(per_trial, floor, 1), total)
     return _Plan(spe, epochs, total, trial_steps, spent)
 
 
