@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import hashlib
 import importlib.metadata
+import inspect
 import io
 import math
 from abc import ABC, abstractmethod
@@ -64,14 +65,20 @@ class Method(ABC):
     packages: tuple[str, ...] = ()  # the peer's distributions, for version()
 
     def version(self) -> str:
-        """The benchmark's method code and the peer packages' versions."""
-        parts = [file_hash(Path(__file__)), file_hash(Path(__file__).with_name("peers.py"))]
+        """The method's own code (its class and :meth:`code` helpers) and the peer packages'
+        versions: editing one method re-runs only its rows."""
+        blob = "".join(inspect.getsource(obj) for obj in (type(self), *self.code()))
+        parts = [hashlib.sha256(blob.encode()).hexdigest()[:16]]
         for dist in self.packages:
             try:
                 parts.append(f"{dist} {importlib.metadata.version(dist)}")
             except importlib.metadata.PackageNotFoundError:
                 parts.append(f"{dist} missing")
         return " ".join(parts)
+
+    def code(self) -> tuple[object, ...]:
+        """Functions besides the class whose source decides the method's runs."""
+        return ()
 
     def unavailable(self, bench: BenchTask) -> str | None:
         """Why the method cannot run on ``bench`` (``None`` when it can)."""
@@ -172,6 +179,9 @@ class LRFinderMethod(Method):
 
     packages = ("torch-lr-finder",)
 
+    def code(self) -> tuple[object, ...]:
+        return (lr_finder_steepest.__wrapped__,)
+
     def __init__(self, shape: str) -> None:
         self.shape = shape
         self.name = f"torch-lr-finder + {shape}"
@@ -199,9 +209,11 @@ class LRFinderMethod(Method):
 class LrtuneMethod(Method):
     """lrtune's own pipeline: ``lrtune.api.find`` (range test + rules, optionally Optuna).
 
-    The model is fresh (built after ``torch.manual_seed(seed)``) and the range test's data
-    order uses ``seed``. The plan executes the emitted PyTorch code (``code["torch"]``),
-    so what is scored is exactly what a user would paste. Cost: range-test steps, plus the
+    The model is fresh (built after ``torch.manual_seed(seed)``), the range test's data
+    order uses ``seed``, and its repeats build their own models from the task's factory, as
+    ``lrtune find`` does with a model.py whose ``model`` is a function. The plan executes the
+    emitted PyTorch code (``code["torch"]``), so what is scored is exactly what a user would
+    paste. Cost: range-test steps, plus the
     forward-backward passes of the dataset statistics, plus the horizon check's and the
     refinement's trial steps.
     """
@@ -212,6 +224,9 @@ class LrtuneMethod(Method):
         self.tune = tune
         self.name = "lrtune --tune" if tune else "lrtune"
         self.description = "range test + rules" + (" + Optuna refinement" if tune else "")
+
+    def code(self) -> tuple[object, ...]:
+        return (_lrtune_plan.__wrapped__, _exec_setup)
 
     def version(self) -> str:
         """The lrtune package's source: any change to it re-runs lrtune's rows."""
@@ -246,9 +261,11 @@ def _lrtune_plan(name: str, seed: int, device: str, tune: bool) -> Plan:
 
         tune_config = TuneConfig()  # TODO(recommender): the budget the benchmark should use
     config = FindConfig.create(seed=seed, device=device, tune=tune_config)
-    with torch.random.fork_rng():
+    with torch.random.fork_rng():  # as load_task(model.py, seed=seed) builds it
         torch.manual_seed(seed)
-        task = dataclasses.replace(bench.task, model=bench.model_factory())
+        task = dataclasses.replace(
+            bench.task, model=bench.model_factory(), model_factory=bench.model_factory
+        )
     result = find(task, config=config)
     cost = sum(len(run.lrs) for run in result.runs) + LrtuneMethod.STATS_BATCHES
     rec = result.recommendation

@@ -153,6 +153,9 @@ class _FinderMethod(Method):
             return "needs criterion(output, target); the task defines only loss_fn"
         return None
 
+    def code(self) -> tuple[object, ...]:
+        return (_FinderMethod, type(self).finder.__wrapped__, _quiet, _criterion)
+
     def suggest(self, bench: BenchTask, seed: int, *, device: str = "cpu") -> Plan:
         lr, steps = type(self).finder(bench.name, seed)
         return Plan(
@@ -161,11 +164,13 @@ class _FinderMethod(Method):
 
 
 class LightningFinder(_FinderMethod):
+    packages = ("lightning",)
     finder = staticmethod(lightning_suggestion)
     label, module, hint = "Lightning lr_find", "lightning", "pip install -e '.[bench]'"
 
 
 class FastaiValley(_FinderMethod):
+    packages = ("fastai",)
     finder = staticmethod(fastai_valley)
     label, module = "fastai valley", "fastai"
     hint = "pip install --no-deps fastai==2.8.12, see benchmarks/README.md"
@@ -191,6 +196,9 @@ class _LRFree(Method):
     seeded = False  # no search: the same plan for every seed
     module, hint = "", "pip install -e '.[bench]'"
 
+    def code(self) -> tuple[object, ...]:
+        return (_family, _constant)
+
     def unavailable(self, bench: BenchTask) -> str | None:
         return _missing(self.module, self.hint)
 
@@ -202,7 +210,7 @@ class ScheduleFree(_LRFree):
 
     name = "schedule-free"
     description = "AdamW/SGD schedule-free, library defaults + 5% warmup"
-    module = "schedulefree"
+    module, packages = "schedulefree", ("schedulefree",)
 
     def suggest(self, bench: BenchTask, seed: int, *, device: str = "cpu") -> Plan:
         import schedulefree
@@ -222,7 +230,7 @@ class Prodigy(_LRFree):
     """Prodigy at ``lr=1.0`` (its default) with the task's weight decay, alone or with the
     cosine annealing over the whole run that its README recommends."""
 
-    module = "prodigyopt"
+    module, packages = "prodigyopt", ("prodigyopt",)
 
     def __init__(self, *, cosine: bool) -> None:
         self.cosine = cosine
@@ -250,7 +258,7 @@ class DAdaptationCosine(_LRFree):
 
     name = "D-Adaptation + cosine"
     description = "DAdaptAdam/DAdaptSGD lr=1 with cosine annealing"
-    module = "dadaptation"
+    module, packages = "dadaptation", ("dadaptation",)
 
     def suggest(self, bench: BenchTask, seed: int, *, device: str = "cpu") -> Plan:
         import dadaptation
