@@ -15,6 +15,7 @@ from benchmarks.evaluate import MethodScore, TaskReport, sem
 __all__ = [
     "fmt",
     "family_view",
+    "fit_view",
     "ratio_cell",
     "sem",
     "split_view",
@@ -120,6 +121,34 @@ def family_view(reports: Sequence[TaskReport]) -> list[str]:
             ratios = [s.val / r.reference for r in members if (s := _score(r, method))]
             cells.append(fmt(statistics.median(ratios)) if ratios else "n/a")
         lines.append(f"| {family} | {len(members)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+#: The tasks lrtune's rules (their constants: diverge_lr/2.5, min-loss LR/4, ...) were fitted
+#: on, before the zoo existed.
+FITTED_ON = ("charlm_gru", "diabetes_mlp", "digits_cnn", "least_squares")
+
+
+def fit_view(reports: Sequence[TaskReport], method: str = "lrtune") -> list[str]:
+    """Per family: which of its tasks the rules were fitted on, and ``method``'s ratio on the
+    family's other tasks (a leave-out figure; the transformer family was left out entirely)."""
+    lines = [
+        "| family | fitted on | other tasks | median ratio there | worst find seed there |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for family in sorted({zoo.family(r.bench.name) for r in reports}):
+        members = [r for r in reports if zoo.family(r.bench.name) == family and r.cells]
+        fitted = [r.bench.name for r in members if r.bench.name in FITTED_ON]
+        scored = [
+            (r, s) for r in members if r.bench.name not in FITTED_ON if (s := _score(r, method))
+        ]
+        ratios = [s.val / r.reference for r, s in scored]
+        worst = [s.worst.val / r.reference for r, s in scored]
+        lines.append(
+            f"| {family} | {', '.join(fitted) or 'none (left out)'} | {len(scored)} "
+            f"| {fmt(statistics.median(ratios)) if ratios else '–'} "
+            f"| {fmt(max(worst)) if worst else '–'} |"
+        )
     return lines
 
 
