@@ -175,18 +175,7 @@ class DatasetStats:
         steps = self.steps_per_epoch
         steps = -(-steps // accumulation) if steps is not None else None
         batch = self.batch_size * accumulation if self.batch_size is not None else None
-        total, passes = run_length(
-            epochs=self.epochs, steps_per_epoch=steps, batch_size=batch, n_samples=self.n_samples
-        )
-        changed = dataclasses.replace(
-            self,
-            batch_size=batch,
-            steps_per_epoch=steps,
-            total_steps=total,
-            passes_per_sample=passes,
-            accumulation=self.accumulation * accumulation,
-        )
-        return changed.with_max_steps(self.max_steps) if self.max_steps else changed
+        return self._rebatched(batch, steps, accumulation=self.accumulation * accumulation)
 
     def for_ranks(self, world_size: int, *, steps_per_epoch: int | None) -> DatasetStats:
         """These statistics planned for ``world_size`` data-parallel ranks.
@@ -201,19 +190,21 @@ class DatasetStats:
             (64, 16, 32, 2.0)
         """
         batch = self.batch_size * world_size if self.batch_size is not None else None
+        return self._rebatched(batch, steps_per_epoch, world_size=world_size)
+
+    def _rebatched(self, batch: int | None, steps: int | None, **changes: Any) -> DatasetStats:
+        """These statistics with another batch per update and steps per epoch: the totals
+        follow, and a run given in updates (``max_steps``) keeps its length."""
         total, passes = run_length(
-            epochs=self.epochs,
-            steps_per_epoch=steps_per_epoch,
-            batch_size=batch,
-            n_samples=self.n_samples,
+            epochs=self.epochs, steps_per_epoch=steps, batch_size=batch, n_samples=self.n_samples
         )
         changed = dataclasses.replace(
             self,
             batch_size=batch,
-            steps_per_epoch=steps_per_epoch,
+            steps_per_epoch=steps,
             total_steps=total,
             passes_per_sample=passes,
-            world_size=world_size,
+            **changes,
         )
         return changed.with_max_steps(self.max_steps) if self.max_steps else changed
 
