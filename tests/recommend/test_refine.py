@@ -29,6 +29,7 @@ from lrtune.task import make_task
 
 HERE = Path(__file__).resolve().parent
 refine_module = importlib.import_module("lrtune.recommend.refine")  # the name is also a function
+trials_module = importlib.import_module("lrtune.recommend.refine._trials")
 
 
 def _task(*, val: bool = True, epochs: int = 4):
@@ -260,7 +261,7 @@ def test_refine_confirms_the_winner_on_fresh_data_orders(monkeypatch, fresh_winn
         better = spec.lr > 0.05 if seed == 0 or fresh_winner else spec.lr == 0.05
         return SimpleNamespace(val_loss=1.0 - 0.5 * better - spec.lr, steps=plan.trial_steps)
 
-    monkeypatch.setattr(refine_module, "_train_short", fake_train)
+    monkeypatch.setattr(trials_module, "_train_short", fake_train)
     rec = refine(
         _task(),
         _proposal(),
@@ -288,7 +289,7 @@ def test_refine_no_confirmation_when_the_proposal_wins(monkeypatch):
     def fake_train(task, spec, plan, *, seed, device, report=None):
         return SimpleNamespace(val_loss=abs(spec.lr - 0.05), steps=plan.trial_steps)
 
-    monkeypatch.setattr(refine_module, "_train_short", fake_train)
+    monkeypatch.setattr(trials_module, "_train_short", fake_train)
     rec = refine(
         _task(),
         _proposal(),
@@ -493,7 +494,7 @@ def _racing_train(runs: list):
 def test_refine_two_processes_on_one_study_race_once(tmp_path, monkeypatch):
     storage = str(tmp_path / "shared.jsonl")
     runs: list = []
-    monkeypatch.setattr(refine_module, "_train_short", _racing_train(runs))
+    monkeypatch.setattr(trials_module, "_train_short", _racing_train(runs))
     results: dict[str, Any] = {}
 
     def worker(name: str) -> None:
