@@ -162,6 +162,22 @@ class _Cache:
 
     def put(self, key: str, value: dict[str, Any]) -> None:
         self.data["runs"][key] = value
+        self._save()
+
+    def prune(self, versions: dict[str, str]) -> None:
+        """Drop the runs of these methods made by another version of them (stale)."""
+        runs = self.data["runs"]
+        stale = [
+            key
+            for key, run in runs.items()
+            if run.get("method") in versions and run.get("version") != versions[run["method"]]
+        ]
+        for key in stale:
+            del runs[key]
+        if stale:
+            self._save()
+
+    def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.data, indent=0, sort_keys=True) + "\n")
@@ -186,15 +202,18 @@ def evaluate_task(
     cache = _Cache(results_dir, bench.name)
     scores, skipped = [], []
     chosen = [methods.get(n) for n in method_names] if method_names else methods.all_methods()
+    versions = {}
     for method in chosen:
         reason = method.unavailable(bench)
         if reason:
             skipped.append((method.name, reason))
             continue
+        versions[method.name] = method.version()
         try:
             scores.append(_score(method, bench, find_seeds, train_seeds, device, cache))
         except Exception as exc:  # a method's failure is a finding, not a crash
             skipped.append((method.name, f"failed: {type(exc).__name__}: {exc}"))
+    cache.prune(versions)  # runs of an older version of a method that just ran
     cells = tuple(grid.results(bench.name))
     rescored = _rescore(bench, cells, rescore_seeds, cache) if cells else ()
     return TaskReport(
@@ -221,8 +240,8 @@ def _score(
             run = cache.get(key)
             if run is None:
                 plan = plan or method.suggest(bench, find_seed, device=device)
-                run = _train(bench, plan, train_seed, device)
-                cache.put(key, run)
+                run = {**_train(bench, plan, train_seed, device), "method": method.name}
+                cache.put(key, {**run, "version": version})
             losses.append(math.inf if run["val_loss"] is None else run["val_loss"])
             lr, cost = run["lr"], run["cost_steps"]
             seconds.append(run["seconds"])
