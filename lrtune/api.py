@@ -309,9 +309,10 @@ def _range_tests(
     task: Task, optimizer: torch.optim.Optimizer, config: FindConfig, progress: Progress | None
 ) -> tuple[RangeTestResult, ...]:
     # DDP broadcasts rank 0's weights when it wraps the model: restore each rank's own after.
+    device = resolve_device(config.range_test.device)
     with preserved_state(task.model):
-        model = distributed.wrap_model(task.model, resolve_device(config.range_test.device))
-        return _run_repeats(task, model, optimizer, config, progress)
+        model = distributed.wrap_model(task.model, device)
+        return _run_repeats(task, model, optimizer, config, device, progress)
 
 
 def _run_repeats(
@@ -319,12 +320,12 @@ def _run_repeats(
     model: torch.nn.Module,
     optimizer: torch.optim.Optimizer,
     config: FindConfig,
+    device: torch.device,
     progress: Progress | None,
 ) -> tuple[RangeTestResult, ...]:
     runs = []
     base_seed = config.range_test.seed if config.range_test.seed is not None else 0
     total = config.repeats * config.range_test.num_iter
-    device = resolve_device(config.range_test.device)
     first = model
     for r in range(config.repeats):
         rt = replace(config.range_test, seed=base_seed + r)

@@ -122,13 +122,14 @@ class DatasetStats:
         """These statistics for a run of ``max_steps`` optimizer updates (it overrides epochs)."""
         if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
             raise ConfigError(f"max_steps: expected a positive integer, got {max_steps!r}")
-        passes = (
-            max_steps * self.batch_size / self.n_samples
-            if self.batch_size and self.n_samples
-            else None
+        total, passes = run_length(  # one "epoch" of max_steps updates
+            epochs=1,
+            steps_per_epoch=max_steps,
+            batch_size=self.batch_size,
+            n_samples=self.n_samples,
         )
         return dataclasses.replace(
-            self, max_steps=max_steps, total_steps=max_steps, passes_per_sample=passes
+            self, max_steps=max_steps, total_steps=total, passes_per_sample=passes
         )
 
     def to_dict(self) -> dict[str, Any]:
