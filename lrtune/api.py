@@ -24,17 +24,17 @@ from typing import Any
 import torch
 
 from lrtune import distributed
+from lrtune._measure import analyse_runs, measure, read_runs, zoom_reason
 from lrtune._result_file import check_result_data
-from lrtune.analysis import MIN_POINTS, CurveAnalysis, aggregate_curves, analyze_curve
+from lrtune.analysis import MIN_POINTS, CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats, dataset_stats
 from lrtune.emit import FORMATS, TrainSettings, optimizer_kwargs, render_or_refusal
 from lrtune.errors import ConfigError, Interrupted, ResultFileError
-from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resolve_device
+from lrtune.rangetest import RangeTestConfig, RangeTestResult, resolve_device
 from lrtune.recommend import Context, Reason, Recommendation, recommend
 from lrtune.recommend.horizon import can_check, check_recommendation
 from lrtune.recommend.rules import OverfitRiskRule
 from lrtune.schedules._base import check_number
-from lrtune.state import preserved_state, seeded
 from lrtune.task import StepsLoader, Task, load_task, loader_length
 
 __all__ = ["FindConfig", "FindResult", "find", "recommend_from_result", "load_result"]
@@ -55,6 +55,8 @@ class FindConfig:
         repeats: range tests from the same initial state with different data orders;
             the curves are averaged before analysis. One run can stray (a lucky data order
             that postpones the blow-up); three make the suggestion steady.
+        zoom: over a flat-then-cliff curve, run the repeats again over a narrow range and
+            read that (:mod:`lrtune._measure`); ``False`` reads the first sweep whatever it is.
         epochs: planned training length (overrides model.py's ``epochs`` and ``max_steps``).
         max_steps: planned training length in optimizer updates (overrides everything else;
             planned on the iteration basis).
@@ -69,6 +71,7 @@ class FindConfig:
 
     range_test: RangeTestConfig = field(default_factory=RangeTestConfig)
     repeats: int = 3
+    zoom: bool = True
     epochs: int | None = None
     max_steps: int | None = None
     scheduler: str | None = None
@@ -263,8 +266,15 @@ def find(
         task = load_task(task, seed=seed if seed is not None else 0)
     optimizer = task.make_optimizer(task.model.parameters(), config.range_test.start_lr)
     info = _optimizer_info(optimizer)
-    runs = _range_tests(task, optimizer, config, progress)
-    analysis = analyse_runs(runs, momentum=info["heavy_ball"])
+    runs, analysis = measure(
+        task,
+        optimizer,
+        config.range_test,
+        repeats=config.repeats,
+        zoom=config.zoom,
+        momentum=info["heavy_ball"],
+        progress=progress,
+    )
     stats = dataset_stats(
         task,
         epochs=config.epochs,
@@ -291,63 +301,6 @@ def find(
     return recommend_from_result(
         result, task=task, config=config, optimizer=optimizer, progress=progress
     )
-
-
-def analyse_runs(runs: tuple[RangeTestResult, ...], *, momentum: float) -> CurveAnalysis:
-    """Analyse the repeated runs' combined curve.
-
-    The curve counts as interrupted when Ctrl-C cut the last run short and that run is where
-    the combined curve ends (the other runs did not measure beyond it).
-    """
-    lrs, losses = aggregate_curves([(r.lrs, r.losses) for r in runs])
-    last = runs[-1]
-    interrupted = last.stop_reason == "interrupted" and len(lrs) <= last.steps
-    return analyze_curve(lrs, losses, momentum=momentum, interrupted=interrupted)
-
-
-def _range_tests(
-    task: Task, optimizer: torch.optim.Optimizer, config: FindConfig, progress: Progress | None
-) -> tuple[RangeTestResult, ...]:
-    # DDP broadcasts rank 0's weights when it wraps the model: restore each rank's own after.
-    device = resolve_device(config.range_test.device)
-    with preserved_state(task.model):
-        model = distributed.wrap_model(task.model, device)
-        return _run_repeats(task, model, optimizer, config, device, progress)
-
-
-def _run_repeats(
-    task: Task,
-    model: torch.nn.Module,
-    optimizer: torch.optim.Optimizer,
-    config: FindConfig,
-    device: torch.device,
-    progress: Progress | None,
-) -> tuple[RangeTestResult, ...]:
-    runs = []
-    base_seed = config.range_test.seed if config.range_test.seed is not None else 0
-    total = config.repeats * config.range_test.num_iter
-    first = model
-    for r in range(config.repeats):
-        rt = replace(config.range_test, seed=base_seed + r)
-        if r and task.model_factory is not None:  # a fresh initialisation per repeat
-            with seeded(base_seed + r):
-                model = distributed.wrap_model(task.model_factory(), device)
-                optimizer = task.make_optimizer(model.parameters(), rt.start_lr)
-        offset = r * config.range_test.num_iter
-        tick = (
-            (lambda step, _loss, o=offset: progress("range-test", o + step + 1, total))
-            if (progress)
-            else None
-        )
-        run = range_test(
-            model, optimizer, task.train_loader, loss_fn=task.loss_fn, config=rt, progress=tick
-        )
-        runs.append(replace(run, fresh_init=model is not first))
-        if progress is not None:  # a run that stopped early is still a finished run
-            progress("range-test", offset + config.range_test.num_iter, total)
-        if run.stop_reason == "interrupted":
-            break
-    return tuple(runs)
 
 
 def recommend_from_result(
@@ -381,6 +334,7 @@ def recommend_from_result(
         diverge_lr=a.diverge_lr,
         diverge_method=a.diverge_method,
         min_loss_lr=a.min_loss_lr,
+        floor_lr=a.floor_lr,
         optimizer=info.get("class", "AdamW"),
         momentum=info.get("momentum"),
         beta2=info.get("beta2"),
@@ -393,8 +347,10 @@ def recommend_from_result(
     rec = recommend(ctx)
     if task is not None and stats is not None and stats.max_steps:  # one "epoch" = the run
         task = replace(task, train_loader=StepsLoader(task.train_loader, stats.max_steps), epochs=1)
-    if len(result.runs) > 1:
-        rec = replace(rec, reasons=(*rec.reasons, _repeats_reason(result.runs)))
+    if len(read_runs(result.runs)) > 1:
+        rec = replace(rec, reasons=(*rec.reasons, _repeats_reason(read_runs(result.runs))))
+    if any(r.stage == "zoom" for r in result.runs):
+        rec = replace(rec, reasons=(*rec.reasons, zoom_reason(result.runs)))
     if config.tune is not None and task is None:
         raise ConfigError("--tune trains the model: pass the model.py (or Task) as well.")
     _check_storage(config)

@@ -148,6 +148,12 @@ def _tune_config(
     show_default=True,
     help="Range tests with different data orders, averaged.",
 )
+@click.option(
+    "--zoom/--no-zoom",
+    default=True,
+    show_default=True,
+    help="Sweep again, narrowly, when the loss falls only just before it blows up.",
+)
 @_recommend_options
 @click.option(
     "--out",
@@ -175,6 +181,7 @@ def find_command(
     clip_grad_norm: float | None,
     seed: int,
     repeats: int,
+    zoom: bool,
     epochs: int | None,
     max_steps: int | None,
     scheduler: str | None,
@@ -208,6 +215,7 @@ def find_command(
         accumulation_steps=accumulate,
         clip_grad_norm=clip_grad_norm,
         repeats=repeats,
+        zoom=zoom,
         epochs=epochs,
         max_steps=max_steps,
         scheduler=scheduler,

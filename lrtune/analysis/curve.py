@@ -26,6 +26,8 @@ from lrtune.analysis._limits import MIN_POINTS, short_curve_error
 from lrtune.errors import ConfigError
 
 __all__ = [
+    "CLIFF_STEPS",
+    "FLOOR_TOLERANCE",
     "CurveAnalysis",
     "analyze_curve",
     "ema_smooth",
@@ -35,6 +37,12 @@ __all__ = [
 ]
 
 Confidence = Literal["high", "medium", "low"]
+
+#: The loss has reached its floor within this fraction of its descent above the minimum.
+FLOOR_TOLERANCE = 0.05
+#: A curve whose loss covered half its descent fewer than this many sweep steps below the
+#: divergence LR is a flat-then-cliff curve (the default sweep has 12.5 steps per decade).
+CLIFF_STEPS = 10
 
 
 def ema_smooth(losses: Sequence[float], beta: float = 0.95) -> np.ndarray:
@@ -123,11 +131,17 @@ class CurveAnalysis:
         steepest_lr: fastest descent of the smoothed loss against log LR.
         valley_lr: where the descent has covered two thirds of the way to the minimum.
         min_loss_lr: LR at the smoothed minimum (``min_loss_lr / 10`` is a classic pick).
+        floor_lr: the lowest LR at which the smoothed loss is within ``FLOOR_TOLERANCE`` of
+            the descent from its minimum: where the loss reaches its floor. Steadier than
+            ``min_loss_lr`` on a flat bottom, where the minimum's place is decided by noise.
         diverge_lr: where the loss starts to blow up (``None`` if the curve never does).
         diverge_method: ``growth-rate`` (back-extrapolated from the blow-up rate),
             ``rebound`` (where the monotone fit rises) or ``none``.
         suggested_lr: the recommended peak LR; ``lr_range`` a plausible interval.
         confidence: ``high``, ``medium`` or ``low``; ``notes`` say why.
+        cliff_steps: sweep steps from where the loss had covered half its descent to the
+            divergence LR (``None`` without a divergence LR). Fewer than ``CLIFF_STEPS`` is a
+            flat-then-cliff curve (:attr:`flat_then_cliff`).
     """
 
     lrs: tuple[float, ...]
@@ -142,10 +156,19 @@ class CurveAnalysis:
     lr_range: tuple[float, float]
     confidence: Confidence
     notes: tuple[str, ...] = field(default_factory=tuple)
+    floor_lr: float | None = None
+    cliff_steps: int | None = None
 
     @property
     def min_loss_lr_div10(self) -> float:
         return self.min_loss_lr / 10
+
+    @property
+    def flat_then_cliff(self) -> bool:
+        """The loss did half its falling in the last few steps before it blew up: at the
+        moderate LRs before, the model had too few steps to move, so the sweep did not
+        resolve where training works (a finer, narrower sweep can)."""
+        return self.cliff_steps is not None and self.cliff_steps < CLIFF_STEPS
 
     def to_dict(self, *, with_curve: bool = True) -> dict[str, Any]:
         """JSON-safe dict; the keys are documented in docs/result-json.md."""
@@ -156,6 +179,9 @@ class CurveAnalysis:
             "valley_lr": self.valley_lr,
             "min_loss_lr": self.min_loss_lr,
             "min_loss_lr_div10": self.min_loss_lr_div10,
+            "floor_lr": self.floor_lr,
+            "cliff_steps": self.cliff_steps,
+            "flat_then_cliff": self.flat_then_cliff,
             "diverge_lr": self.diverge_lr,
             "diverge_method": self.diverge_method,
             "confidence": self.confidence,
@@ -245,6 +271,9 @@ def divergence_lr(
 #: A loss back above where the sweep started, once it had fallen below this fraction of
 #: that level, counts as a blow-up (the model has lost what it learnt).
 _RELAPSE_BELOW = 0.8
+#: The batch noise of a relapse is measured on the first this many losses (at the start's
+#: level: the noise of a regression loss scales with the loss).
+_NOISE_POINTS = 10
 
 
 def _first_blow_up(raw: np.ndarray, first: int, factor: float) -> int:
@@ -252,9 +281,11 @@ def _first_blow_up(raw: np.ndarray, first: int, factor: float) -> int:
 
     A loss blows up when it exceeds ``factor`` × the lowest loss before it, or when it
     relapses: the smoothed loss had fallen below ``_RELAPSE_BELOW`` × its starting level
-    (the median of the first ``first`` points) and a loss climbs back above that level by
-    more than 3× the batch noise (a robust spread of the loss around its smoothed curve).
-    A classifier whose loss is bounded near ln(classes) never grows 4×, it just forgets.
+    (the median of the first ``first`` points), and by more than 3× the batch noise (a
+    robust spread of the first ``_NOISE_POINTS`` losses), and a loss climbs back above that
+    level by more than 3× the noise. A classifier whose loss is bounded near ln(classes)
+    never grows 4×, it just forgets; a curve of very noisy batches (a random-teacher stream:
+    losses from 0.8 to 2.8 at the same LR) dips 20% by chance, which is not a fall.
 
     Example:
         >>> losses = np.r_[np.full(10, 2.3), np.linspace(2.3, 1.4, 20), [2.8, 2.7, 1.6]]
@@ -264,12 +295,13 @@ def _first_blow_up(raw: np.ndarray, first: int, factor: float) -> int:
     running_min = np.minimum.accumulate(raw)
     smooth = savgol_smooth(raw)
     smooth_min = np.minimum.accumulate(smooth)
-    noise = 1.4826 * float(np.median(np.abs(raw - smooth)))
     start = float(np.median(raw[: max(first, 1)]))
+    head = raw[: max(first, _NOISE_POINTS)]  # the batch noise at the start's loss level
+    noise = 1.4826 * float(np.median(np.abs(head - np.median(head))))
     for t in range(first + 1, len(raw)):
         if raw[t] > factor * running_min[t - 1] and running_min[t - 1] > 0:
             return t
-        fell = smooth_min[t - 1] < _RELAPSE_BELOW * start
+        fell = smooth_min[t - 1] < min(_RELAPSE_BELOW * start, start - 3 * noise)
         if start > 0 and fell and raw[t] > start + 3 * noise:
             return t
     return len(raw)
@@ -336,6 +368,8 @@ def analyze_curve(
         notes.append("the loss is lowest at the start of the sweep: lower --start-lr.")
     valley = _log_interp(descent, lr[: i_min + 1], top - 2 / 3 * drop)
     min_loss_lr = float(lr[i_min])
+    reached = smooth[first : i_min + 1] <= smooth[i_min] + FLOOR_TOLERANCE * drop
+    floor_lr = float(lr[first + int(np.argmax(reached))])
     diverge, method = divergence_lr(blow_lr, blow_raw, momentum=momentum, min_index=i_min)
     if diverge is None and non_finite_lr is not None:
         diverge, method = non_finite_lr, "non-finite"
@@ -371,6 +405,10 @@ def analyze_curve(
         confidence = "medium"
     if interrupted:  # an incomplete sweep never gives a confident suggestion
         confidence = "low"
+    cliff_steps = None
+    if diverge is not None and not interrupted:
+        half = _log_interp(descent, lr[: i_min + 1], top - drop / 2)
+        cliff_steps = int(np.count_nonzero((lr >= half) & (lr < diverge)))
     return CurveAnalysis(
         lrs=tuple(lr.tolist()),
         losses=tuple(raw.tolist()),
@@ -384,4 +422,6 @@ def analyze_curve(
         lr_range=(float(low), float(max(high, suggested))),
         confidence=confidence,
         notes=tuple(notes),
+        floor_lr=floor_lr,
+        cliff_steps=cliff_steps,
     )

@@ -32,6 +32,8 @@ class RangeTestResult:
         seed: the data-order seed, if one was set.
         fresh_init: the model was built for this run (``find``'s repeats with a factory
             ``model``: the seed drew its initial weights too), not the given one.
+        stage: ``"sweep"`` (the first, wide sweep) or ``"zoom"`` (the second, narrow one
+            ``find`` runs over a flat-then-cliff curve; see :mod:`lrtune._measure`).
     """
 
     lrs: tuple[float, ...]
@@ -45,6 +47,7 @@ class RangeTestResult:
     seed: int | None = None
     sweep: dict[str, Any] = field(default_factory=dict)
     fresh_init: bool = False
+    stage: str = "sweep"
 
     @property
     def steps(self) -> int:
@@ -87,6 +90,7 @@ class RangeTestResult:
                 seed=data.get("seed"),
                 sweep=dict(data.get("sweep", {})),
                 fresh_init=bool(data.get("fresh_init", False)),
+                stage=str(data.get("stage", "sweep")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ResultFileError(

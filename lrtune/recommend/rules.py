@@ -43,6 +43,7 @@ class Context:
     diverge_lr: float | None = None
     diverge_method: str = "none"
     min_loss_lr: float | None = None
+    floor_lr: float | None = None
     optimizer: str = "AdamW"
     momentum: float | None = None
     beta2: float | None = None
@@ -185,9 +186,12 @@ class PeakLrRule(Rule):
     #: Margin below the stability limit of full-batch gradient descent (measured exactly:
     #: the loss grows by a fixed factor per step above it).
     full_batch_margin: ClassVar[float] = 1.1
-    #: A schedule that holds its peak stays this factor below the largest LR that still
-    #: trains (the smoothed minimum of the curve).
-    min_loss_factor: ClassVar[float] = 4.0
+    #: A schedule that holds its peak stays this factor below the LR where the loss reaches
+    #: its floor (``CurveAnalysis.floor_lr``). The floor lies about 2x below the smoothed
+    #: minimum on a curve with a clear one (charlm: 0.055 vs 0.066-0.115), so this keeps the
+    #: earlier minimum / 4 there; on a flat bottom the minimum's place is noise
+    #: (transformer_lm_scratch: 0.018-0.42 over three find seeds, the floor 0.0085-0.010).
+    floor_factor: ClassVar[float] = 2.0
 
     def apply(self, ctx: Context) -> Fired:
         scheduler = ctx.decided["scheduler"]
@@ -226,10 +230,16 @@ class PeakLrRule(Rule):
             )
         lr, why = ctx.suggested_lr, "the range test's suggestion"
         source = "Smith arXiv 1506.01186 (LR range test)"
-        factor = self.min_loss_factor
-        if ctx.min_loss_lr is not None and ctx.min_loss_lr / factor > lr:
-            lr = ctx.min_loss_lr / factor
-            why = f"1/{factor:g} of the LR where the loss bottoms out (the largest that trains)"
+        factor = self.floor_factor
+        floor = ctx.floor_lr if ctx.floor_lr is not None else ctx.min_loss_lr
+        # a floor is only a floor where the loss turned up after it: at the sweep's end (no
+        # divergence LR) the loss may still be falling, and the "minimum" is the last LR tried
+        if floor is not None and ctx.diverge_lr is not None and floor / factor > lr:
+            lr = floor / factor
+            why = (
+                f"1/{factor:g} of the LR where the loss reaches its floor (about half the "
+                "largest that trains)"
+            )
             source = "Smith arXiv 1506.01186 (the cyclic minimum is max/3-4)"
         if ctx.diverge_lr is not None and lr > ctx.diverge_lr / 2:
             lr, why = ctx.diverge_lr / 2, "half the divergence LR"

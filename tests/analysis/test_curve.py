@@ -125,3 +125,42 @@ def test_analyze_curve_non_finite_end_is_the_divergence_bound():
 def test_aggregate_curves_geometric_mean_over_runs():
     lrs, losses = aggregate_curves([([1, 2, 3], [4.0, 1.0, 1.0]), ([1, 2, 3], [1.0, 4.0, 1.0])])
     assert losses == pytest.approx([2.0, 2.0, 1.0])
+
+
+def test_floor_lr_is_where_a_flat_bottom_starts_not_its_noisy_minimum():
+    """A transformer's curve: the loss reaches its floor near 1e-2 and stays flat to 0.4,
+    where noise puts the minimum; the floor is the steady reading."""
+    lrs = np.logspace(-6, 0, 100)
+    x = np.log10(lrs)
+    losses = 4.0 - 2.0 / (1 + np.exp(-4 * (x + 2.6)))
+    losses = np.where(lrs > 0.5, losses + 40 * (lrs - 0.5), losses)
+    losses = losses - 0.004 * np.exp(-((x + 0.4) ** 2) / 0.01)  # a dip at 0.4: the minimum
+    a = analyze_curve(lrs, losses)
+    assert a.min_loss_lr > 0.2
+    assert 3e-3 < a.floor_lr < 3e-2, a.floor_lr
+
+
+def test_flat_then_cliff_is_a_fall_within_a_few_steps_of_the_blow_up():
+    lrs = np.logspace(-7, 1, 100)  # the default sweep: 12.5 steps per decade
+    x = np.log10(lrs)
+    cliff = np.where(lrs > 0.25, 30 * (lrs - 0.25), 0)
+    late = 2.3 - 0.6 / (1 + np.exp(-12 * (x + 0.8))) + cliff  # falls only from 0.1
+    early = 2.3 - 1.5 / (1 + np.exp(-3 * (x + 3))) + cliff  # falls from 1e-4
+    a_late, a_early = analyze_curve(lrs, late), analyze_curve(lrs, early)
+    assert a_late.flat_then_cliff and a_late.cliff_steps < 10
+    assert not a_early.flat_then_cliff and a_early.cliff_steps >= 10
+    assert not analyze_curve(lrs[:60], early[:60]).flat_then_cliff  # no blow-up: no cliff
+
+
+def test_a_chance_dip_of_very_noisy_batches_is_not_a_relapse():
+    """A random-teacher stream: batch losses from 0.8 to 2.8 at the same LR; a dip of the
+    smoothed loss by 20% and a high batch after it are noise, not a fall and a blow-up."""
+    rng = np.random.default_rng(0)
+    lrs = np.logspace(-7, 0, 90)
+    x = np.log10(lrs)
+    level = 1.6 - 1.4 / (1 + np.exp(-6 * (x + 1.2)))  # trains from about 0.03
+    losses = level * rng.lognormal(0, 0.3, 90) + np.where(lrs > 0.3, 30 * (lrs - 0.3), 0)
+    losses[8:11] = 1.0  # a run of easy batches at 1e-6
+    losses[12] = 2.8  # then a hard one
+    a = analyze_curve(lrs, losses)
+    assert a.diverge_lr is not None and a.diverge_lr > 0.05, a.diverge_lr

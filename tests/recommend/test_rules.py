@@ -206,16 +206,24 @@ def test_recommend_reason_cites_the_branch_that_fired():
 
 
 @pytest.mark.parametrize(
-    ("min_loss_lr", "diverge_lr", "expected", "why"),
+    ("floor_lr", "diverge_lr", "expected", "why"),
     [
-        (0.07, 0.14, 0.07 / 4, "1/4 of the LR where the loss bottoms out"),
-        (0.07, 0.02, 0.01, "half the divergence LR"),
-        (0.02, 0.14, 0.01, "the range test's suggestion"),  # min/4 below the suggestion
+        (0.05, 0.14, 0.05 / 2, "1/2 of the LR where the loss reaches its floor"),
+        (0.05, 0.02, 0.01, "half the divergence LR"),
+        (0.015, 0.14, 0.01, "the range test's suggestion"),  # floor/2 below the suggestion
+        # the loss never turned up: its "floor" is the sweep's last LR, not a floor
+        (8.3, None, 0.01, "the range test's suggestion"),
     ],
 )
-def test_peak_lr_stays_a_factor_four_below_the_min_loss_lr(min_loss_lr, diverge_lr, expected, why):
+def test_peak_lr_stays_a_factor_two_below_the_floor(floor_lr, diverge_lr, expected, why):
     given, _ = SCENARIOS["adam-few-epochs"]
-    ctx = Context(suggested_lr=0.01, min_loss_lr=min_loss_lr, diverge_lr=diverge_lr, **given)
+    ctx = Context(
+        suggested_lr=0.01,
+        min_loss_lr=floor_lr * 2,
+        floor_lr=floor_lr,
+        diverge_lr=diverge_lr,
+        **given,
+    )
     rec = recommend(ctx)
     assert rec.scheduler == "cosine" and rec.initial_lr == pytest.approx(expected)
     peak = next(r for r in rec.reasons if r.rule == "peak-lr")

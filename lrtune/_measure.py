@@ -1,0 +1,157 @@
+"""The measuring phase of ``find``: the repeated range tests, and a zoom where they fall short.
+
+The first sweep spans many decades in few steps (12.5 per decade by default). When its loss
+does half of its falling in the last few steps before it blows up (a flat-then-cliff curve,
+:attr:`CurveAnalysis.flat_then_cliff`), the model had too few steps at the moderate rates to
+move, and the blow-up is measured on a model still near its initialisation, whose stability
+limit can lie far above a trained one's. A second sweep (the *zoom*) then runs the same
+repeats over ``[diverge_lr / 100, diverge_lr × 3]``, 2.5 decades in as many steps: the model
+trains at the moderate rates first and meets the high ones trained. The analysis reads the
+zoom's runs (:func:`analyse_runs`); result.json keeps both sweeps (``range_test[].stage``).
+
+Example:
+    >>> from lrtune.rangetest import RangeTestResult
+    >>> run = RangeTestResult(lrs=(1e-3, 1e-2), losses=(1.0, 0.5), stop_reason="completed",
+    ...                       num_iter=2, seconds=0.1, stage="zoom")
+    >>> [r.stage for r in read_runs((run,))]
+    ['zoom']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+
+import torch
+
+from lrtune import distributed
+from lrtune.analysis import CurveAnalysis, aggregate_curves, analyze_curve
+from lrtune.errors import CurveError
+from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resolve_device
+from lrtune.recommend import Reason
+from lrtune.state import preserved_state, seeded
+from lrtune.task import Task
+
+__all__ = ["ZOOM_BELOW", "ZOOM_ABOVE", "analyse_runs", "measure", "read_runs", "zoom_reason"]
+
+#: The zoom sweeps from ``diverge_lr / ZOOM_BELOW`` to ``diverge_lr × ZOOM_ABOVE``.
+ZOOM_BELOW = 100.0
+ZOOM_ABOVE = 3.0
+
+Progress = Callable[[str, int, int], None]
+
+
+def read_runs(runs: tuple[RangeTestResult, ...]) -> tuple[RangeTestResult, ...]:
+    """The runs the analysis reads: the zoom's when there was one, else all of them."""
+    zoom = tuple(r for r in runs if r.stage == "zoom")
+    return zoom or runs
+
+
+def analyse_runs(runs: tuple[RangeTestResult, ...], *, momentum: float) -> CurveAnalysis:
+    """Analyse the repeated runs' combined curve (the zoom's runs when there is a zoom).
+
+    The curve counts as interrupted when Ctrl-C cut the last run short and that run is where
+    the combined curve ends (the other runs did not measure beyond it).
+    """
+    runs = read_runs(runs)
+    lrs, losses = aggregate_curves([(r.lrs, r.losses) for r in runs])
+    last = runs[-1]
+    interrupted = last.stop_reason == "interrupted" and len(lrs) <= last.steps
+    return analyze_curve(lrs, losses, momentum=momentum, interrupted=interrupted)
+
+
+def measure(
+    task: Task,
+    optimizer: torch.optim.Optimizer,
+    config: RangeTestConfig,
+    *,
+    repeats: int,
+    zoom: bool,
+    momentum: float,
+    progress: Progress | None = None,
+) -> tuple[tuple[RangeTestResult, ...], CurveAnalysis]:
+    """Run the repeated range tests, zoom in on a flat-then-cliff curve, and analyse.
+
+    The zoom is skipped after Ctrl-C, and dropped (the first sweep's analysis stands) when
+    its own curve cannot be analysed.
+    """
+    device = resolve_device(config.device)
+    # DDP broadcasts rank 0's weights when it wraps the model: restore each rank's own after.
+    with preserved_state(task.model):
+        model = distributed.wrap_model(task.model, device)
+        runs = _repeats(task, model, optimizer, config, repeats, device, "range-test", progress)
+    analysis = analyse_runs(runs, momentum=momentum)
+    interrupted = runs[-1].stop_reason == "interrupted"
+    if not (zoom and analysis.flat_then_cliff and not interrupted):
+        return runs, analysis
+    assert analysis.diverge_lr is not None  # a flat-then-cliff curve has one
+    narrow = replace(
+        config,
+        start_lr=analysis.diverge_lr / ZOOM_BELOW,
+        end_lr=analysis.diverge_lr * ZOOM_ABOVE,
+    )
+    with preserved_state(task.model):
+        model = distributed.wrap_model(task.model, device)
+        fresh = _repeats(task, model, optimizer, narrow, repeats, device, "zoom", progress)
+    zoomed = runs + tuple(replace(r, stage="zoom") for r in fresh)
+    try:
+        return zoomed, analyse_runs(zoomed, momentum=momentum)
+    except CurveError:
+        return runs, analysis
+
+
+def _repeats(
+    task: Task,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    config: RangeTestConfig,
+    repeats: int,
+    device: torch.device,
+    phase: str,
+    progress: Progress | None,
+) -> tuple[RangeTestResult, ...]:
+    """``repeats`` range tests, each with its own data order (and model, given a factory)."""
+    runs = []
+    base_seed = config.seed if config.seed is not None else 0
+    total = repeats * config.num_iter
+    first = model
+    for r in range(repeats):
+        rt = replace(config, seed=base_seed + r)
+        if r and task.model_factory is not None:  # a fresh initialisation per repeat
+            with seeded(base_seed + r):
+                model = distributed.wrap_model(task.model_factory(), device)
+                optimizer = task.make_optimizer(model.parameters(), rt.start_lr)
+        offset = r * config.num_iter
+        tick = (
+            (lambda step, _loss, o=offset: progress(phase, o + step + 1, total))
+            if progress
+            else None
+        )
+        run = range_test(
+            model, optimizer, task.train_loader, loss_fn=task.loss_fn, config=rt, progress=tick
+        )
+        runs.append(replace(run, fresh_init=model is not first))
+        if progress is not None:  # a run that stopped early is still a finished run
+            progress(phase, offset + config.num_iter, total)
+        if run.stop_reason == "interrupted":
+            break
+    return tuple(runs)
+
+
+def zoom_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
+    """Why the analysis reads a second, narrower sweep."""
+    zoom = read_runs(runs)
+    sweep = zoom[0].sweep
+    low, high = sweep.get("start_lr", zoom[0].lrs[0]), sweep.get("end_lr", zoom[0].lrs[-1])
+    per_decade = zoom[0].num_iter / math.log10(high / low)
+    return Reason(
+        "zoom",
+        "the first sweep's loss did half of its falling in the last few steps before it blew "
+        "up (flat, then a cliff: at moderate LRs the model had too few steps to move, and the "
+        f"blow-up was met by a barely trained model), so a second sweep over {low:.3g}-"
+        f"{high:.3g} ({per_decade:.0f} steps per decade) measured it again; the analysis reads "
+        "the second sweep.",
+        "Smith arXiv 1506.01186 (a range test's range is narrowed once the region is known); "
+        "Cohen et al. arXiv 2103.00065 (sharpness rises as training starts)",
+    )

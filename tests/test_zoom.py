@@ -1,0 +1,59 @@
+"""The zoom: a flat-then-cliff curve is measured again over a narrow range, and read there."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lrtune._measure import ZOOM_ABOVE, ZOOM_BELOW, analyse_runs, read_runs
+from lrtune.api import FindConfig, find, load_result
+
+from .conftest import ROOT
+
+DIGITS = ROOT / "examples" / "digits_cnn" / "model.py"
+
+
+@pytest.fixture(scope="module")
+def zoomed():
+    return find(DIGITS, config=FindConfig.create(seed=0, device="cpu"))
+
+
+def test_a_flat_then_cliff_curve_is_swept_again_narrowly_and_read_there(zoomed):
+    stages = [run.stage for run in zoomed.runs]
+    assert stages == ["sweep"] * 3 + ["zoom"] * 3
+    first = analyse_runs(zoomed.runs[:3], momentum=0.9)
+    assert first.flat_then_cliff  # half the fall within a few steps of the blow-up
+    sweep = zoomed.runs[3].sweep
+    assert sweep["start_lr"] == pytest.approx(first.diverge_lr / ZOOM_BELOW)
+    assert sweep["end_lr"] == pytest.approx(first.diverge_lr * ZOOM_ABOVE)
+    assert read_runs(zoomed.runs) == zoomed.runs[3:]
+    assert zoomed.analysis == analyse_runs(zoomed.runs[3:], momentum=0.9)
+    assert not zoomed.analysis.flat_then_cliff  # resolved: many steps between fall and cliff
+    reasons = {r.rule: r.text for r in zoomed.recommendation.reasons}
+    assert "second sweep" in reasons["zoom"] and "flat, then a cliff" in reasons["zoom"]
+    assert reasons["repeats"].startswith("3 range tests")  # the zoom's three, not six
+
+
+def test_the_zoom_survives_result_json(zoomed, tmp_path):
+    loaded = load_result(zoomed.save(tmp_path / "result.json"))
+    assert [run.stage for run in loaded.runs] == [run.stage for run in zoomed.runs]
+    assert loaded.analysis.diverge_lr == zoomed.analysis.diverge_lr
+    assert loaded.analysis.floor_lr == zoomed.analysis.floor_lr
+
+
+def test_zoom_off_reads_the_first_sweep():
+    result = find(DIGITS, config=FindConfig.create(seed=0, device="cpu", zoom=False))
+    assert [run.stage for run in result.runs] == ["sweep"] * 3
+    assert result.analysis.flat_then_cliff
+    assert "zoom" not in {r.rule for r in result.recommendation.reasons}
+
+
+def test_cli_no_zoom_reads_the_first_sweep(tmp_path):
+    from .test_cli import _lrtune
+
+    out = tmp_path / "result.json"
+    run = _lrtune("find", str(DIGITS), "--no-zoom", "--json", str(out), "--out", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    stages = [r["stage"] for r in json.loads(out.read_text())["range_test"]]
+    assert stages == ["sweep"] * 3
