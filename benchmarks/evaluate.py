@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks import grid, methods, suite
-from lrtune.train import evaluate, train
+from lrtune.train import evaluate
 
 __all__ = [
     "FIND_SEEDS",
@@ -268,15 +268,13 @@ def _train(bench: suite.BenchTask, plan: methods.Plan, seed: int, device: str) -
             "note": "no LR suggested",
         }
     start = time.perf_counter()
-    result = train(
-        bench.task,
+    result = bench.train(  # the planned updates, also for a run given in max_steps
         lr=None if plan.setup else plan.lr,
         make_scheduler=None if plan.setup else plan.make_scheduler,
         setup=plan.setup,
         steps_per=plan.steps_per,
         seed=seed,
         device=device,
-        model_factory=bench.model_factory,
     )
     return {
         "lr": lr if math.isfinite(lr) else None,

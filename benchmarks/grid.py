@@ -26,7 +26,6 @@ import torch
 
 from benchmarks import shapes as shape_lib
 from benchmarks import suite
-from lrtune.train import train
 
 __all__ = [
     "RESCORE_SEEDS",
@@ -115,6 +114,7 @@ GRIDS: dict[str, GridDef] = {
     "smalldata_mlp_adam": GridDef(6.93361e-06, 0.3, n_lrs=17),  # widened down: best at 1e-4
     "noisy_digits_mlp": GridDef(1e-3, 3.0),
     "stream_teacher_adagrad": GridDef(1e-3, 3.0),
+    "stream_iterable_adagrad": GridDef(1e-4, 10.0),  # added after the split (design half)
 }
 
 
@@ -166,14 +166,14 @@ def _current(entry: dict[str, Any], bench: suite.BenchTask, grid: GridDef) -> bo
 
 
 def _train_cell(name: str, shape: str, lr: float, seed: int) -> Any:
+    """One run of the cell: exactly the task's planned optimizer updates (its ``max_steps``
+    for a run given in updates, over a loader that may have no ``len``)."""
     bench = suite.load(name)
-    return train(
-        bench.task,
+    return bench.train(
         lr=lr,
         make_scheduler=shape_lib.build(shape, bench.planned_steps),
         steps_per="iteration",
         seed=seed,
-        model_factory=bench.model_factory,
     )
 
 

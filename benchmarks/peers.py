@@ -23,6 +23,7 @@ from torch.optim.lr_scheduler import CosineAnnealingLR, LambdaLR
 from benchmarks import shapes
 from benchmarks.methods import Method, Plan, register
 from benchmarks.suite import BenchTask, load
+from lrtune.task import loader_length
 
 __all__ = [
     "DAdaptationCosine",
@@ -174,6 +175,14 @@ class FastaiValley(_FinderMethod):
     finder = staticmethod(fastai_valley)
     label, module = "fastai valley", "fastai"
     hint = "pip install --no-deps fastai==2.8.12, see benchmarks/README.md"
+
+    def unavailable(self, bench: BenchTask) -> str | None:
+        if loader_length(bench.task.train_loader) is None:  # before the import: no fastai needed
+            return (
+                "needs len(train_loader) (lr_find plans num_it // len(dls.train) epochs); "
+                "this task's loader is a stream without len"
+            )
+        return super().unavailable(bench)
 
 
 # --- LR-free optimizers ------------------------------------------------------------------

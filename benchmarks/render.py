@@ -164,6 +164,12 @@ def _optimizer_text(r: TaskReport) -> str:
     return type(opt).__name__ + (f"({', '.join(extra)})" if extra else "")
 
 
+def _or(value: object, missing: str) -> str:
+    """``value`` as text, ``missing`` for ``None`` (a stream has no size, a run given in
+    ``max_steps`` no epochs)."""
+    return missing if value is None else str(value)
+
+
 def task_row(r: TaskReport) -> str:
     t = r.bench.task
     n_params = sum(p.numel() for p in t.model.parameters())
@@ -173,7 +179,8 @@ def task_row(r: TaskReport) -> str:
     return (
         f"| {r.bench.name} | {zoo.family(r.bench.name)} | {held} "
         f"| {summary_line.replace('``', '`')} | {_optimizer_text(r)} | {n_params:,} "
-        f"| {t.n_samples} | {t.batch_size} | {t.steps_per_epoch} | {t.epochs} "
+        f"| {_or(t.n_samples, 'stream')} | {t.batch_size} | {_or(t.steps_per_epoch, '–')} "
+        f"| {_or(t.epochs, '– (max_steps)')} "
         f"| {r.bench.planned_steps} | {fmt(statistics.median(secs), 2) if secs else '–'} |"
     )
 

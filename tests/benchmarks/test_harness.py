@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from benchmarks import grid, methods, report, shapes, suite
-from lrtune.task import load_task
+from lrtune.task import load_task, loader_length
 from lrtune.train import train
 
 TINY = "least_squares"
@@ -19,7 +19,8 @@ TINY = "least_squares"
 @pytest.mark.parametrize("name", suite.task_names())
 def test_task_files_are_valid_model_py(name):
     task = load_task(suite.TASKS_DIR / name / "model.py")
-    assert task.epochs and task.steps_per_epoch and task.val_loader is not None
+    assert (task.epochs and task.steps_per_epoch) or task.max_steps  # planned either way
+    assert task.val_loader is not None
     assert name in grid.GRIDS
 
 
@@ -48,6 +49,29 @@ def test_grid_shape_trains(shape):
     )
     assert result.steps == bench.planned_steps
     assert math.isfinite(result.val_loss)
+
+
+STREAM = "stream_iterable_adagrad"  # the run given in max_steps, over a loader without len
+
+
+def test_max_steps_task_trains_its_planned_updates_on_a_stream():
+    bench = suite.load(STREAM)
+    assert loader_length(bench.task.train_loader) is None and bench.task.epochs is None
+    assert bench.planned_steps == bench.task.max_steps == 2000
+
+    def run(seed: int, steps_per: str = "iteration"):
+        make = shapes.build("cosine", bench.planned_steps)
+        return bench.train(lr=0.03, make_scheduler=make, seed=seed, steps_per=steps_per)
+
+    first = run(0)
+    assert first.steps == bench.planned_steps and math.isfinite(first.val_loss)
+    assert run(0).val_loss == first.val_loss  # a fresh pass over the stream per run
+    assert run(1).val_loss != first.val_loss  # the stream follows the seed
+    assert run(0, "epoch").steps == bench.planned_steps  # the run is one "epoch"
+    reason = methods.get("fastai valley + cosine").unavailable(bench)
+    assert reason and "len(train_loader)" in reason
+    other = methods.get("fastai valley + cosine").unavailable(suite.load(TINY))
+    assert "len(train_loader)" not in (other or "")  # a loader with len: fastai may run
 
 
 def test_onecycle_keeps_plain_sgd_without_momentum():
