@@ -11,7 +11,7 @@ from lrtune.api import FindConfig, find, load_result
 
 from .conftest import ROOT
 
-DIGITS = ROOT / "examples" / "digits_cnn" / "model.py"
+DIGITS = ROOT / "benchmarks" / "tasks" / "digits_cnn" / "model.py"  # its curves zoom
 
 
 @pytest.fixture(scope="module")

@@ -46,8 +46,10 @@ def test_torchrun_find_matches_one_process_with_the_global_batch(tmp_path):
     assert ddp.stdout.count("Recommended schedule") == 1  # rank 0 alone prints
     both = json.loads((tmp_path / "ddp" / "result.json").read_text())
     one = json.loads((tmp_path / "one" / "result.json").read_text())
+    assert len(both["range_test"]) == len(one["range_test"])  # the same zoom, or none
     for run_ddp, run_one in zip(both["range_test"], one["range_test"]):
-        assert run_ddp["stop_reason"] == run_one["stop_reason"] == "diverged"
+        assert run_ddp["stop_reason"] == run_one["stop_reason"]
+        assert run_ddp["stage"] == "zoom" or run_ddp["stop_reason"] == "diverged"
         assert len(run_ddp["losses"]) == len(run_one["losses"])
         assert run_ddp["losses"] == pytest.approx(run_one["losses"], rel=1e-5)
     plan = both["dataset"]

@@ -89,6 +89,7 @@ def _run_refine(storage: str | None, n_trials: int, kill_after: int | None = Non
         if kill_after is not None and done >= kill_after:
             os.kill(os.getpid(), signal.SIGKILL)
 
+    kw.setdefault("budget", 3.0)  # 48 steps: 5 trials and the race's 4 runs get 5 each
     config = TuneConfig(n_trials=n_trials, storage=storage, pruner="none", **kw)
     return refine(
         _task(), _proposal(), analysis=_analysis(), stats=_stats(), config=config, progress=progress
@@ -106,9 +107,8 @@ def _trials(storage: str, name: str = "lrtune") -> list[tuple[int, dict, float |
 
 
 def test_refine_proposal_is_trial_zero():
-    rec = refine(
-        _task(), _proposal(), analysis=_analysis(), stats=_stats(), config=TuneConfig(n_trials=3)
-    )
+    config = TuneConfig(n_trials=3, budget=2.0)
+    rec = refine(_task(), _proposal(), analysis=_analysis(), stats=_stats(), config=config)
     first = rec.search.trials[0]
     assert first["number"] == 0 and first["state"] == "complete"
     assert first["params"] == {
@@ -132,14 +132,19 @@ def test_refine_cost_adds_up():
         config=TuneConfig(n_trials=4, budget=1.0, seeds=2, pruner="none"),
     )
     search = rec.search
-    # 32 planned steps shared by (4 trials + 2 confirmation runs) × 2 seeds: 2 steps per
-    # run, raised to one epoch (4 steps).
+    # 32 planned steps; a run trains at least one epoch (4 steps) here, and the race 2 × 2
+    # of them: 4 trials × 2 seeds would need 48, so 2 trials run, 4 steps per run.
+    assert search.n_trials == 2
     assert all(t["steps"] == 8 for t in search.trials)
     race = _race_steps(search)
     assert race in (0, 2 * 2 * 4)
-    assert search.cost_steps == sum(t["steps"] for t in search.trials) + race
+    assert search.cost_steps == sum(t["steps"] for t in search.trials) + race <= 32
     assert search.cost_fraction == pytest.approx(search.cost_steps / 32)
     assert search.best_value == min(t["value"] for t in search.trials)
+    assert "ran 2 of 4 trials: the budget 1× fits no more runs of at least 4 updates" in (
+        rec.reasons[-1].text
+    )
+    assert "--budget 1.5 would fit all 4" in rec.reasons[-1].text
 
 
 def test_refine_trials_share_what_the_horizon_check_left():
@@ -152,10 +157,11 @@ def test_refine_trials_share_what_the_horizon_check_left():
         spent=32,
     )
     search = rec.search
-    # 80 planned steps, 32 spent by the check: 3 trials and 2 confirmation runs share 48
-    assert [t["steps"] for t in search.trials] == [9, 9, 9]
+    # 80 planned steps, 32 spent by the check: 3 trials and 4 race runs share 48
+    assert [t["steps"] for t in search.trials] == [6, 6, 6]
     race = _race_steps(search)
-    assert search.cost_steps == 27 + race + 32 <= 80
+    assert race in (0, 4 * 6)
+    assert search.cost_steps == 18 + race + 32 <= 80
     assert "with the horizon check" in rec.reasons[-1].text
 
 
@@ -170,10 +176,10 @@ def test_refine_pruned_trials_cost_counts_steps_run():
     search = rec.search
     race = _race_steps(search)
     assert search.cost_steps == sum(t["steps"] for t in search.trials) + race
-    # 8 × 32 steps shared by 8 trials and 2 confirmation runs: 25 steps each
-    assert race in (0, 2 * 25)
+    # 8 × 32 steps shared by 8 trials and 4 race runs: 21 steps each
+    assert race in (0, 4 * 21)
     for t in search.trials:
-        assert (t["steps"] < 25) if t["state"] == "pruned" else (t["steps"] == 25)
+        assert (t["steps"] < 21) if t["state"] == "pruned" else (t["steps"] == 21)
     assert search.n_pruned == sum(t["state"] == "pruned" for t in search.trials)
 
 
@@ -185,7 +191,7 @@ def test_refine_returns_full_length_spec(basis):
         proposal,
         analysis=_analysis(),
         stats=_stats(),
-        config=TuneConfig(n_trials=4, budget=0.5),
+        config=TuneConfig(n_trials=4, budget=2.0),
     )
     assert rec.basis == basis
     assert rec.schedule.total == proposal.schedule.total  # 4 epochs or 16 iterations
@@ -205,7 +211,7 @@ def test_refine_search_space_follows_range_test():
         _proposal(),
         analysis=_analysis(suggested=0.04, diverge=None),
         stats=_stats(),
-        config=TuneConfig(n_trials=6, budget=0.5),
+        config=TuneConfig(n_trials=6, budget=3.0),
     )
     for t in rec.search.trials:
         assert 0.01 <= t["params"]["lr"] <= 0.16
@@ -222,7 +228,7 @@ def test_refine_searches_sgd_only_up_to_half_its_divergence_lr(optimizer, high):
         _proposal(),
         analysis=_analysis(suggested=0.05, diverge=0.5),
         stats=stats,
-        config=TuneConfig(n_trials=8, budget=0.5),
+        config=TuneConfig(n_trials=8, budget=3.0),
     )
     lrs = [t["params"]["lr"] for t in rec.search.trials]
     assert max(lrs) <= high and min(lrs) >= 0.05 / 4
@@ -239,7 +245,7 @@ def test_refine_without_val_loader_and_model_unchanged():
         _proposal(),
         analysis=_analysis(),
         stats=_stats(),
-        config=TuneConfig(n_trials=2),
+        config=TuneConfig(n_trials=2, budget=1.5),
         progress=lambda done, total, best: calls.append((done, total, best)),
     )
     assert rec.search.best_value is not None
@@ -251,13 +257,13 @@ def test_refine_without_val_loader_and_model_unchanged():
 
 @pytest.mark.parametrize("fresh_winner", [True, False])
 def test_refine_confirms_the_winner_on_fresh_data_orders(monkeypatch, fresh_winner):
-    """The best trial replaces the proposal only if it also wins on an unseen data order."""
+    """The best trial replaces the proposal only if it also wins on unseen data orders."""
     runs = []
 
     def fake_train(task, spec, plan, *, seed, device, report=None):
         runs.append((spec.lr, seed))
-        # data order 0 (the trials): the higher the LR, the better; data order 1 (the race):
-        # the proposal (LR 0.05) is better unless ``fresh_winner``
+        # data order 0 (the trials): the higher the LR, the better; data orders 1 and 2 (the
+        # race): the proposal (LR 0.05) is better unless ``fresh_winner``
         better = spec.lr > 0.05 if seed == 0 or fresh_winner else spec.lr == 0.05
         return SimpleNamespace(val_loss=1.0 - 0.5 * better - spec.lr, steps=plan.trial_steps)
 
@@ -267,22 +273,61 @@ def test_refine_confirms_the_winner_on_fresh_data_orders(monkeypatch, fresh_winn
         _proposal(),
         analysis=_analysis(),
         stats=_stats(),
-        config=TuneConfig(n_trials=4, budget=1.0, pruner="none"),
+        config=TuneConfig(n_trials=4, budget=2.0, pruner="none"),
     )
     confirm = rec.search.confirmation
     best = min(rec.search.trials, key=lambda t: t["value"])
-    assert best["params"]["lr"] > 0.05 and confirm["trial"] == best["number"]
-    assert runs[-2:] == [(0.05, 1), (best["params"]["lr"], 1)]  # proposal, then winner
-    assert confirm["seeds"] == [1] and confirm["steps"] == 2 * 4
-    assert rec.search.cost_steps == 4 * 4 + 2 * 4
+    lr = best["params"]["lr"]
+    assert lr > 0.05 and confirm["trial"] == best["number"]
+    assert runs[-4:] == [(0.05, 1), (0.05, 2), (lr, 1), (lr, 2)]  # proposal, then winner
+    assert confirm["seeds"] == [1, 2] and confirm["steps"] == 4 * 4
+    assert len(confirm["proposal_values"]) == len(confirm["winner_values"]) == 2
+    assert rec.search.cost_steps == 4 * 4 + 4 * 4 <= 2.0 * 16
     if fresh_winner:
         assert confirm["kept"] == "winner" and confirm["winner"] < confirm["proposal"]
-        assert rec.initial_lr == best["params"]["lr"]
-        assert "confirmed on fresh data orders" in rec.reasons[-1].text
+        assert rec.initial_lr == lr
+        assert "confirmed on 2 fresh data orders" in rec.reasons[-1].text
     else:
         assert confirm["kept"] == "proposal" and confirm["winner"] > confirm["proposal"]
         assert rec.schedule == _proposal().schedule
-        assert "lost to the proposal on fresh data orders" in rec.reasons[-1].text
+        assert "did not beat the proposal by more than the noise on 2 fresh data orders" in (
+            rec.reasons[-1].text
+        )
+
+
+@pytest.mark.parametrize(
+    ("factors", "kept"),
+    [
+        ((0.995, 0.995), "proposal"),  # lower on both orders, but by 0.5% < the 1% margin
+        ((0.90, 1.01), "proposal"),  # 4.5% lower in the mean, but higher on one order
+        ((0.98, 0.98), "winner"),  # lower on both orders, by 2% in the mean
+    ],
+)
+def test_refine_race_keeps_the_winner_only_when_better_by_more_than_the_noise(
+    monkeypatch, factors, kept
+):
+    def fake_train(task, spec, plan, *, seed, device, report=None):
+        if seed == 0:  # the trials: the higher the LR, the better
+            return SimpleNamespace(val_loss=1.0 - spec.lr, steps=plan.trial_steps)
+        proposal = 1.0 + 0.1 * seed  # the race: paired, each order its own level
+        value = proposal if spec.lr == 0.05 else proposal * factors[seed - 1]
+        return SimpleNamespace(val_loss=value, steps=plan.trial_steps)
+
+    monkeypatch.setattr(trials_module, "_train_short", fake_train)
+    config = TuneConfig(n_trials=4, budget=2.0, pruner="none")
+    rec = refine(_task(), _proposal(), analysis=_analysis(), stats=_stats(), config=config)
+    confirm = rec.search.confirmation
+    assert confirm["seeds"] == [1, 2] and confirm["margin"] == 0.01
+    assert confirm["proposal_values"] == pytest.approx([1.1, 1.2])
+    assert confirm["winner_values"] == pytest.approx([1.1 * factors[0], 1.2 * factors[1]])
+    assert confirm["kept"] == kept
+    text = rec.reasons[-1].text
+    assert "by more than 1% of the proposal's" in text
+    if kept == "proposal":
+        assert rec.schedule == _proposal().schedule
+        assert "did not beat the proposal by more than the noise" in text
+    else:
+        assert rec.initial_lr != 0.05 and "confirmed on 2 fresh data orders" in text
 
 
 def test_refine_no_confirmation_when_the_proposal_wins(monkeypatch):
@@ -295,7 +340,7 @@ def test_refine_no_confirmation_when_the_proposal_wins(monkeypatch):
         _proposal(),
         analysis=_analysis(),
         stats=_stats(),
-        config=TuneConfig(n_trials=3, pruner="none"),
+        config=TuneConfig(n_trials=3, budget=2.0, pruner="none"),
     )
     assert rec.search.confirmation is None and rec.schedule == _proposal().schedule
     assert rec.search.cost_steps == 3 * 4
@@ -319,7 +364,7 @@ def test_refine_resumes_after_sigkill_with_sqlite(tmp_path):
     assert len({tuple(sorted(t[1].items())) for t in resumed}) == 5  # no repeats
     assert rec.search.n_trials == 5 and rec.search.storage == storage
     race = _race_steps(rec.search)
-    assert rec.search.cost_steps == 5 * 4 + race
+    assert race in (0, 4 * 5) and rec.search.cost_steps == 5 * 5 + race <= 3.0 * 16
     # A finished study runs nothing more, the confirmation race included.
     again = _run_refine(storage, n_trials=5)
     assert _trials(storage) == resumed and again.schedule == rec.schedule
@@ -328,9 +373,14 @@ def test_refine_resumes_after_sigkill_with_sqlite(tmp_path):
 
 def test_refine_journal_storage_shares_one_study(tmp_path):
     storage = str(tmp_path / "tune.jsonl")
-    first = _run_refine(storage, n_trials=2)
+    first = _run_refine(storage, n_trials=2)  # 48 steps: 2 trials and the race, 8 steps each
     assert first.search.n_trials == 2 and first.search.study_name == "lrtune"
-    second = _run_refine(storage, n_trials=3)
+    # 3 trials of the study's 8 steps and the race need 56: the budget fits only the 2 run
+    same = _run_refine(storage, n_trials=3)
+    assert same.search.n_trials == 2 and len(_trials(storage)) == 2
+    assert "ran 2 of 3 trials" in same.reasons[-1].text
+    assert same.search.cost_steps <= 3.0 * 16
+    second = _run_refine(storage, n_trials=3, budget=3.5)
     trials = _trials(storage)
     assert len(trials) == 3 and [t[0] for t in trials] == [0, 1, 2]
     assert [t["params"] for t in second.search.trials[:2]] == [
@@ -349,7 +399,7 @@ def test_refine_runs_one_copy_of_a_proposal_enqueued_twice(tmp_path):
     rec = _run_refine(storage, n_trials=3)
     trials = rec.search.trials
     assert [(t["number"], t["state"], t["steps"]) for t in trials[:2]] == [
-        (0, "complete", 4),
+        (0, "complete", 6),  # 48 steps shared by 3 trials and 4 race runs
         (1, "fail", 0),
     ]
     assert trials[0]["params"] == proposal and trials[1]["params"] == {}
@@ -373,7 +423,7 @@ def test_refine_resume_with_other_scheduler_choices_is_config_error(tmp_path):
             other,
             analysis=_analysis(),
             stats=_stats(),
-            config=TuneConfig(n_trials=2, storage=storage),
+            config=TuneConfig(n_trials=2, budget=2.0, storage=storage),
         )
 
 
@@ -445,6 +495,7 @@ def test_refine_two_processes_share_one_journal_study(tmp_path):
 
 
 def _refine_on(storage: str | None, proposal: Recommendation, n_trials: int, **kw):
+    kw.setdefault("budget", 3.0)
     config = TuneConfig(n_trials=n_trials, storage=storage, pruner="none", **kw)
     return refine(_task(), proposal, analysis=_analysis(), stats=_stats(), config=config)
 
@@ -453,7 +504,7 @@ def test_refine_resumed_study_uses_the_proposal_stored_by_its_first_run(tmp_path
     storage = str(tmp_path / "tune.jsonl")
     first = _refine_on(storage, _proposal(), n_trials=2)
     moved = dataclasses.replace(_proposal(), schedule=_proposal().schedule.replace(lr=0.0635))
-    second = _refine_on(storage, moved, n_trials=3)
+    second = _refine_on(storage, moved, n_trials=3, budget=3.5)  # 3 of the study's 8 steps
     trials = _trials(storage)
     assert trials[0][1]["lr"] == 0.05 and len(trials) == 3  # trial 0: the first run's proposal
     assert [t["params"] for t in second.search.trials[:2]] == [
@@ -481,7 +532,7 @@ def test_refine_study_for_another_run_length_is_config_error(tmp_path):
 
 
 def _racing_train(runs: list):
-    """Trials (data order 0) favour a higher LR; the race (data order 1) confirms it."""
+    """Trials (data order 0) favour a higher LR; the race (data orders 1, 2) confirms it."""
 
     def fake_train(task, spec, plan, *, seed, device, report=None):
         runs.append((spec.lr, seed))
@@ -505,8 +556,8 @@ def test_refine_two_processes_on_one_study_race_once(tmp_path, monkeypatch):
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    race = [run for run in runs if run[1] == 1]  # data order 1 is the race's alone
-    assert len(race) == 2  # the proposal and the winner, once for the study
+    race = [run for run in runs if run[1] >= 1]  # data orders 1 and 2 are the race's alone
+    assert len(race) == 4  # the proposal and the winner on 2 orders, once for the study
     a, b = results["a"].search.confirmation, results["b"].search.confirmation
     assert a == b and a["kept"] == "winner" and a["n_trials"] == 4
     assert results["a"].schedule == results["b"].schedule
@@ -540,3 +591,105 @@ def test_refine_interrupted_keeps_the_finished_trials_and_the_proposal(tmp_path,
     resumed = _refine_on(storage, _proposal(), n_trials=5)
     assert resumed.search.n_trials == 5 and not resumed.search.interrupted
     assert [t[1] for t in _trials(storage)[:2]] == [t["params"] for t in partial.search.trials[:2]]
+
+
+def _fake_train_steps(task, spec, plan, *, seed, device, report=None):
+    """A trial-length run that trains nothing: the higher the LR, the lower the loss."""
+    return SimpleNamespace(val_loss=1.0 - spec.lr + 0.01 * seed, steps=plan.trial_steps)
+
+
+def _long_epochs(epochs: int, spe: int) -> tuple[Recommendation, DatasetStats]:
+    """An epoch-basis proposal (and the statistics) of ``epochs`` epochs of ``spe`` steps."""
+    spec = make_schedule("cosine", lr=0.05, total=epochs, eta_min_ratio=0.01, basis="epoch")
+    proposal = Recommendation(
+        spec, candidates=("cosine", "linear"), steps_per_epoch=spe, epochs=epochs
+    )
+    stats = DatasetStats(
+        n_samples=4 * spe,
+        batch_size=4,
+        steps_per_epoch=spe,
+        epochs=epochs,
+        total_steps=spe * epochs,
+    )
+    return proposal, stats
+
+
+def test_refine_150_step_epoch_run_stays_within_budget_one(monkeypatch):
+    """3 epochs of 50 steps at --budget 1: 2 trials and the race's 4 runs of 50 need 300."""
+    monkeypatch.setattr(trials_module, "_train_short", _fake_train_steps)
+    proposal, stats = _long_epochs(3, 50)
+    rec = refine(
+        _task(), proposal, analysis=_analysis(), stats=stats, config=TuneConfig(budget=1.0)
+    )
+    assert rec.search is None and rec.schedule == proposal.schedule  # no steps spent
+    assert rec.reasons[-1].rule == "optuna-refine"
+    assert rec.reasons[-1].text == (
+        "No search: the budget 1× of a 150-step run fits no trial of 50 updates (the "
+        "proposal, one other trial and the confirmation race on fresh data orders need 300 "
+        "steps in all; --budget 2 would fit them), so the proposal stands."
+    )
+    # with the horizon check's steps spent first, the fix covers them too
+    checked = refine(
+        _task(), proposal, analysis=_analysis(), stats=stats, config=TuneConfig(), spent=60
+    )
+    assert "less the 60 steps of the horizon check" in checked.reasons[-1].text
+    assert "--budget 2.4 would fit them" in checked.reasons[-1].text
+
+
+@pytest.mark.parametrize(
+    ("epochs", "spe", "budget", "n_trials", "seeds", "spent"),
+    [
+        (3, 50, 1.0, 8, 1, 0),
+        (3, 50, 2.5, 8, 1, 0),
+        (3, 50, 2.5, 8, 1, 40),
+        (4, 47, 1.0, 8, 1, 0),  # the 188-step run
+        (3, 120, 1.0, 8, 1, 0),  # the 360-step run
+        (10, 30, 1.0, 8, 2, 100),
+        (10, 30, 2.0, 8, 2, 100),  # 6 of 8 trials
+        (2, 400, 1.0, 16, 1, 0),  # 8 of 16 trials
+        (5, 4, 10.0, 3, 3, 0),
+    ],
+)
+def test_refine_total_cost_never_exceeds_the_budget(
+    monkeypatch, epochs, spe, budget, n_trials, seeds, spent
+):
+    monkeypatch.setattr(trials_module, "_train_short", _fake_train_steps)
+    proposal, stats = _long_epochs(epochs, spe)
+    config = TuneConfig(n_trials=n_trials, budget=budget, seeds=seeds, pruner="none")
+    rec = refine(_task(), proposal, analysis=_analysis(), stats=stats, config=config, spent=spent)
+    total = epochs * spe
+    if rec.search is None:
+        assert rec.reasons[-1].text.startswith("No search: the budget")
+        return
+    assert spent + _race_steps(rec.search) <= rec.search.cost_steps <= budget * total
+    assert rec.search.n_trials >= 2
+    assert all(t["steps"] >= min(spe, 64) * seeds for t in rec.search.trials)
+    if rec.search.n_trials < n_trials:
+        assert f"ran {rec.search.n_trials} of {n_trials} trials" in rec.reasons[-1].text
+
+
+def test_refine_epoch_basis_trials_may_be_shorter_than_an_epoch(tmp_path):
+    """3 epochs of 100 steps at --budget 1.5: 2 trials and 4 race runs of 75 steps each."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(400, 3, generator=g)
+    data = torch.utils.data.TensorDataset(x, x @ torch.tensor([[1.0], [-2.0], [0.5]]))
+    task = make_task(
+        model=nn.Linear(3, 1),
+        train_loader=torch.utils.data.DataLoader(data, batch_size=4, shuffle=True),
+        val_loader=torch.utils.data.DataLoader(data, batch_size=400),
+        criterion=nn.MSELoss(),
+        optimizer=lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.9),
+        epochs=3,
+    )
+    proposal, stats = _long_epochs(3, 100)
+    storage = str(tmp_path / "tune.jsonl")
+    config = TuneConfig(n_trials=2, budget=1.5, storage=storage, pruner="median")
+    rec = refine(task, proposal, analysis=_analysis(), stats=stats, config=config)
+    search = rec.search
+    assert [(t["state"], t["steps"]) for t in search.trials] == [("complete", 75)] * 2
+    assert all(t["value"] is not None for t in search.trials)
+    assert search.cost_steps == 2 * 75 + _race_steps(search) <= 450
+    # one report per trial, at its end (epoch 0): nothing divides by a zero epoch count
+    study = optuna.load_study(study_name="lrtune", storage=open_storage(storage))
+    assert [list(t.intermediate_values) for t in study.trials] == [[0], [0]]
+    assert rec.basis == "epoch" and rec.schedule.total == 3

@@ -4,10 +4,12 @@ The proposal is trial 0; the other trials sample the peak LR around the range-te
 the scheduler type among the proposal's candidates, the floor (``eta_min_ratio``) and the
 warmup fraction. Every trial runs the *whole* schedule compressed into its share of the
 budget (short horizons otherwise favour LRs that are too small: Wu et al. arXiv 1803.02021)
-and is scored by validation loss; the best trial replaces the proposal only if it also wins
-a race on fresh data orders, and is returned at the full planned length. Studies live in
-memory, in SQLite or PostgreSQL (``RDBStorage``), or in a journal file (``JournalStorage``);
-a killed run resumes where it stopped, and several processes can share one study.
+and is scored by validation loss; the best trial replaces the proposal only if it also beats
+it by more than the noise in a race on fresh data orders, and is returned at the full
+planned length. The search, its race and the horizon check before it stay within the
+budget. Studies live in memory, in SQLite or PostgreSQL (``RDBStorage``), or in a journal
+file (``JournalStorage``); a killed run resumes where it stopped, and several processes can
+share one study.
 Optuna is imported only in this package.
 
 Modules: :mod:`._config` (:class:`TuneConfig`), :mod:`._plan` (the trial plan and
@@ -33,7 +35,7 @@ Example:
     >>> proposal = Recommendation(make_schedule("cosine", lr=0.05, total=4),
     ...                           candidates=("cosine", "linear"), steps_per_epoch=4, epochs=4)
     >>> refined = refine(task, proposal, analysis=analysis, stats=dataset_stats(task),
-    ...                  config=TuneConfig(n_trials=3))
+    ...                  config=TuneConfig(n_trials=3, budget=2.0))
     >>> refined.search.n_trials, refined.search.trials[0]["params"]["lr"]
     (3, 0.05)
     >>> refined.schedule.total  # the full planned length, not a trial's
@@ -42,6 +44,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -55,8 +58,8 @@ from lrtune.recommend._storage import describe, open_storage
 from lrtune.recommend._storage import redact as _redact
 from lrtune.recommend.refine._config import Pruner as Pruner  # re-exported
 from lrtune.recommend.refine._config import TuneConfig
-from lrtune.recommend.refine._explain import _result
-from lrtune.recommend.refine._plan import _Plan, _plan, trial_schedule
+from lrtune.recommend.refine._explain import _result, _skipped
+from lrtune.recommend.refine._plan import _Plan, _plan, _refit, trial_schedule
 from lrtune.recommend.refine._race import _confirm
 from lrtune.recommend.refine._space import _full_spec, _proposal_params, _Space, _space, _suggest
 from lrtune.recommend.refine._study import (
@@ -96,17 +99,24 @@ def refine(
     type has one, ``eta_min_ratio`` in ``[0, 0.2]``; the warmup as a fraction of the run in
     ``[0, 0.2]`` (not for onecycle or plateau). The proposal is enqueued as the first trial.
 
-    Budget: ``B = budget × total_steps − spent`` optimizer steps are shared by
-    ``(n_trials + 2) × seeds`` runs (``n_trials × seeds`` for a single trial); each run trains
-    ``trial_steps = B // runs`` steps (at least one epoch, at most the planned run) under the
-    full-length schedule compressed onto the iteration basis by ``trial_steps / total_steps``
-    (:func:`trial_schedule`), reporting the validation loss after every epoch to the pruner.
+    Budget: the search never spends more than ``B = budget × total_steps − spent`` optimizer
+    steps. They are shared by ``runs = n_trials × seeds + 2 × max(2, seeds)`` runs (the
+    trials and the confirmation race; ``n_trials × seeds`` for a single trial); each trains
+    ``trial_steps = B // runs`` steps (at most the planned run) under the full-length schedule
+    compressed onto the iteration basis by ``trial_steps / total_steps``
+    (:func:`trial_schedule`), on either basis, reporting the validation loss to the pruner
+    after every epoch (once, at its end, for a trial shorter than an epoch). A run trains at
+    least ``min(64, steps_per_epoch)`` steps: when ``B`` cannot give every run that many,
+    fewer trials run (as many as fit with the race, and the reason says so), and when fewer
+    than two fit (the proposal and one other) there is no search: the proposal is returned
+    unchanged, without a search record, with a reason naming the ``--budget`` that would fit.
     Scoring uses ``task.val_loader``, or without one a fixed set of 8 training batches drawn
     once (the same for every trial; not removed from training).
 
     Confirmation: when the best trial is not the proposal, both run again at the trial length
-    on ``seeds`` data orders no trial has used; the winner is returned only if it scores
-    better there too, else the proposal is kept (the two extra runs of the budget).
+    on the same ``max(2, seeds)`` data orders no trial has used (paired runs). The winner is
+    returned only if it beats the proposal by more than the noise: lower on every data order,
+    and lower in the mean by more than 1% of the proposal's mean; else the proposal is kept.
 
     Resume and sharing: the study is created with ``load_if_exists=True``. Finished trials
     (complete or pruned) already in the study count toward ``n_trials`` and are never run
@@ -125,15 +135,17 @@ def refine(
             proposal does not carry its own.
         config: the search settings (default :class:`TuneConfig`).
         device: where trials train.
-        progress: called as ``progress(done, n_trials, best_value)`` after every trial.
+        progress: called as ``progress(done, n_trials, best_value)`` after every trial
+            (``n_trials`` as many as the budget fits).
         spent: optimizer steps already taken from the budget (the horizon check); counted
             in the record's cost.
 
     Returns:
         The proposal with the confirmed best trial's spec (same basis, full length), one more
         reason, and the :class:`SearchRecord` of the whole study (every trial and the
-        confirmation; ``cost_steps`` sums the optimizer steps they ran, pruned trials
-        included).
+        confirmation; ``cost_steps`` sums the optimizer steps they ran, pruned trials and
+        ``spent`` included: at most ``budget × total_steps``). When the budget fits no search,
+        the proposal with one more reason and no record.
 
     The first run to open a study stores its proposal, space and trial length there; later
     and other runs use those (:mod:`lrtune.recommend._shared`), and the study decides once
@@ -150,6 +162,8 @@ def refine(
 
     config = config or TuneConfig()
     plan = _plan(proposal, stats, config, spent)
+    if not plan.n_trials:  # the budget fits no search: the proposal stands
+        return dataclasses.replace(proposal, reasons=(*proposal.reasons, _skipped(plan)))
     space = _space(proposal, analysis, plan, stats.optimizer if stats else None)
     storage = open_storage(config.storage)
     n_reports = plan.trial_epochs * config.seeds
@@ -172,8 +186,12 @@ def refine(
     finally:
         optuna.logging.set_verbosity(verbosity)
     _check_space(study, space)  # other scheduler choices: another search, another study
-    own = proposal.schedule
-    proposal, space, plan = _adopt_setup(study, proposal, space, plan, config)
+    own, rules = proposal.schedule, proposal
+    proposal, space, stored = _adopt_setup(study, proposal, space, plan, config)
+    plan = _refit(stored, config, own=plan.trial_steps)  # the study's may fit fewer trials
+    if not plan.n_trials:
+        return dataclasses.replace(rules, reasons=(*rules.reasons, _skipped(plan)))
+    config = dataclasses.replace(config, n_trials=plan.n_trials)  # as many as the budget fits
     study.pruner = _pruner(config, plan.trial_epochs * config.seeds)
     if not study.get_trials(deepcopy=False):
         study.enqueue_trial(

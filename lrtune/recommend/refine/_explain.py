@@ -14,7 +14,7 @@ from lrtune.recommend.refine._space import _full_spec, _proposal_params
 from lrtune.recommend.refine._study import _best, _finished
 from lrtune.schedules import ScheduleSpec
 
-__all__ = ["_explain", "_result", "_trial_dict"]
+__all__ = ["_explain", "_result", "_skipped", "_trial_dict"]
 
 _SOURCE = (
     "Optuna TPE search (Akiba et al. arXiv 1907.10902); each trial runs the whole schedule "
@@ -83,6 +83,28 @@ def _result(
     )
 
 
+def _skipped(plan: _Plan) -> Reason:
+    """The reason for no search: the budget cannot give two trials and the race their floor."""
+    less = f", less the {plan.spent} steps of the horizon check," if plan.spent else ""
+    what = (
+        "the proposal's trial needs"
+        if plan.asked == 1
+        else "the proposal, one other trial and the confirmation race on fresh data orders need"
+    )
+    fix = (
+        f"--budget {plan.fit_budget:g} would fit them"
+        if plan.fit_budget <= 10
+        else "more than the largest --budget (10): lower seeds"
+    )
+    return Reason(
+        "optuna-refine",
+        f"No search: the budget {plan.budget:g}× of a {plan.total_steps}-step run{less} fits "
+        f"no trial of {plan.floor} updates ({what} {plan.min_steps} steps in all; {fix}), "
+        "so the proposal stands.",
+        _SOURCE,
+    )
+
+
 def _trial_dict(trial: Any) -> dict[str, Any]:
     value = trial.value
     return {
@@ -101,6 +123,13 @@ def _explain(before: ScheduleSpec, after: ScheduleSpec, record: SearchRecord, pl
         f"{record.cost_steps} steps{' with the horizon check' if plan.spent else ''} "
         f"({record.cost_fraction:.0%} of the planned training)"
     )
+    if plan.n_trials < plan.asked:
+        fix = f"--budget {plan.fit_budget:g}" if plan.fit_budget <= 10 else "no --budget up to 10"
+        search += (
+            f" (ran {plan.n_trials} of {plan.asked} trials: the budget {plan.budget:g}× fits no "
+            f"more runs of at least {plan.floor} updates with the confirmation race; "
+            f"{fix} would fit all {plan.asked})"
+        )
     if record.interrupted:
         best = (
             f"; its best trial so far (validation loss {record.best_value:.4g}) is not confirmed"
@@ -124,19 +153,34 @@ def _explain(before: ScheduleSpec, after: ScheduleSpec, record: SearchRecord, pl
     confirm = record.confirmation
     if confirm is not None and confirm["kept"] == "proposal":
         return (
-            f"{search}; its best trial (#{confirm['trial']}, {best}) lost to the proposal on "
-            f"fresh data orders ({_fmt(confirm['winner'], 4)} vs {_fmt(confirm['proposal'], 4)}), "
-            "so the proposal is kept."
+            f"{search}; its best trial (#{confirm['trial']}, {best}) did not beat the proposal "
+            f"by more than the noise on {_orders(confirm)} (mean {_fmt(confirm['winner'], 4)} vs "
+            f"{_fmt(confirm['proposal'], 4)}{_criterion(confirm)}), so the proposal is kept."
         )
     if not changes:
         return f"{search}; the proposal scored best ({best}) and is kept."
     confirmed = (
-        f", confirmed on fresh data orders ({confirm['winner']:.4g} vs the proposal's "
-        f"{_fmt(confirm['proposal'], 4)})"
+        f", confirmed on {_orders(confirm)} (mean {confirm['winner']:.4g} vs the proposal's "
+        f"{_fmt(confirm['proposal'], 4)}{_criterion(confirm)})"
         if confirm is not None
         else ""
     )
     return f"{search}, changed {', '.join(changes)} ({best}{confirmed})."
+
+
+def _orders(confirm: dict[str, Any]) -> str:
+    n = len(confirm.get("seeds", ()))
+    return f"{n} fresh data order{'s' if n != 1 else ''}"
+
+
+def _criterion(confirm: dict[str, Any]) -> str:
+    """The race's criterion, as :func:`._race._beats` applies it (none in older records)."""
+    if "margin" not in confirm:
+        return ""
+    return (
+        "; a winner must score lower on every one, and lower in the mean by more than "
+        f"{confirm['margin']:.0%} of the proposal's"
+    )
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:

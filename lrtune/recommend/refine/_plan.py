@@ -1,10 +1,15 @@
 """The trial plan: the planned run, each trial's share of the budget, and compression.
 
+Every run of the search (each trial's seeds and the confirmation race) trains the same
+number of steps, at least :data:`_MIN_TRIAL_STEPS` updates (one epoch when epochs are
+shorter), and together with the horizon check they never spend more than the budget: when it
+cannot give every run that floor, fewer trials run, and none when fewer than two fit.
 Every trial runs the whole schedule compressed into its steps (:func:`trial_schedule`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -16,18 +21,41 @@ from lrtune.recommend.refine._config import TuneConfig
 from lrtune.schedules import ScheduleSpec
 from lrtune.schedules._base import check_number, scale_period
 
-__all__ = ["_MIN_TRIAL_STEPS", "_Plan", "_confirm_runs", "_plan", "trial_schedule"]
+__all__ = [
+    "_MIN_TRIAL_STEPS",
+    "_Plan",
+    "_confirm_runs",
+    "_plan",
+    "_race_seeds",
+    "_refit",
+    "trial_schedule",
+]
+
+_MIN_TRIAL_STEPS = 64  # the shortest trial: every schedule's phases fit
+_RACE_SEEDS = 2  # fresh data orders per side of the race, at least: one cannot show noise
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """The planned run, the steps already spent on it, and what each trial gets."""
+    """The planned run, the steps already spent on it, and what the search gets.
+
+    ``n_trials`` is how many trials the budget fits (at most the ``asked`` ones; 0: none, no
+    search), each run lasting ``trial_steps`` (at least ``floor``); ``fit_budget`` is the
+    smallest budget (to 0.1) that fits the asked trials (two when none fit) and
+    ``min_steps`` the steps they need at the floor, the spent ones included.
+    """
 
     steps_per_epoch: int
     epochs: int
     total_steps: int
     trial_steps: int
     spent: int = 0
+    n_trials: int = 1
+    asked: int = 1
+    floor: int = 1
+    budget: float = 1.0
+    fit_budget: float = 1.0
+    min_steps: int = 0
 
     @property
     def factor(self) -> float:
@@ -35,28 +63,40 @@ class _Plan:
 
     @property
     def trial_epochs(self) -> int:
-        """Epochs a trial's run starts (the last one may stop part-way)."""
-        return math.ceil(self.trial_steps / self.steps_per_epoch)
+        """Epochs a trial's run starts (the last one may stop part-way; 1 for a trial shorter
+        than an epoch, which reports to the pruner once, at its end)."""
+        return max(math.ceil(self.trial_steps / self.steps_per_epoch), 1)
 
     def compress(self, spec: ScheduleSpec) -> ScheduleSpec:
         """``spec`` compressed into a trial's steps (:func:`trial_schedule`)."""
         return trial_schedule(spec, steps_per_epoch=self.steps_per_epoch, factor=self.factor)
 
 
-def _confirm_runs(config: TuneConfig) -> int:
-    """Trial-length runs (per seed) kept for the confirmation: the proposal and the winner."""
-    return 2 if config.n_trials > 1 else 0
+def _race_seeds(config: TuneConfig) -> int:
+    """Fresh data orders the race runs on, per side: ``seeds``, at least 2."""
+    return max(_RACE_SEEDS, config.seeds)
 
 
-_MIN_TRIAL_STEPS = 64  # the shortest iteration-basis trial: every schedule's phases fit
+def _confirm_runs(config: TuneConfig, n_trials: int | None = None) -> int:
+    """Trial-length runs of the confirmation race: the proposal and the winner on each of
+    :func:`_race_seeds`'s data orders (none for a single trial)."""
+    n = config.n_trials if n_trials is None else n_trials
+    return 2 * _race_seeds(config) if n > 1 else 0
+
+
+def _runs(config: TuneConfig, n_trials: int) -> int:
+    """Trial-length runs of a search of ``n_trials`` trials, the race included."""
+    return n_trials * config.seeds + _confirm_runs(config, n_trials)
 
 
 def _plan(
     proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig, spent: int
 ) -> _Plan:
-    """The run the proposal was made for (its own length first, else the measured one).
+    """The run the proposal was made for (its own length first, else the measured one), and
+    the trials that fit ``budget × total_steps`` less the ``spent`` steps.
 
-    The trials share the budget less the ``spent`` steps.
+    Both bases share the floor: a trial's schedule is compressed onto the iteration basis, so
+    an epoch-basis proposal's trials need not last an epoch either.
     """
     spe = proposal.steps_per_epoch or (stats.steps_per_epoch if stats else None)
     epochs = proposal.epochs or (stats.epochs if stats else None)
@@ -65,15 +105,48 @@ def _plan(
             "tune: expected a known run length (steps per epoch and epochs), got "
             f"steps_per_epoch={spe}, epochs={epochs}; give train_loader a len() and set --epochs"
         )
-    total = spe * epochs
-    runs = (config.n_trials + _confirm_runs(config)) * config.seeds
-    per_trial = int(config.budget * total - spent) // runs
-    # an epoch-basis schedule compresses into whole epochs; an iteration-basis one into any
-    # number of updates from _MIN_TRIAL_STEPS on, so its trials need not last an epoch (a run
-    # given as max_steps is one long "epoch": a floor of one epoch spent 3x the budget there)
-    floor = spe if proposal.basis == "epoch" else min(spe, _MIN_TRIAL_STEPS)
-    trial_steps = min(max(per_trial, floor, 1), total)
-    return _Plan(spe, epochs, total, trial_steps, spent)
+    plan = _Plan(spe, epochs, spe * epochs, 1, spent)
+    return _fit(plan, config, min(spe, _MIN_TRIAL_STEPS))
+
+
+def _refit(plan: _Plan, config: TuneConfig, *, own: int) -> _Plan:
+    """``plan`` with the trials that fit its ``trial_steps`` when a shared study stored
+    another length than ``own`` (this run's): at most ``plan.n_trials``."""
+    if plan.trial_steps == own:
+        return plan
+    fit = _fit(plan, dataclasses.replace(config, n_trials=plan.n_trials), plan.trial_steps)
+    return dataclasses.replace(fit, trial_steps=plan.trial_steps, asked=plan.asked)
+
+
+def _fit(plan: _Plan, config: TuneConfig, floor: int) -> _Plan:
+    """The most trials (at most ``n_trials``) whose runs and race get ``floor`` steps each."""
+    total = plan.total_steps
+    available = max(int(config.budget * total) - plan.spent, 0)
+    n = config.n_trials
+    while n > 0 and _runs(config, n) * floor > available:
+        n -= 1
+    if n < min(2, config.n_trials):  # a search needs the proposal and one other trial
+        n = 0
+    target = config.n_trials if n else min(2, config.n_trials)
+    min_steps = plan.spent + _runs(config, target) * floor
+    return dataclasses.replace(
+        plan,
+        trial_steps=min(available // _runs(config, n), total) if n else floor,
+        n_trials=n,
+        asked=config.n_trials,
+        floor=floor,
+        budget=config.budget,
+        fit_budget=_budget_for(min_steps, total),
+        min_steps=min_steps,
+    )
+
+
+def _budget_for(steps: int, total: int) -> float:
+    """The smallest budget, to 0.1, whose share of ``total`` holds ``steps``."""
+    budget = math.ceil(steps * 10 / total) / 10
+    while int(budget * total) < steps:  # floating point: 0.1 more
+        budget = round(budget + 0.1, 1)
+    return budget
 
 
 def trial_schedule(spec: ScheduleSpec, *, steps_per_epoch: int, factor: float) -> ScheduleSpec:

@@ -99,7 +99,8 @@ def _reporter(
     """``train``'s per-epoch callback: record the steps run, report, prune if told to.
 
     Report steps run over the seeds in turn (``seed_index × epochs + epoch``); the last
-    report of a trial is never pruned (the trial is finished anyway).
+    report of a trial is never pruned (the trial is finished anyway). A trial shorter than
+    an epoch (``epochs`` 1) reports once per seed, at its end, with the steps it ran.
     """
     import optuna
 
