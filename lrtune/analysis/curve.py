@@ -226,9 +226,10 @@ def divergence_lr(
     quadratic, ρ solves ρ² − (ηλ − 1 − β)ρ + β = 0 and the limit is η* = 2(1+β)/λ.
     From each blow-up step (loss ratio ≥ ``min_growth``) we solve for ηλ and get η*;
     steps where the unstable direction does not yet dominate over-estimate η*, so
-    the smallest estimate is kept. A growing step counts only once the loss has lost
-    ``LOST`` of the sweep's descent: near a low loss, batch noise doubles the loss from one
-    step to the next (a trained classifier's 0.09, then 0.16, then 0.44). Without a clear
+    the smallest estimate is kept. A growing step counts once the loss has lost ``LOST`` of
+    the sweep's descent, or within three growing steps in a row (an exponential growth, not
+    noise): near a low loss, batch noise doubles the loss from one step to the next (a
+    trained classifier's 0.09, then 0.16, then 0.44). Without a clear
     blow-up the fallback is where an
     increasing isotonic fit of the loss after its minimum has risen 10% of the drop.
 
@@ -258,9 +259,12 @@ def divergence_lr(
     level = float(np.median(loss[: max(1, len(loss) // 20)]))
     low = float(savgol_smooth(loss)[min_index])
     lost = low + LOST * max(level - low, 0.0)  # a blow-up has lost a share of what was learnt
+    grows = [loss[t] > 0 and loss[t + 1] / loss[t] >= min_growth for t in range(len(loss) - 1)]
+    runs_of_3 = [all(grows[u : u + 3]) for u in range(len(grows) - 2)]  # exponential growth
     estimates = []
     for t in range(start, len(loss) - 1):
-        if loss[t] > 0 and loss[t + 1] / loss[t] >= min_growth and loss[t + 1] >= lost:
+        sustained = any(runs_of_3[max(t - 2, 0) : t + 1])
+        if grows[t] and (loss[t + 1] >= lost or sustained):
             rho = math.sqrt(loss[t + 1] / loss[t])
             eta_lambda = (rho * rho + momentum) / rho + 1 + momentum
             estimates.append(2 * (1 + momentum) * lr[t] / eta_lambda)
