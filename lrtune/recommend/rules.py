@@ -186,12 +186,15 @@ class PeakLrRule(Rule):
     #: Margin below the stability limit of full-batch gradient descent (measured exactly:
     #: the loss grows by a fixed factor per step above it).
     full_batch_margin: ClassVar[float] = 1.1
-    #: A schedule that holds its peak stays this factor below the LR where the loss reaches
-    #: its floor (``CurveAnalysis.floor_lr``). The floor lies about 2x below the smoothed
-    #: minimum on a curve with a clear one (charlm: 0.055 vs 0.066-0.115), so this keeps the
-    #: earlier minimum / 4 there; on a flat bottom the minimum's place is noise
-    #: (transformer_lm_scratch: 0.018-0.42 over three find seeds, the floor 0.0085-0.010).
-    floor_factor: ClassVar[float] = 2.0
+    #: A schedule that holds its peak starts where the loss reaches its floor
+    #: (``CurveAnalysis.floor_lr``: within 20% of the descent above the minimum, read while the
+    #: loss still falls), 3-10x below the smoothed minimum, the largest LR that still trains
+    #: (Smith: the cyclic minimum is max/3-4). On the design half's Adam tasks the grid's best
+    #: cosine LRs lie 1-4x above it (charlm_gru: floor 0.012-0.022, best 0.015;
+    #: transformer_lm_scratch: floor 0.0044, best 0.018 with a band of 0.0056-0.056 within
+    #: 12%); the minimum itself is noise on a flat bottom (0.018-0.42 over three find seeds).
+    #: Without ``floor_lr`` (a Context built by hand), a quarter of the smoothed minimum.
+    min_loss_factor: ClassVar[float] = 4.0
 
     def apply(self, ctx: Context) -> Fired:
         scheduler = ctx.decided["scheduler"]
@@ -230,16 +233,14 @@ class PeakLrRule(Rule):
             )
         lr, why = ctx.suggested_lr, "the range test's suggestion"
         source = "Smith arXiv 1506.01186 (LR range test)"
-        factor = self.floor_factor
-        floor = ctx.floor_lr if ctx.floor_lr is not None else ctx.min_loss_lr
+        floor = ctx.floor_lr
+        if floor is None and ctx.min_loss_lr is not None:  # a Context built without it
+            floor = ctx.min_loss_lr / self.min_loss_factor
         # a floor is only a floor where the loss turned up after it: at the sweep's end (no
         # divergence LR) the loss may still be falling, and the "minimum" is the last LR tried
-        if floor is not None and ctx.diverge_lr is not None and floor / factor > lr:
-            lr = floor / factor
-            why = (
-                f"1/{factor:g} of the LR where the loss reaches its floor (about half the "
-                "largest that trains)"
-            )
+        if floor is not None and ctx.diverge_lr is not None and floor > lr:
+            lr = floor
+            why = "the LR where the loss reaches its floor (3-10x below the largest that trains)"
             source = "Smith arXiv 1506.01186 (the cyclic minimum is max/3-4)"
         if ctx.diverge_lr is not None and lr > ctx.diverge_lr / 2:
             lr, why = ctx.diverge_lr / 2, "half the divergence LR"

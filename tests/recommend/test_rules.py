@@ -208,14 +208,14 @@ def test_recommend_reason_cites_the_branch_that_fired():
 @pytest.mark.parametrize(
     ("floor_lr", "diverge_lr", "expected", "why"),
     [
-        (0.05, 0.14, 0.05 / 2, "1/2 of the LR where the loss reaches its floor"),
+        (0.05, 0.14, 0.05, "the LR where the loss reaches its floor"),
         (0.05, 0.02, 0.01, "half the divergence LR"),
-        (0.015, 0.14, 0.01, "the range test's suggestion"),  # floor/2 below the suggestion
+        (0.008, 0.14, 0.01, "the range test's suggestion"),  # the floor below the suggestion
         # the loss never turned up: its "floor" is the sweep's last LR, not a floor
         (8.3, None, 0.01, "the range test's suggestion"),
     ],
 )
-def test_peak_lr_stays_a_factor_two_below_the_floor(floor_lr, diverge_lr, expected, why):
+def test_peak_lr_is_the_floor_capped_by_the_divergence_lr(floor_lr, diverge_lr, expected, why):
     given, _ = SCENARIOS["adam-few-epochs"]
     ctx = Context(
         suggested_lr=0.01,
