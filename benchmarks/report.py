@@ -175,8 +175,9 @@ def _markdown(
         "evidence); (2) the relapse cut reads the batch noise at the start's level (found on "
         "**stream_teacher_adagrad, held out**: one find seed proposed 2e-7); (3) a blow-up must "
         "have lost a quarter of the descent (found on the bundled example digits CNN, no zoo "
-        "task); (4) a held schedule's peak is `floor_lr / 2` instead of `min_loss_lr / 4` "
-        "(charlm_gru and transformer_lm_scratch, design half), used only where the loss turned "
+        "task); (4) a held schedule's peak is `floor_lr` (where the descent is within 20% of "
+        "its drop) instead of `min_loss_lr / 4` (charlm_gru and transformer_lm_scratch, design "
+        "half), used only where the loss turned "
         "up (seen on **logreg_sgd, held out**); (5) `--tune` keeps to its budget and keeps "
         "the rules' proposal unless a paired race on fresh data orders beats it by more than "
         "1% on every order (no task). stream_iterable_adagrad was added to the design half "
@@ -197,7 +198,7 @@ def _markdown(
         "## Leave-one-family-out",
         "",
         "lrtune's rules have fitted constants (e.g. the peak at `diverge_lr / 2.5` for SGD, "
-        "`floor LR / 2` for Adam), chosen on four tasks before the zoo existed, one per "
+        "`floor LR` for Adam), chosen on four tasks before the zoo existed, one per "
         "family except the transformers. Per family, lrtune's result on the tasks its rules "
         "were not fitted on (for the transformers, rules designed without the family):",
         "",
