@@ -81,18 +81,12 @@ def measure(
     with preserved_state(task.model):
         model = distributed.wrap_model(task.model, device)
         runs = _repeats(task, model, optimizer, config, repeats, device, "range-test", progress)
-    analysis = analyse_runs(runs, momentum=momentum)
-    interrupted = runs[-1].stop_reason == "interrupted"
-    if not (zoom and analysis.flat_then_cliff and not interrupted):
-        return runs, analysis
-    assert analysis.diverge_lr is not None  # a flat-then-cliff curve has one
-    narrow = replace(
-        config,
-        start_lr=analysis.diverge_lr / ZOOM_BELOW,
-        end_lr=analysis.diverge_lr * ZOOM_ABOVE,
-    )
-    with preserved_state(task.model):
-        model = distributed.wrap_model(task.model, device)
+        analysis = analyse_runs(runs, momentum=momentum)
+        if not zoom or not analysis.flat_then_cliff or runs[-1].stop_reason == "interrupted":
+            return runs, analysis
+        assert analysis.diverge_lr is not None  # a flat-then-cliff curve has one
+        low, high = analysis.diverge_lr / ZOOM_BELOW, analysis.diverge_lr * ZOOM_ABOVE
+        narrow = replace(config, start_lr=low, end_lr=high)
         fresh = _repeats(task, model, optimizer, narrow, repeats, device, "zoom", progress)
     zoomed = runs + tuple(replace(r, stage="zoom") for r in fresh)
     try:

@@ -233,9 +233,9 @@ def divergence_lr(
     the smallest estimate is kept. A growing step counts once the loss has lost ``LOST`` of
     the sweep's descent, or within three growing steps in a row (an exponential growth, not
     noise): near a low loss, batch noise doubles the loss from one step to the next (a
-    trained classifier's 0.09, then 0.16, then 0.44). Without a clear
-    blow-up the fallback is where an
-    increasing isotonic fit of the loss after its minimum has risen 10% of the drop.
+    trained classifier's 0.09, then 0.16, then 0.44). Without a clear blow-up the fallback
+    is where an increasing isotonic fit of the loss after its minimum has risen 10% of the
+    drop.
 
     Returns:
         ``(lr, method)`` with ``method`` in ``growth-rate``, ``rebound``, ``none``.
