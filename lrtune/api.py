@@ -33,6 +33,7 @@ from lrtune.errors import ConfigError, Interrupted, ResultFileError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, resolve_device
 from lrtune.recommend import Context, Reason, Recommendation, recommend
 from lrtune.recommend.horizon import can_check, check_recommendation
+from lrtune.recommend.probe import probe_recommendation
 from lrtune.recommend.rules import OverfitRiskRule
 from lrtune.schedules._base import check_number
 from lrtune.task import StepsLoader, Task, load_task, loader_length
@@ -57,6 +58,8 @@ class FindConfig:
             that postpones the blow-up); three make the suggestion steady.
         zoom: over a flat-then-cliff curve, run the repeats again over a narrow range and
             read that (:mod:`lrtune._measure`); ``False`` reads the first sweep whatever it is.
+        probe: train the proposal's first 20% and halve a peak that blows up
+            (:mod:`lrtune.recommend.probe`; needs the task's ``val_loader``).
         epochs: planned training length (overrides model.py's ``epochs`` and ``max_steps``).
         max_steps: planned training length in optimizer updates (overrides everything else;
             planned on the iteration basis).
@@ -72,6 +75,7 @@ class FindConfig:
     range_test: RangeTestConfig = field(default_factory=RangeTestConfig)
     repeats: int = 3
     zoom: bool = True
+    probe: bool = True
     epochs: int | None = None
     max_steps: int | None = None
     scheduler: str | None = None
@@ -370,6 +374,19 @@ def recommend_from_result(
     interrupted = False  # Ctrl-C in the check or the search: raise Interrupted with the result
     if (
         task is not None
+        and config.probe
+        and ranks == 1
+        and task.val_loader is not None
+        and rec.epochs is not None
+        and not (ctx.deterministic_gd and rec.schedule.name == "constant")
+    ):
+        try:
+            rec = probe_recommendation(task, rec, seed=seed, device=device)
+        except KeyboardInterrupt:  # keep the range test: the rules' proposal, marked
+            interrupted = True
+    if (
+        not interrupted
+        and task is not None
         and ranks == 1
         and (warned or config.tune is not None)
         and can_check(task, fraction=config.check, epochs=rec.epochs)

@@ -154,6 +154,12 @@ def _tune_config(
     show_default=True,
     help="Sweep again, narrowly, when the loss falls only just before it blows up.",
 )
+@click.option(
+    "--probe/--no-probe",
+    default=True,
+    show_default=True,
+    help="Train the proposal's first 20% and halve a peak that blows up (needs val_loader).",
+)
 @_recommend_options
 @click.option(
     "--out",
@@ -182,6 +188,7 @@ def find_command(
     seed: int,
     repeats: int,
     zoom: bool,
+    probe: bool,
     epochs: int | None,
     max_steps: int | None,
     scheduler: str | None,
@@ -216,6 +223,7 @@ def find_command(
         clip_grad_norm=clip_grad_norm,
         repeats=repeats,
         zoom=zoom,
+        probe=probe,
         epochs=epochs,
         max_steps=max_steps,
         scheduler=scheduler,

@@ -145,7 +145,8 @@ def _rules(rec) -> list[str]:
 def test_overfit_risk_runs_the_horizon_check_and_lowers_the_lr(overfitting):
     task, measured = overfitting()
     rec = recommend_from_result(measured, task=task).recommendation
-    assert _rules(rec)[-2:] == ["overfit-risk", "horizon-check"]
+    assert _rules(rec)[-3:] == ["overfit-risk", "stability-probe", "horizon-check"]
+    assert rec.probe["failed"] == [False]  # the probe kept the peak; the check lowers it
     assert rec.check["overfit"] and rec.check["steps"] == 64  # 0.4 of 40 epochs × 4 steps
     assert rec.check["best_step"] == 12 and rec.check["lr_factor"] < 0.5
     assert rec.initial_lr == pytest.approx(0.03 * rec.check["lr_factor"])

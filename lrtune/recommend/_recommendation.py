@@ -65,8 +65,9 @@ class SearchRecord:
 class Recommendation:
     """A schedule with every parameter filled in, and why.
 
-    ``search`` records the Optuna refinement and ``check`` the horizon check
-    (:mod:`lrtune.recommend.horizon`), each ``None`` when it did not run.
+    ``search`` records the Optuna refinement, ``check`` the horizon check
+    (:mod:`lrtune.recommend.horizon`) and ``probe`` the stability probe
+    (:mod:`lrtune.recommend.probe`), each ``None`` when it did not run.
 
     Example:
         >>> from lrtune.schedules import make_schedule
@@ -82,6 +83,7 @@ class Recommendation:
     steps_per_epoch: int | None = None
     epochs: int | None = None
     check: dict[str, Any] | None = None
+    probe: dict[str, Any] | None = None
 
     @property
     def scheduler(self) -> str:
@@ -134,6 +136,7 @@ class Recommendation:
             "candidates": list(self.candidates),
             "search": self.search.to_dict() if self.search else None,
             "check": self.check,
+            "probe": self.probe,
         }
 
     @classmethod
@@ -147,6 +150,7 @@ class Recommendation:
             steps_per_epoch=data.get("steps_per_epoch"),
             epochs=data.get("epochs"),
             check=data.get("check"),
+            probe=data.get("probe"),
         )
 
 

@@ -1,0 +1,64 @@
+"""The stability probe: a peak that blows up in the run's first stretch is halved."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+from lrtune.api import FindConfig, find
+from lrtune.recommend._recommendation import Recommendation
+from lrtune.recommend.probe import probe_recommendation
+from lrtune.schedules import make_schedule
+from lrtune.task import make_task
+
+
+@pytest.fixture
+def regression():
+    """Least squares with curvature ~8: plain SGD is stable below a step of about 0.25."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(256, 8, generator=g) * 2
+    y = x @ torch.randn(8, 1, generator=g)
+    data = torch.utils.data.TensorDataset(x, y)
+    loader = torch.utils.data.DataLoader(data, batch_size=32, shuffle=True)
+    return make_task(
+        model=nn.Linear(8, 1),
+        model_factory=lambda: nn.Linear(8, 1),
+        train_loader=loader,
+        val_loader=torch.utils.data.DataLoader(data, batch_size=256),
+        criterion=nn.MSELoss(),
+        optimizer=lambda p, lr: torch.optim.SGD(p, lr=lr),
+        epochs=10,
+    )
+
+
+def _rec(lr: float) -> Recommendation:
+    spec = make_schedule("cosine", lr=lr, total=80, warmup=4, basis="iteration")
+    return Recommendation(spec, steps_per_epoch=8, epochs=10)
+
+
+def test_a_peak_that_diverges_is_halved_until_it_trains(regression):
+    rec = probe_recommendation(regression, _rec(0.8), seed=0)
+    probe = rec.probe
+    assert probe["peaks"][0] == 0.8 and probe["failed"][0]
+    assert probe["failed"][-1] is False and rec.initial_lr == probe["peaks"][-1] < 0.25
+    assert probe["peaks"] == [0.8 / 2**k for k in range(len(probe["peaks"]))]
+    assert probe["window"] == 24  # the warmup (4) + 20 updates at least: 20% of 80 is less
+    assert probe["steps"] <= 24 * len(probe["peaks"])
+    reason = rec.reasons[-1]
+    assert reason.rule == "stability-probe" and "halved" in reason.text
+
+
+def test_a_peak_that_trains_is_kept(regression):
+    rec = probe_recommendation(regression, _rec(0.05), seed=0)
+    assert rec.initial_lr == 0.05 and rec.probe["failed"] == [False]
+    assert "is kept" in rec.reasons[-1].text
+
+
+def test_find_records_the_probe_and_no_probe_turns_it_off(regression, tmp_path):
+    result = find(regression, config=FindConfig.create(seed=0, device="cpu", num_iter=60))
+    assert result.recommendation.probe is not None
+    assert "stability-probe" in {r.rule for r in result.recommendation.reasons}
+    assert result.to_dict()["recommendation"]["probe"] == result.recommendation.probe
+    off = find(regression, config=FindConfig.create(seed=0, device="cpu", num_iter=60, probe=False))
+    assert off.recommendation.probe is None
