@@ -115,7 +115,7 @@ def _reason(record: dict[str, Any]) -> Reason:
     peaks, failed = record["peaks"], record["failed"]
     if not any(failed):
         text = (
-            f"stability probe: the first {window} updates of the planned run at peak "
+            f"the first {window} updates of the planned run at peak "
             f"{peaks[0]:.3g} trained without blowing up; the peak is kept."
         )
     else:
@@ -126,7 +126,7 @@ def _reason(record: dict[str, Any]) -> Reason:
             else f"{peaks[-1]:.3g} blew up too (kept: check the data and the optimizer)"
         )
         text = (
-            f"stability probe: the first {window} updates of the planned run diverged or "
+            f"the first {window} updates of the planned run diverged or "
             f"forgot what they had learnt at peak {tried} (the range test reads its divergence "
             f"LR from a barely trained model, and the reading varies with the data order), so "
             f"the peak was halved; {end}."
