@@ -248,8 +248,8 @@ def find(
     Args:
         task: a :class:`Task` or the path of a model.py.
         config: options; defaults to :class:`FindConfig()`.
-        progress: ``progress(phase, done, total)`` for the phases ``range-test``, ``check``
-            and ``tune``.
+        progress: ``progress(phase, done, total)`` for the phases ``range-test``, ``zoom``,
+            ``probe``, ``check`` and ``tune``.
 
     The task's model and the RNG states are exactly as before on return.
 
@@ -380,8 +380,9 @@ def recommend_from_result(
         and rec.epochs is not None
         and not (ctx.deterministic_gd and rec.schedule.name == "constant")
     ):
+        tick = (lambda done, total: progress("probe", done, total)) if progress else None
         try:
-            rec = probe_recommendation(task, rec, seed=seed, device=device)
+            rec = probe_recommendation(task, rec, seed=seed, device=device, progress=tick)
         except KeyboardInterrupt:  # keep the range test: the rules' proposal, marked
             interrupted = True
     if (

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -67,12 +67,14 @@ def probe_recommendation(
     *,
     seed: int = 0,
     device: str | torch.device = "cpu",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Recommendation:
     """Probe ``rec``'s peak; halve it while it blows up. ``rec`` must carry its run length.
 
     Returns ``rec`` with the (possibly lowered) schedule, a ``stability-probe`` reason and
     the probe's record in ``rec.probe`` (``steps`` trained in all, the ``peaks`` tried and
-    whether each ``failed``).
+    whether each ``failed``). ``progress(done, total)`` is called after every epoch of each
+    probe's window.
     """
     if rec.steps_per_epoch is None or rec.epochs is None:
         raise ValueError("probe_recommendation: the recommendation has no run length.")
@@ -81,6 +83,8 @@ def probe_recommendation(
     steps = min(total, max(round(PROBE_FRACTION * total), warmup + MIN_AFTER))
     initial = _untrained_loss(task, seed, device)
     schedule, record = rec.schedule, {"steps": 0, "window": steps, "peaks": [], "failed": []}
+    epochs = math.ceil(steps / rec.steps_per_epoch)
+    report = (lambda epoch, _val: progress(epoch + 1, epochs)) if progress else None
     for attempt in range(HALVINGS + 1):
         result = train(
             task,
@@ -92,6 +96,7 @@ def probe_recommendation(
             device=device,
             max_steps=steps,
             eval_every=max(1, steps // POINTS),
+            report=report,
         )
         vals = [r.val_loss for r in result.trace] or [result.val_loss]
         failed = result.diverged or relapsed(initial=initial, val_losses=vals)

@@ -62,3 +62,9 @@ def test_find_records_the_probe_and_no_probe_turns_it_off(regression, tmp_path):
     assert result.to_dict()["recommendation"]["probe"] == result.recommendation.probe
     off = find(regression, config=FindConfig.create(seed=0, device="cpu", num_iter=60, probe=False))
     assert off.recommendation.probe is None
+
+
+def test_the_probe_reports_its_progress_per_epoch(regression):
+    calls = []
+    probe_recommendation(regression, _rec(0.05), seed=0, progress=lambda *a: calls.append(a))
+    assert calls == [(1, 3), (2, 3), (3, 3)]  # a window of 24 updates: 3 epochs of 8
