@@ -32,7 +32,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import torch
 from torch import nn
@@ -41,7 +41,18 @@ from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from lrtune.task import Task, move_to_device
 
-__all__ = ["train", "evaluate", "TrainResult", "EpochRecord", "SchedulerFactory", "Setup"]
+if TYPE_CHECKING:
+    from lrtune.schedules import ScheduleSpec
+
+__all__ = [
+    "train",
+    "train_schedule",
+    "evaluate",
+    "TrainResult",
+    "EpochRecord",
+    "SchedulerFactory",
+    "Setup",
+]
 
 Scheduler = LRScheduler | ReduceLROnPlateau
 SchedulerFactory = Callable[[Optimizer], Scheduler]
@@ -275,6 +286,15 @@ def _diverged(
     return TrainResult(
         math.inf, math.inf, steps, seconds, tuple(history), diverged=True, trace=tuple(trace)
     )
+
+
+def train_schedule(task: Task, spec: ScheduleSpec, **options: Any) -> TrainResult:
+    """:func:`train` under ``spec``: its peak LR and its scheduler, stepped on its basis.
+
+    ``options`` are :func:`train`'s other keyword arguments (``epochs``, ``seed``,
+    ``max_steps``, ...).
+    """
+    return train(task, make_scheduler=spec.build, lr=spec.lr, steps_per=spec.basis, **options)
 
 
 def evaluate(task: Task, model: nn.Module, *, device: str | torch.device = "cpu") -> float:

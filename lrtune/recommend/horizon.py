@@ -33,7 +33,7 @@ import torch
 from lrtune.recommend._recommendation import Reason, Recommendation
 from lrtune.schedules import ScheduleSpec
 from lrtune.task import Task
-from lrtune.train import train
+from lrtune.train import train_schedule
 
 __all__ = [
     "MIN_EPOCHS",
@@ -178,11 +178,9 @@ def horizon_check(
     total = steps_per_epoch * epochs
     steps = max(1, round(fraction * total))
     window = math.ceil(steps / steps_per_epoch)
-    result = train(
+    result = train_schedule(
         task,
-        make_scheduler=spec.build,
-        lr=spec.lr,
-        steps_per=spec.basis,
+        spec,
         epochs=epochs,
         seed=seed,
         device=device,

@@ -31,7 +31,7 @@ import torch
 from lrtune.recommend._recommendation import Reason, Recommendation
 from lrtune.state import seeded
 from lrtune.task import Task
-from lrtune.train import evaluate, train
+from lrtune.train import evaluate, train_schedule
 
 __all__ = ["FELL", "HALVINGS", "POINTS", "PROBE_FRACTION", "probe_recommendation", "relapsed"]
 
@@ -86,11 +86,9 @@ def probe_recommendation(
     epochs = math.ceil(steps / rec.steps_per_epoch)
     report = (lambda epoch, _val: progress(epoch + 1, epochs)) if progress else None
     for attempt in range(HALVINGS + 1):
-        result = train(
+        result = train_schedule(
             task,
-            make_scheduler=schedule.build,
-            lr=schedule.lr,
-            steps_per=schedule.basis,
+            schedule,
             epochs=rec.epochs,
             seed=seed,
             device=device,

@@ -19,7 +19,7 @@ from lrtune.recommend.refine._plan import _Plan
 from lrtune.schedules import ScheduleSpec
 from lrtune.state import preserved_state
 from lrtune.task import Task
-from lrtune.train import train
+from lrtune.train import train_schedule
 
 __all__ = ["_eval_task", "_reporter", "_run_trial", "_train_short"]
 
@@ -80,11 +80,9 @@ def _train_short(
     report: Callable[[int, float], None] | None = None,
 ) -> Any:
     """One trial-length run of ``short`` (a :meth:`_Plan.compress`-ed spec), data order ``seed``."""
-    return train(
+    return train_schedule(
         task,
-        make_scheduler=short.build,
-        lr=short.lr,
-        steps_per=short.basis,
+        short,
         epochs=plan.trial_epochs,
         seed=seed,
         device=device,
