@@ -351,8 +351,9 @@ def recommend_from_result(
     rec = recommend(ctx)
     if task is not None and stats is not None and stats.max_steps:  # one "epoch" = the run
         task = replace(task, train_loader=StepsLoader(task.train_loader, stats.max_steps), epochs=1)
-    if len(read_runs(result.runs)) > 1:
-        rec = replace(rec, reasons=(*rec.reasons, _repeats_reason(read_runs(result.runs))))
+    read = read_runs(result.runs)  # the zoom's runs when there was one
+    if len(read) > 1:
+        rec = replace(rec, reasons=(*rec.reasons, _repeats_reason(read)))
     if any(r.stage == "zoom" for r in result.runs):
         rec = replace(rec, reasons=(*rec.reasons, zoom_reason(result.runs)))
     if config.tune is not None and task is None:

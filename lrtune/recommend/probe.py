@@ -79,7 +79,7 @@ def probe_recommendation(
     if rec.steps_per_epoch is None or rec.epochs is None:
         raise ValueError("probe_recommendation: the recommendation has no run length.")
     total = rec.steps_per_epoch * rec.epochs
-    warmup = rec.warmup * (rec.steps_per_epoch if rec.basis == "epoch" else 1)
+    warmup = rec.schedule.to_basis("iteration", rec.steps_per_epoch).warmup
     steps = min(total, max(round(PROBE_FRACTION * total), warmup + MIN_AFTER))
     initial = _untrained_loss(task, seed, device)
     schedule, record = rec.schedule, {"steps": 0, "window": steps, "peaks": [], "failed": []}
