@@ -188,10 +188,11 @@ def test_tune_runs_the_check_first_and_the_trials_share_the_rest(regression):
     assert rec.search.n_trials == 3
     race = rec.search.confirmation["steps"] if rec.search.confirmation else 0
     assert rec.search.cost_steps == 256 + sum(t["steps"] for t in rec.search.trials) + race
-    # the rest (384 steps) is shared by 3 trials and the race's 2 × 2 runs
+    # the rest (384 steps) is shared by 3 trials and the race's 2 × 2 runs of twice their
+    # length: 11 trial lengths
     complete = [t for t in rec.search.trials if t["state"] == "complete"]
-    assert complete and all(t["steps"] == (640 - 256) // 7 for t in complete)
-    assert race in (0, 4 * ((640 - 256) // 7)) and rec.search.cost_fraction <= 1.0
+    assert complete and all(t["steps"] == (640 - 256) // 11 for t in complete)
+    assert race in (0, 4 * 2 * ((640 - 256) // 11)) and rec.search.cost_fraction <= 1.0
 
 
 @pytest.mark.parametrize(
@@ -234,7 +235,7 @@ def test_tune_keeps_the_stability_limit_of_full_batch_gradient_descent():
     assert rec.search is None and _rules(rec)[-1] == "optuna-refine"
     assert rec.reasons[-1].text.startswith("No search: with full-batch gradient descent")
     # a schedule the user chose is still searched: its LR is not the stability limit
-    config = FindConfig(tune=TuneConfig(n_trials=3), check=0, scheduler="cosine")
+    config = FindConfig(tune=TuneConfig(n_trials=3, budget=2.0), check=0, scheduler="cosine")
     rec = recommend_from_result(measured, task=task, config=config).recommendation
     assert rec.scheduler == "cosine" and rec.search.n_trials == 3
 

@@ -10,6 +10,7 @@ from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecor
 from lrtune.recommend._storage import redact as _redact
 from lrtune.recommend.refine._config import TuneConfig
 from lrtune.recommend.refine._plan import _Plan
+from lrtune.recommend.refine._race import _beats, _holds
 from lrtune.recommend.refine._space import _full_spec, _proposal_params
 from lrtune.recommend.refine._study import _best, _finished
 from lrtune.schedules import ScheduleSpec
@@ -152,16 +153,25 @@ def _explain(before: ScheduleSpec, after: ScheduleSpec, record: SearchRecord, pl
     best = f"best validation loss {record.best_value:.4g}"
     confirm = record.confirmation
     if confirm is not None and confirm["kept"] == "proposal":
+        if _beats(confirm["winner_values"], confirm["proposal_values"]) and not _holds(confirm):
+            return (
+                f"{search}; its best trial (#{confirm['trial']}, {best}) led the proposal by "
+                f"{confirm['trial_gain']:.1%} in the trials but by only {confirm['gain']:.1%} on "
+                f"{_orders(confirm)}{_length(confirm)}: a lead that shrinks as runs get longer "
+                "is the short-horizon bias (a short run favours a higher LR than the full run "
+                "wants), so the proposal is kept."
+            )
         return (
             f"{search}; its best trial (#{confirm['trial']}, {best}) did not beat the proposal "
-            f"by more than the noise on {_orders(confirm)} (mean {_fmt(confirm['winner'], 4)} vs "
-            f"{_fmt(confirm['proposal'], 4)}{_criterion(confirm)}), so the proposal is kept."
+            f"by more than the noise on {_orders(confirm)}{_length(confirm)} (mean "
+            f"{_fmt(confirm['winner'], 4)} vs {_fmt(confirm['proposal'], 4)}"
+            f"{_criterion(confirm)}), so the proposal is kept."
         )
     if not changes:
         return f"{search}; the proposal scored best ({best}) and is kept."
     confirmed = (
-        f", confirmed on {_orders(confirm)} (mean {confirm['winner']:.4g} vs the proposal's "
-        f"{_fmt(confirm['proposal'], 4)}{_criterion(confirm)})"
+        f", confirmed on {_orders(confirm)}{_length(confirm)} (mean {confirm['winner']:.4g} vs "
+        f"the proposal's {_fmt(confirm['proposal'], 4)}{_criterion(confirm)})"
         if confirm is not None
         else ""
     )
@@ -173,13 +183,21 @@ def _orders(confirm: dict[str, Any]) -> str:
     return f"{n} fresh data order{'s' if n != 1 else ''}"
 
 
+def _length(confirm: dict[str, Any]) -> str:
+    """The race's run length (none in older records)."""
+    steps = confirm.get("steps_per_run")
+    return f" in runs of {steps} steps, twice the trials'" if steps else ""
+
+
 def _criterion(confirm: dict[str, Any]) -> str:
-    """The race's criterion, as :func:`._race._beats` applies it (none in older records)."""
+    """The race's criterion, as :func:`._race._beats` and :func:`._race._holds` apply it
+    (none in older records)."""
     if "margin" not in confirm:
         return ""
+    held = " and by at least its lead in the trials" if "trial_gain" in confirm else ""
     return (
         "; a winner must score lower on every one, and lower in the mean by more than "
-        f"{confirm['margin']:.0%} of the proposal's"
+        f"{confirm['margin']:.0%} of the proposal's{held}"
     )
 
 

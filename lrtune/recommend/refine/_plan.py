@@ -1,9 +1,10 @@
 """The trial plan: the planned run, each trial's share of the budget, and compression.
 
-Every run of the search (each trial's seeds and the confirmation race) trains the same
-number of steps, at least :data:`_MIN_TRIAL_STEPS` updates (one epoch when epochs are
-shorter), and together with the horizon check they never spend more than the budget: when it
-cannot give every run that floor, fewer trials run, and none when fewer than two fit.
+Every trial's run trains the same number of steps, at least :data:`_MIN_TRIAL_STEPS`
+updates (one epoch when epochs are shorter), the confirmation race's runs
+:data:`RACE_STRETCH` times as many, and together with the horizon check they never spend
+more than the budget: when it cannot give every run that floor, fewer trials run, and none
+when fewer than two fit.
 Every trial runs the whole schedule compressed into its steps (:func:`trial_schedule`).
 """
 
@@ -22,6 +23,7 @@ from lrtune.schedules import ScheduleSpec
 from lrtune.schedules._base import check_number, scale_period
 
 __all__ = [
+    "RACE_STRETCH",
     "_MIN_TRIAL_STEPS",
     "_Plan",
     "_confirm_runs",
@@ -33,6 +35,8 @@ __all__ = [
 
 _MIN_TRIAL_STEPS = 64  # the shortest trial: every schedule's phases fit
 _RACE_SEEDS = 2  # fresh data orders per side of the race, at least: one cannot show noise
+#: The race's runs last this many trial lengths: a winner's advantage must hold as runs grow.
+RACE_STRETCH = 2
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,12 @@ class _Plan:
         than an epoch, which reports to the pruner once, at its end)."""
         return max(math.ceil(self.trial_steps / self.steps_per_epoch), 1)
 
+    def stretched(self) -> _Plan:
+        """The plan of the confirmation race: runs :data:`RACE_STRETCH` × the trial length,
+        at most the planned run."""
+        race_steps = min(RACE_STRETCH * self.trial_steps, self.total_steps)
+        return dataclasses.replace(self, trial_steps=race_steps)
+
     def compress(self, spec: ScheduleSpec) -> ScheduleSpec:
         """``spec`` compressed into a trial's steps (:func:`trial_schedule`)."""
         return trial_schedule(spec, steps_per_epoch=self.steps_per_epoch, factor=self.factor)
@@ -78,10 +88,11 @@ def _race_seeds(config: TuneConfig) -> int:
 
 
 def _confirm_runs(config: TuneConfig, n_trials: int | None = None) -> int:
-    """Trial-length runs of the confirmation race: the proposal and the winner on each of
-    :func:`_race_seeds`'s data orders (none for a single trial)."""
+    """The confirmation race's cost in trial lengths: the proposal and the winner on each of
+    :func:`_race_seeds`'s data orders, each run :data:`RACE_STRETCH` trial lengths long (none
+    for a single trial)."""
     n = config.n_trials if n_trials is None else n_trials
-    return 2 * _race_seeds(config) if n > 1 else 0
+    return 2 * _race_seeds(config) * RACE_STRETCH if n > 1 else 0
 
 
 def _runs(config: TuneConfig, n_trials: int) -> int:
