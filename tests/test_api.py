@@ -181,18 +181,18 @@ def test_tune_runs_the_check_first_and_the_trials_share_the_rest(regression):
     from lrtune.recommend.refine import TuneConfig
 
     task = regression(noise=0.1, hidden=0, n_train=256, epochs=20)  # linear: cannot overfit
-    config = FindConfig(tune=TuneConfig(n_trials=3))
+    config = FindConfig(tune=TuneConfig(n_trials=3, budget=1.4))
     rec = recommend_from_result(_measured(task, 0.01), task=task, config=config).recommendation
     # 20 epochs × 32 steps = 640; the check trains 0.4 (256 steps) and finds nothing
     assert rec.check["steps"] == 256 and not rec.check["overfit"]
     assert rec.search.n_trials == 3
     race = rec.search.confirmation["steps"] if rec.search.confirmation else 0
     assert rec.search.cost_steps == 256 + sum(t["steps"] for t in rec.search.trials) + race
-    # the rest (384 steps) is shared by 3 trials and the race's 2 × 2 runs of twice their
-    # length: 11 trial lengths
+    # the rest of 1.4 × 640 (640 steps) is shared by 3 trials and the race's 2 × 2 runs of 4×
+    # their length: 19 trial lengths
     complete = [t for t in rec.search.trials if t["state"] == "complete"]
-    assert complete and all(t["steps"] == (640 - 256) // 11 for t in complete)
-    assert race in (0, 4 * 2 * ((640 - 256) // 11)) and rec.search.cost_fraction <= 1.0
+    assert complete and all(t["steps"] == 640 // 19 for t in complete)
+    assert race in (0, 4 * 4 * (640 // 19)) and rec.search.cost_fraction <= 1.4
 
 
 @pytest.mark.parametrize(
@@ -235,7 +235,7 @@ def test_tune_keeps_the_stability_limit_of_full_batch_gradient_descent():
     assert rec.search is None and _rules(rec)[-1] == "optuna-refine"
     assert rec.reasons[-1].text.startswith("No search: with full-batch gradient descent")
     # a schedule the user chose is still searched: its LR is not the stability limit
-    config = FindConfig(tune=TuneConfig(n_trials=3, budget=2.0), check=0, scheduler="cosine")
+    config = FindConfig(tune=TuneConfig(n_trials=3, budget=4.0), check=0, scheduler="cosine")
     rec = recommend_from_result(measured, task=task, config=config).recommendation
     assert rec.scheduler == "cosine" and rec.search.n_trials == 3
 

@@ -154,7 +154,7 @@ def test_cli_ctrl_c_during_tune_keeps_the_result_and_says_how_to_resume(
     out = tmp_path / "r"
     run_trial = ctrl_c_at_trial(3)
     code, stdout, err = lrtune("find", model_py, *FAST, "--out", out, "--tune", "--trials", "4",
-                               "--budget", "3", "--storage", url)  # fmt: skip
+                               "--budget", "6", "--storage", url)  # fmt: skip
     assert code == 130
     assert "suggested LR" in stdout and "scheduler.step()" in stdout
     saved = json.loads((out / "result.json").read_text())
@@ -172,7 +172,7 @@ def test_cli_ctrl_c_during_tune_keeps_the_result_and_says_how_to_resume(
     resume = next(line for line in lines if line.startswith("to resume: "))
     assert resume == "to resume: " + shlex.join(
         ["lrtune", "recommend", str(out / "result.json"), "--model", str(model_py.resolve()),
-         "--check", "0", "--tune", "--trials", "4", "--budget", "3", "--storage", url,
+         "--check", "0", "--tune", "--trials", "4", "--budget", "6", "--storage", url,
          "--study-name", "lrtune", "--out", str(out)]
     )  # fmt: skip
     monkeypatch.setattr(refine_module, "_run_trial", run_trial)
@@ -189,7 +189,7 @@ def test_cli_ctrl_c_during_in_memory_tune_says_the_trials_are_lost(
     out = tmp_path / "r"
     ctrl_c_at_trial(2)
     code, stdout, err = lrtune(
-        "find", model_py, *FAST, "--out", out, "--tune", "--trials", "4", "--budget", "3"
+        "find", model_py, *FAST, "--out", out, "--tune", "--trials", "4", "--budget", "6"
     )
     assert code == 130 and "scheduler.step()" in stdout
     assert json.loads((out / "result.json").read_text())["recommendation"]["search"]["interrupted"]

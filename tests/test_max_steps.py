@@ -92,9 +92,9 @@ def test_bad_step_counts_are_contract_errors(write_model, name):
 
 def test_tune_on_a_step_given_run_stays_within_its_budget(write_model):
     task = load_task(write_model(STREAM_PY + "max_steps = 600\n"))
-    # 3 trials of at least 64 updates and the race's 4 runs of twice that need 704 of the
-    # 720 steps a budget of 1.2 gives
-    tune = TuneConfig(n_trials=3, budget=1.2)
+    # 3 trials of at least 64 updates and the race's 4 runs of 4× that need 1,216 of the
+    # 1,260 steps a budget of 2.1 gives
+    tune = TuneConfig(n_trials=3, budget=2.1)
     result = find(task, config=FindConfig.create(**FAST, tune=tune))
     assert result.recommendation.search.n_trials == 3
-    assert result.recommendation.search.cost_fraction <= 1.2
+    assert result.recommendation.search.cost_fraction <= 2.1

@@ -89,7 +89,7 @@ def _run_refine(storage: str | None, n_trials: int, kill_after: int | None = Non
         if kill_after is not None and done >= kill_after:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    kw.setdefault("budget", 3.5)  # 56 steps: 5 trials get 4 each, the race's 4 runs 8
+    kw.setdefault("budget", 5.5)  # 88 steps: 5 trials get 4 each, the race's 4 runs 16
     config = TuneConfig(n_trials=n_trials, storage=storage, pruner="none", **kw)
     return refine(
         _task(), _proposal(), analysis=_analysis(), stats=_stats(), config=config, progress=progress
@@ -107,7 +107,7 @@ def _trials(storage: str, name: str = "lrtune") -> list[tuple[int, dict, float |
 
 
 def test_refine_proposal_is_trial_zero():
-    config = TuneConfig(n_trials=3, budget=3.0)
+    config = TuneConfig(n_trials=3, budget=5.0)
     rec = refine(_task(), _proposal(), analysis=_analysis(), stats=_stats(), config=config)
     first = rec.search.trials[0]
     assert first["number"] == 0 and first["state"] == "complete"
@@ -129,23 +129,23 @@ def test_refine_cost_adds_up():
         _proposal(epochs=8),
         analysis=_analysis(),
         stats=_stats(epochs=8),
-        config=TuneConfig(n_trials=4, budget=1.5, seeds=2, pruner="none"),
+        config=TuneConfig(n_trials=4, budget=2.5, seeds=2, pruner="none"),
     )
     search = rec.search
-    # 32 planned steps, 48 to spend; a trial's run trains at least one epoch (4 steps) here,
-    # and the race's 2 × 2 runs twice that: 4 trials × 2 seeds and the race would need 64,
+    # 32 planned steps, 80 to spend; a trial's run trains at least one epoch (4 steps) here,
+    # and the race's 2 × 2 runs 4× that: 4 trials × 2 seeds and the race would need 96,
     # so 2 trials run, 4 steps per run.
     assert search.n_trials == 2
     assert all(t["steps"] == 8 for t in search.trials)
     race = _race_steps(search)
-    assert race in (0, 2 * 2 * 8)
-    assert search.cost_steps == sum(t["steps"] for t in search.trials) + race <= 48
+    assert race in (0, 2 * 2 * 16)
+    assert search.cost_steps == sum(t["steps"] for t in search.trials) + race <= 80
     assert search.cost_fraction == pytest.approx(search.cost_steps / 32)
     assert search.best_value == min(t["value"] for t in search.trials)
-    assert "ran 2 of 4 trials: the budget 1.5× fits no more runs of at least 4 updates" in (
+    assert "ran 2 of 4 trials: the budget 2.5× fits no more runs of at least 4 updates" in (
         rec.reasons[-1].text
     )
-    assert "--budget 2 would fit all 4" in rec.reasons[-1].text
+    assert "--budget 3 would fit all 4" in rec.reasons[-1].text
 
 
 def test_refine_trials_share_what_the_horizon_check_left():
@@ -154,16 +154,16 @@ def test_refine_trials_share_what_the_horizon_check_left():
         _proposal(epochs=20),
         analysis=_analysis(),
         stats=_stats(epochs=20),
-        config=TuneConfig(n_trials=3, budget=1.0, pruner="none"),
+        config=TuneConfig(n_trials=3, budget=1.5, pruner="none"),
         spent=32,
     )
     search = rec.search
-    # 80 planned steps, 32 spent by the check: 3 trials and 4 race runs of twice their
-    # length share 48
+    # 120 steps to spend on an 80-step run, 32 spent by the check: 3 trials and 4 race runs
+    # of 4× their length share 88
     assert [t["steps"] for t in search.trials] == [4, 4, 4]
     race = _race_steps(search)
-    assert race in (0, 4 * 8)
-    assert search.cost_steps == 12 + race + 32 <= 80
+    assert race in (0, 4 * 16)
+    assert search.cost_steps == 12 + race + 32 <= 120
     assert "with the horizon check" in rec.reasons[-1].text
 
 
@@ -173,15 +173,15 @@ def test_refine_pruned_trials_cost_counts_steps_run():
         _proposal(epochs=8),
         analysis=_analysis(),
         stats=_stats(epochs=8),
-        config=TuneConfig(n_trials=8, budget=8.0, pruner="median"),
+        config=TuneConfig(n_trials=8, budget=6.0, pruner="median"),
     )
     search = rec.search
     race = _race_steps(search)
     assert search.cost_steps == sum(t["steps"] for t in search.trials) + race
-    # 8 × 32 steps shared by 8 trials and 4 race runs of twice their length: 16 steps each
+    # 6 × 32 steps shared by 8 trials and 4 race runs of 4× their length: 8 steps each
     assert race in (0, 4 * 32)
     for t in search.trials:
-        assert (t["steps"] < 16) if t["state"] == "pruned" else (t["steps"] == 16)
+        assert (t["steps"] < 8) if t["state"] == "pruned" else (t["steps"] == 8)
     assert search.n_pruned == sum(t["state"] == "pruned" for t in search.trials)
 
 
@@ -193,7 +193,7 @@ def test_refine_returns_full_length_spec(basis):
         proposal,
         analysis=_analysis(),
         stats=_stats(),
-        config=TuneConfig(n_trials=4, budget=3.0),
+        config=TuneConfig(n_trials=4, budget=5.0),
     )
     assert rec.basis == basis
     assert rec.schedule.total == proposal.schedule.total  # 4 epochs or 16 iterations
@@ -213,7 +213,7 @@ def test_refine_search_space_follows_range_test():
         _proposal(),
         analysis=_analysis(suggested=0.04, diverge=None),
         stats=_stats(),
-        config=TuneConfig(n_trials=6, budget=3.5),
+        config=TuneConfig(n_trials=6, budget=5.5),
     )
     for t in rec.search.trials:
         assert 0.01 <= t["params"]["lr"] <= 0.16
@@ -230,7 +230,7 @@ def test_refine_searches_sgd_only_up_to_half_its_divergence_lr(optimizer, high):
         _proposal(),
         analysis=_analysis(suggested=0.05, diverge=0.5),
         stats=stats,
-        config=TuneConfig(n_trials=8, budget=4.0),
+        config=TuneConfig(n_trials=8, budget=6.0),
     )
     lrs = [t["params"]["lr"] for t in rec.search.trials]
     assert max(lrs) <= high and min(lrs) >= 0.05 / 4
@@ -247,7 +247,7 @@ def test_refine_without_val_loader_and_model_unchanged():
         _proposal(),
         analysis=_analysis(),
         stats=_stats(),
-        config=TuneConfig(n_trials=2, budget=2.5),
+        config=TuneConfig(n_trials=2, budget=4.5),
         progress=lambda done, total, best: calls.append((done, total, best)),
     )
     assert rec.search.best_value is not None
@@ -275,18 +275,18 @@ def test_refine_confirms_the_winner_on_fresh_data_orders(monkeypatch, fresh_winn
         _proposal(),
         analysis=_analysis(),
         stats=_stats(),
-        config=TuneConfig(n_trials=4, budget=3.0, pruner="none"),
+        config=TuneConfig(n_trials=4, budget=5.0, pruner="none"),
     )
     confirm = rec.search.confirmation
     best = min(rec.search.trials, key=lambda t: t["value"])
     lr = best["params"]["lr"]
     assert lr > 0.05 and confirm["trial"] == best["number"]
     assert runs[-4:] == [(0.05, 1), (0.05, 2), (lr, 1), (lr, 2)]  # proposal, then winner
-    # the race's runs last twice the trials' 4 steps
-    assert confirm["seeds"] == [1, 2] and confirm["steps"] == 4 * 8
-    assert confirm["steps_per_run"] == 8
+    # the race's runs last 4× the trials' 4 steps
+    assert confirm["seeds"] == [1, 2] and confirm["steps"] == 4 * 16
+    assert (confirm["trial_steps"], confirm["steps_per_run"]) == (4, 16)
     assert len(confirm["proposal_values"]) == len(confirm["winner_values"]) == 2
-    assert rec.search.cost_steps == 4 * 4 + 4 * 8 <= 3.0 * 16
+    assert rec.search.cost_steps == 4 * 4 + 4 * 16 <= 5.0 * 16
     if fresh_winner:
         assert confirm["kept"] == "winner" and confirm["winner"] < confirm["proposal"]
         assert rec.initial_lr == lr
@@ -318,7 +318,7 @@ def test_refine_race_keeps_the_winner_only_when_better_by_more_than_the_noise(
         return SimpleNamespace(val_loss=value, steps=plan.trial_steps)
 
     monkeypatch.setattr(trials_module, "_train_short", fake_train)
-    config = TuneConfig(n_trials=4, budget=3.0, pruner="none")
+    config = TuneConfig(n_trials=4, budget=5.0, pruner="none")
     rec = refine(_task(), _proposal(), analysis=_analysis(), stats=_stats(), config=config)
     confirm = rec.search.confirmation
     assert confirm["seeds"] == [1, 2] and confirm["margin"] == 0.01
@@ -338,17 +338,17 @@ def test_refine_race_keeps_the_winner_only_when_better_by_more_than_the_noise(
 def test_refine_race_keeps_the_winner_only_when_its_lead_holds_on_longer_runs(
     monkeypatch, race_factor, kept
 ):
-    """A lead that shrinks from the trials to the race's twice-longer runs is the
+    """A lead that shrinks from the trials to the race's 4× longer runs is the
     short-horizon bias: the proposal is kept even though the winner still scores lower."""
 
     def fake_train(task, spec, plan, *, seed, device, report=None):
         if seed == 0:  # the trials: the higher the LR, the better, by about 20% at the top
             return SimpleNamespace(val_loss=1.0 - spec.lr, steps=plan.trial_steps)
-        value = 1.0 if spec.lr == 0.05 else race_factor  # the race, on twice the steps
+        value = 1.0 if spec.lr == 0.05 else race_factor  # the race, on 4× the steps
         return SimpleNamespace(val_loss=value, steps=plan.trial_steps)
 
     monkeypatch.setattr(trials_module, "_train_short", fake_train)
-    config = TuneConfig(n_trials=4, budget=3.0, pruner="none")
+    config = TuneConfig(n_trials=4, budget=5.0, pruner="none")
     rec = refine(_task(), _proposal(), analysis=_analysis(), stats=_stats(), config=config)
     confirm = rec.search.confirmation
     best = min(rec.search.trials, key=lambda t: t["value"])
@@ -356,13 +356,13 @@ def test_refine_race_keeps_the_winner_only_when_its_lead_holds_on_longer_runs(
     assert 0.1 < trial_gain < 0.5
     assert confirm["trial_gain"] == pytest.approx(trial_gain)
     assert confirm["gain"] == pytest.approx(1 - race_factor)
-    assert confirm["steps_per_run"] == 8 and confirm["kept"] == kept
+    assert confirm["steps_per_run"] == 16 and confirm["kept"] == kept
     text = rec.reasons[-1].text
     if kept == "proposal":
         assert rec.schedule == _proposal().schedule
         assert (
             f"led the proposal by {trial_gain:.1%} in the trials but by only 10.0% on 2 fresh "
-            "data orders in runs of 8 steps, twice the trials': a lead that shrinks as runs get "
+            "data orders in runs of 16 steps, 4× the trials': a lead that shrinks as runs get "
             "longer is the short-horizon bias"
         ) in text
     else:
@@ -380,7 +380,7 @@ def test_refine_no_confirmation_when_the_proposal_wins(monkeypatch):
         _proposal(),
         analysis=_analysis(),
         stats=_stats(),
-        config=TuneConfig(n_trials=3, budget=3.0, pruner="none"),
+        config=TuneConfig(n_trials=3, budget=5.0, pruner="none"),
     )
     assert rec.search.confirmation is None and rec.schedule == _proposal().schedule
     assert rec.search.cost_steps == 3 * 4
@@ -404,7 +404,7 @@ def test_refine_resumes_after_sigkill_with_sqlite(tmp_path):
     assert len({tuple(sorted(t[1].items())) for t in resumed}) == 5  # no repeats
     assert rec.search.n_trials == 5 and rec.search.storage == storage
     race = _race_steps(rec.search)
-    assert race in (0, 4 * 8) and rec.search.cost_steps == 5 * 4 + race <= 3.5 * 16
+    assert race in (0, 4 * 16) and rec.search.cost_steps == 5 * 4 + race <= 5.5 * 16
     # A finished study runs nothing more, the confirmation race included.
     again = _run_refine(storage, n_trials=5)
     assert _trials(storage) == resumed and again.schedule == rec.schedule
@@ -413,15 +413,15 @@ def test_refine_resumes_after_sigkill_with_sqlite(tmp_path):
 
 def test_refine_journal_storage_shares_one_study(tmp_path):
     storage = str(tmp_path / "tune.jsonl")
-    # 56 steps: 2 trials of 5 steps and the race's 4 runs of 10
-    first = _run_refine(storage, n_trials=2)
+    # 96 steps: 2 trials of 5 steps and the race's 4 runs of 20
+    first = _run_refine(storage, n_trials=2, budget=6.0)
     assert first.search.n_trials == 2 and first.search.study_name == "lrtune"
-    # 3 trials of the study's 5 steps and the race need 55: a budget of 51 fits only the 2 run
-    same = _run_refine(storage, n_trials=3, budget=3.2)
+    # 3 trials of the study's 5 steps and the race need 95: a budget of 91 fits only the 2 run
+    same = _run_refine(storage, n_trials=3, budget=5.7)
     assert same.search.n_trials == 2 and len(_trials(storage)) == 2
     assert "ran 2 of 3 trials" in same.reasons[-1].text
-    assert same.search.cost_steps <= 3.2 * 16
-    second = _run_refine(storage, n_trials=3)
+    assert same.search.cost_steps <= 5.7 * 16
+    second = _run_refine(storage, n_trials=3, budget=6.0)
     trials = _trials(storage)
     assert len(trials) == 3 and [t[0] for t in trials] == [0, 1, 2]
     assert [t["params"] for t in second.search.trials[:2]] == [
@@ -440,7 +440,7 @@ def test_refine_runs_one_copy_of_a_proposal_enqueued_twice(tmp_path):
     rec = _run_refine(storage, n_trials=3)
     trials = rec.search.trials
     assert [(t["number"], t["state"], t["steps"]) for t in trials[:2]] == [
-        (0, "complete", 5),  # 56 steps shared by 3 trials and 4 race runs of twice their length
+        (0, "complete", 4),  # 88 steps shared by 3 trials and 4 race runs of 4× their length
         (1, "fail", 0),
     ]
     assert trials[0]["params"] == proposal and trials[1]["params"] == {}
@@ -464,7 +464,7 @@ def test_refine_resume_with_other_scheduler_choices_is_config_error(tmp_path):
             other,
             analysis=_analysis(),
             stats=_stats(),
-            config=TuneConfig(n_trials=2, budget=3.0, storage=storage),
+            config=TuneConfig(n_trials=2, budget=4.5, storage=storage),
         )
 
 
@@ -536,7 +536,7 @@ def test_refine_two_processes_share_one_journal_study(tmp_path):
 
 
 def _refine_on(storage: str | None, proposal: Recommendation, n_trials: int, **kw):
-    kw.setdefault("budget", 3.0)
+    kw.setdefault("budget", 5.0)
     config = TuneConfig(n_trials=n_trials, storage=storage, pruner="none", **kw)
     return refine(_task(), proposal, analysis=_analysis(), stats=_stats(), config=config)
 
@@ -545,7 +545,7 @@ def test_refine_resumed_study_uses_the_proposal_stored_by_its_first_run(tmp_path
     storage = str(tmp_path / "tune.jsonl")
     first = _refine_on(storage, _proposal(), n_trials=2)
     moved = dataclasses.replace(_proposal(), schedule=_proposal().schedule.replace(lr=0.0635))
-    second = _refine_on(storage, moved, n_trials=3, budget=3.5)  # 3 of the study's 4 steps
+    second = _refine_on(storage, moved, n_trials=3, budget=5.5)  # 3 of the study's 4 steps
     trials = _trials(storage)
     assert trials[0][1]["lr"] == 0.05 and len(trials) == 3  # trial 0: the first run's proposal
     assert [t["params"] for t in second.search.trials[:2]] == [
@@ -561,7 +561,7 @@ def test_refine_resumed_study_uses_the_proposal_stored_by_its_first_run(tmp_path
 def test_refine_study_for_another_run_length_is_config_error(tmp_path):
     storage = str(tmp_path / "tune.log")
     _refine_on(storage, _proposal(), n_trials=1)
-    config = TuneConfig(n_trials=2, budget=1.5, storage=storage, pruner="none")
+    config = TuneConfig(n_trials=2, budget=2.5, storage=storage, pruner="none")
     with pytest.raises(ConfigError, match="expected a planned run of 16 steps .* got 32"):
         refine(
             _task(epochs=8),
@@ -621,7 +621,7 @@ def test_refine_interrupted_keeps_the_finished_trials_and_the_proposal(tmp_path,
 
     monkeypatch.setattr(refine_module, "_run_trial", interrupt_third)
     with pytest.raises(Interrupted) as info:
-        _refine_on(storage, _proposal(), n_trials=5, budget=3.5)
+        _refine_on(storage, _proposal(), n_trials=5, budget=5.5)
     partial = info.value.result
     assert partial.schedule == _proposal().schedule  # the rules' proposal, not the best so far
     assert partial.search.interrupted and partial.search.n_trials == 2
@@ -629,7 +629,7 @@ def test_refine_interrupted_keeps_the_finished_trials_and_the_proposal(tmp_path,
     assert "is not confirmed, so the proposal is kept" in partial.reasons[-1].text
     assert [t[3] for t in _trials(storage)] == ["COMPLETE", "COMPLETE", "FAIL"]
     monkeypatch.setattr(refine_module, "_run_trial", run_trial)
-    resumed = _refine_on(storage, _proposal(), n_trials=5, budget=3.5)
+    resumed = _refine_on(storage, _proposal(), n_trials=5, budget=5.5)
     assert resumed.search.n_trials == 5 and not resumed.search.interrupted
     assert [t[1] for t in _trials(storage)[:2]] == [t["params"] for t in partial.search.trials[:2]]
 
@@ -656,8 +656,8 @@ def _long_epochs(epochs: int, spe: int) -> tuple[Recommendation, DatasetStats]:
 
 
 def test_refine_150_step_epoch_run_stays_within_budget_one(monkeypatch):
-    """3 epochs of 50 steps at --budget 1: 2 trials of 50 and the race's 4 runs of 100 need
-    500."""
+    """3 epochs of 50 steps at --budget 1: 2 trials of 50 and the race's 4 runs of 200 need
+    900."""
     monkeypatch.setattr(trials_module, "_train_short", _fake_train_steps)
     proposal, stats = _long_epochs(3, 50)
     rec = refine(
@@ -667,15 +667,15 @@ def test_refine_150_step_epoch_run_stays_within_budget_one(monkeypatch):
     assert rec.reasons[-1].rule == "optuna-refine"
     assert rec.reasons[-1].text == (
         "No search: the budget 1× of a 150-step run fits no trial of 50 updates (the "
-        "proposal, one other trial and the confirmation race on fresh data orders need 500 "
-        "steps in all; --budget 3.4 would fit them), so the proposal stands."
+        "proposal, one other trial and the confirmation race on fresh data orders need 900 "
+        "steps in all; --budget 6 would fit them), so the proposal stands."
     )
     # with the horizon check's steps spent first, the fix covers them too
     checked = refine(
         _task(), proposal, analysis=_analysis(), stats=stats, config=TuneConfig(), spent=60
     )
     assert "less the 60 steps of the horizon check" in checked.reasons[-1].text
-    assert "--budget 3.8 would fit them" in checked.reasons[-1].text
+    assert "--budget 6.4 would fit them" in checked.reasons[-1].text
 
 
 @pytest.mark.parametrize(
@@ -711,7 +711,7 @@ def test_refine_total_cost_never_exceeds_the_budget(
 
 
 def test_refine_epoch_basis_trials_may_be_shorter_than_an_epoch(tmp_path):
-    """3 epochs of 100 steps at --budget 2.5: 2 trials of 75 steps and 4 race runs of 150."""
+    """3 epochs of 100 steps at --budget 4.5: 2 trials of 75 steps and 4 race runs of 300."""
     g = torch.Generator().manual_seed(0)
     x = torch.randn(400, 3, generator=g)
     data = torch.utils.data.TensorDataset(x, x @ torch.tensor([[1.0], [-2.0], [0.5]]))
@@ -725,12 +725,12 @@ def test_refine_epoch_basis_trials_may_be_shorter_than_an_epoch(tmp_path):
     )
     proposal, stats = _long_epochs(3, 100)
     storage = str(tmp_path / "tune.jsonl")
-    config = TuneConfig(n_trials=2, budget=2.5, storage=storage, pruner="median")
+    config = TuneConfig(n_trials=2, budget=4.5, storage=storage, pruner="median")
     rec = refine(task, proposal, analysis=_analysis(), stats=stats, config=config)
     search = rec.search
     assert [(t["state"], t["steps"]) for t in search.trials] == [("complete", 75)] * 2
     assert all(t["value"] is not None for t in search.trials)
-    assert search.cost_steps == 2 * 75 + _race_steps(search) <= 750
+    assert search.cost_steps == 2 * 75 + _race_steps(search) <= 1350
     # one report per trial, at its end (epoch 0): nothing divides by a zero epoch count
     study = optuna.load_study(study_name="lrtune", storage=open_storage(storage))
     assert [list(t.intermediate_values) for t in study.trials] == [[0], [0]]

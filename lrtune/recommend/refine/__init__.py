@@ -5,8 +5,8 @@ the scheduler type among the proposal's candidates, the floor (``eta_min_ratio``
 warmup fraction. Every trial runs the *whole* schedule compressed into its share of the
 budget (short horizons otherwise favour LRs that are too small: Wu et al. arXiv 1803.02021)
 and is scored by validation loss; the best trial replaces the proposal only if it also beats
-it by more than the noise in a race on fresh data orders and runs twice the trials' length,
-by at least its lead in the trials, and is returned at the full planned length. The search,
+it by more than the noise in a race on fresh data orders and runs four times the trials'
+length, by at least its lead in the trials, and is returned at the full planned length. The search,
 its race and the horizon check before it stay within the budget. Studies live in memory,
 in SQLite or PostgreSQL (``RDBStorage``), or in a journal file (``JournalStorage``); a
 killed run resumes where it stopped, and several processes can share one study.
@@ -35,7 +35,7 @@ Example:
     >>> proposal = Recommendation(make_schedule("cosine", lr=0.05, total=4),
     ...                           candidates=("cosine", "linear"), steps_per_epoch=4, epochs=4)
     >>> refined = refine(task, proposal, analysis=analysis, stats=dataset_stats(task),
-    ...                  config=TuneConfig(n_trials=3, budget=3.0))
+    ...                  config=TuneConfig(n_trials=3, budget=5.0))
     >>> refined.search.n_trials, refined.search.trials[0]["params"]["lr"]
     (3, 0.05)
     >>> refined.schedule.total  # the full planned length, not a trial's
@@ -100,8 +100,8 @@ def refine(
     ``[0, 0.2]`` (not for onecycle or plateau). The proposal is enqueued as the first trial.
 
     Budget: the search never spends more than ``B = budget × total_steps − spent`` optimizer
-    steps. They are shared by ``runs = n_trials × seeds + 2 × 2 × max(2, seeds)`` trial
-    lengths (the trials, and the confirmation race's runs of twice their length; ``n_trials ×
+    steps. They are shared by ``runs = n_trials × seeds + 2 × 4 × max(2, seeds)`` trial
+    lengths (the trials, and the confirmation race's runs of 4× their length; ``n_trials ×
     seeds`` for a single trial); each trial trains ``trial_steps = B // runs`` steps (at most
     the planned run) under the full-length schedule
     compressed onto the iteration basis by ``trial_steps / total_steps``
@@ -114,11 +114,11 @@ def refine(
     Scoring uses ``task.val_loader``, or without one a fixed set of 8 training batches drawn
     once (the same for every trial; not removed from training).
 
-    Confirmation: when the best trial is not the proposal, both run again at twice the trial
+    Confirmation: when the best trial is not the proposal, both run again at 4× the trial
     length on the same ``max(2, seeds)`` data orders no trial has used (paired runs). The
     winner is returned only if it beats the proposal by more than the noise (lower on every
     data order, and lower in the mean by more than 1% of the proposal's mean) and its lead
-    held as the runs doubled (its relative gain over the proposal at least the one it had in
+    held as the runs grew 4× (its relative gain over the proposal at least the one it had in
     the trials: a shrinking lead is the short-horizon bias); else the proposal is kept.
 
     Resume and sharing: the study is created with ``load_if_exists=True``. Finished trials

@@ -185,8 +185,10 @@ def _orders(confirm: dict[str, Any]) -> str:
 
 def _length(confirm: dict[str, Any]) -> str:
     """The race's run length (none in older records)."""
-    steps = confirm.get("steps_per_run")
-    return f" in runs of {steps} steps, twice the trials'" if steps else ""
+    steps, trial = confirm.get("steps_per_run"), confirm.get("trial_steps")
+    if not steps or not trial:
+        return ""
+    return f" in runs of {steps} steps, {steps / trial:.3g}× the trials'"
 
 
 def _criterion(confirm: dict[str, Any]) -> str:

@@ -36,7 +36,7 @@ __all__ = [
 _MIN_TRIAL_STEPS = 64  # the shortest trial: every schedule's phases fit
 _RACE_SEEDS = 2  # fresh data orders per side of the race, at least: one cannot show noise
 #: The race's runs last this many trial lengths: a winner's advantage must hold as runs grow.
-RACE_STRETCH = 2
+RACE_STRETCH = 4
 
 
 @dataclass(frozen=True)

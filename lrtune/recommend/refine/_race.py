@@ -1,5 +1,5 @@
 """The confirmation race: the best trial against the proposal, on fresh data orders and
-runs twice the trials' length.
+runs four times the trials' length.
 
 The study decides once; the outcome is shared through the study
 (:mod:`lrtune.recommend._shared`).
@@ -36,23 +36,24 @@ def _confirm(
     device: str | torch.device,
 ) -> dict[str, Any] | None:
     """Race the best trial against the proposal on data orders no trial has seen, on runs
-    :data:`._plan.RACE_STRETCH` (2) times the trials' length.
+    :data:`._plan.RACE_STRETCH` (4) times the trials' length.
 
     A short trial's score moves with its data order about as much as between good
     schedules, so the best of several trials is often a lucky one; and a short run favours
     a higher LR than the full run wants (the short-horizon bias), so a winner's lead can
     shrink, and reverse, as runs get longer. Both train again, the whole schedule compressed
-    into twice the trial length, on the same :func:`._plan._race_seeds` fresh data orders
+    into 4× the trial length, on the same :func:`._plan._race_seeds` fresh data orders
     (``seeds``, at least 2: paired runs). The winner replaces the proposal only if it beats it
     by more than the noise (:func:`_beats`: lower on *every* data order, and lower in the mean
     by more than :data:`MARGIN`, 1%, of the proposal's mean) *and* its lead held as the runs
-    doubled (:func:`_holds`: its relative gain over the proposal in the race is at least the
+    grew 4× (:func:`_holds`: its relative gain over the proposal in the race is at least the
     one it had in the trials). The record keeps both sides' values per data order
-    (``proposal_values``, ``winner_values``), their means, the ``steps_per_run``, the gains
-    (``trial_gain``, ``gain``) and the ``margin``. ``None`` when there is nothing to decide
-    (no trial finished, or a single trial). The study decides once: the race's outcome, or
-    that the proposal scored best (``raced: False``), is stored in the study, and a resumed run
-    or another process reuses it (:mod:`lrtune.recommend._shared`).
+    (``proposal_values``, ``winner_values``), their means, the ``trial_steps`` and
+    ``steps_per_run``, the gains (``trial_gain``, ``gain``) and the ``margin``. ``None`` when
+    there is nothing to decide (no trial finished, or a single trial). The study decides
+    once: the race's outcome, or that the proposal scored best (``raced: False``), is stored
+    in the study, and a resumed run or another process reuses it
+    (:mod:`lrtune.recommend._shared`).
     """
     stored = stored_race(study, config.n_trials)
     if stored is not None:
@@ -72,6 +73,7 @@ def _confirm(
             "trial": best.number,
             "seeds": fresh,
             "steps": 0,
+            "trial_steps": plan.trial_steps,
             "steps_per_run": longer.trial_steps,
         }
         winner = _full_spec(best.params, proposal, plan)
@@ -141,7 +143,7 @@ def _gain(winner: float | None, proposal: float | None) -> float | None:
 
 
 def _holds(record: dict[str, Any]) -> bool:
-    """Whether the winner's lead held as the runs doubled: its gain in the race is at least
+    """Whether the winner's lead held as the runs grew: its gain in the race is at least
     its gain in the trials (always so when either gain is unknown, e.g. a diverged run).
 
     A lead that shrinks as runs get longer is what the short-horizon bias looks like: on the

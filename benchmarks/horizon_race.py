@@ -1,0 +1,93 @@
+"""How a ``--tune`` winner's lead over the rules' proposal changes with the run's length.
+
+For a zoo task and a find seed, runs ``lrtune find --tune`` (and the rules alone); when the
+search raced a winner, trains the rules' proposal and the winner with the whole schedule
+compressed into several fractions of the planned run (1.0: the full run) on fresh data
+orders, and prints the winner's validation loss over the proposal's. A ratio that rises
+with the length is the short-horizon bias the race's doubled runs look for
+(docs/tuning.md, "Confirming the winner").
+
+Usage:
+    python -m benchmarks.horizon_race friedman_mlp_adamw --seed 0
+    python -m benchmarks.horizon_race logreg_sgd --seed 1 --fractions 0.05 0.1 1.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import sys
+
+import torch
+
+from benchmarks.suite import load, task_names
+from lrtune.api import FindConfig, find
+from lrtune.recommend.refine import TuneConfig, trial_schedule
+from lrtune.schedules import ScheduleSpec
+from lrtune.task import Task
+from lrtune.train import train_schedule
+
+__all__ = ["ratios", "main"]
+
+DATA_ORDERS = (50, 51, 52)  # no find or trial uses these
+
+
+def ratios(
+    task: Task, proposal: ScheduleSpec, winner: ScheduleSpec, spe: int, fraction: float
+) -> list[float]:
+    """winner / proposal validation loss per data order, schedules compressed to ``fraction``."""
+    steps = max(1, round(fraction * proposal.to_basis("iteration", spe).total))
+    losses = {}
+    for role, spec in (("proposal", proposal), ("winner", winner)):
+        short = trial_schedule(spec, steps_per_epoch=spe, factor=fraction) if fraction < 1 else spec
+        losses[role] = [
+            train_schedule(
+                task, short, epochs=math.ceil(steps / spe), seed=s, max_steps=steps
+            ).val_loss
+            for s in DATA_ORDERS
+        ]
+    return [w / p for w, p in zip(losses["winner"], losses["proposal"])]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.horizon_race")
+    parser.add_argument("task", choices=task_names())
+    parser.add_argument("--seed", type=int, default=0, help="the find seed")
+    parser.add_argument("--fractions", type=float, nargs="+", default=[0.05, 0.1, 0.2, 0.4, 1.0])
+    args = parser.parse_args(argv)
+    bench = load(args.task)
+
+    def task_for_seed() -> Task:
+        with torch.random.fork_rng():  # as the benchmark's lrtune method builds it
+            torch.manual_seed(args.seed)
+            model = bench.model_factory()
+        return dataclasses.replace(bench.task, model=model, model_factory=bench.model_factory)
+
+    tuned = find(task_for_seed(), config=FindConfig.create(seed=args.seed, tune=TuneConfig()))
+    rec = tuned.recommendation
+    race = rec.search.confirmation if rec is not None and rec.search else None
+    if race is None:
+        print(f"{args.task} seed {args.seed}: no race (the proposal scored best, or no search)")
+        return 0
+    rules = find(task_for_seed(), config=FindConfig.create(seed=args.seed)).recommendation
+    winner = rec.search.trials[race["trial"]]["params"]
+    print(f"{args.task} seed {args.seed}: rules {rules.schedule}")
+    print(f"  winner (trial #{race['trial']}, kept: {race['kept']}): {winner}")
+    if race["kept"] == "winner":
+        challenger = rec.schedule
+    else:  # the proposal was kept: rebuild the winner's full-length spec from its trial
+        from lrtune.recommend.refine._plan import _plan
+        from lrtune.recommend.refine._space import _full_spec
+
+        plan = _plan(rules, tuned.dataset, TuneConfig(), 0)
+        challenger = _full_spec(winner, rules, plan)
+    task = task_for_seed()
+    for fraction in args.fractions:
+        r = ratios(task, rules.schedule, challenger, rules.steps_per_epoch, fraction)
+        print(f"  {fraction:>5.0%} of the run: winner / proposal = {[round(x, 3) for x in r]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
