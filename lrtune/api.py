@@ -386,12 +386,14 @@ def recommend_from_result(
             rec = probe_recommendation(task, rec, seed=seed, device=device, progress=tick)
         except KeyboardInterrupt:  # keep the range test: the rules' proposal, marked
             interrupted = True
+    checkable = task is not None and can_check(task, fraction=config.check, epochs=rec.epochs)
+    # --tune's own check runs for the search's sake: not when the search would not fit after it
+    planned_check = _planned_check(rec, stats, config) if checkable and not warned else 0
     if (
         not interrupted
-        and task is not None
+        and checkable
         and ranks == 1
-        and (warned or config.tune is not None)
-        and can_check(task, fraction=config.check, epochs=rec.epochs)
+        and (warned or (config.tune is not None and not planned_check))
     ):
         tick = (lambda done, total: progress("check", done, total)) if progress else None
         try:
@@ -419,7 +421,7 @@ def recommend_from_result(
                 progress=(lambda done, total, _best: progress("tune", done, total))
                 if progress
                 else None,
-                spent=rec.check["steps"] if rec.check else 0,
+                spent=rec.check["steps"] if rec.check else planned_check,
             )
         except Interrupted as stop:  # the proposal, with the finished trials' record
             rec, interrupted = stop.result, True
@@ -443,6 +445,18 @@ def recommend_from_result(
     if interrupted:
         raise Interrupted(final)
     return final
+
+
+def _planned_check(rec: Recommendation, stats: DatasetStats | None, config: FindConfig) -> int:
+    """The steps of ``--tune``'s horizon check when the search would not fit the budget after
+    them (then neither runs, and the search's reason names the budget that fits both); else 0.
+    """
+    if config.tune is None:
+        return 0
+    from lrtune.recommend.refine import search_fits
+
+    steps = max(1, round(config.check * (rec.steps_per_epoch or 0) * (rec.epochs or 0)))
+    return 0 if search_fits(rec, stats, config.tune, spent=steps) else steps
 
 
 def _check_storage(config: FindConfig) -> None:

@@ -195,6 +195,26 @@ def test_tune_runs_the_check_first_and_the_trials_share_the_rest(regression):
     assert race in (0, 4 * 4 * (640 // 19)) and rec.search.cost_fraction <= 1.4
 
 
+def test_tune_skips_its_check_when_the_search_would_not_fit_after_it(regression):
+    from lrtune.recommend.refine import TuneConfig
+
+    task = regression(noise=0.1, hidden=0, n_train=256, epochs=15)  # < 20 passes: no caution
+    config = FindConfig(tune=TuneConfig(n_trials=3), probe=False)
+    rec = recommend_from_result(_measured(task, 0.01), task=task, config=config).recommendation
+    # 480 steps; after a check of 192, 288 cannot hold 2 trials of 32 and the race (576)
+    assert rec.check is None and rec.search is None
+    assert "overfit-risk" not in [r.rule for r in rec.reasons]
+    assert rec.reasons[-1].text.startswith(
+        "No search: the budget 1× of a 480-step run, less the 192 steps of the horizon check, "
+        "fits no trial of 32 updates"
+    )
+    assert "--budget 1.6 would fit them" in rec.reasons[-1].text
+    # with a budget that fits both, the check runs first
+    config = FindConfig(tune=TuneConfig(n_trials=2, budget=1.6), probe=False)
+    rec = recommend_from_result(_measured(task, 0.01), task=task, config=config).recommendation
+    assert rec.check["steps"] == 192 and rec.search.n_trials == 2
+
+
 @pytest.mark.parametrize(
     ("check", "budget", "message"),
     [(1.5, 1.0, "check: expected a number"), (0.5, 0.5, "check: expected less than the budget")],

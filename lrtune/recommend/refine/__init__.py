@@ -75,7 +75,7 @@ from lrtune.recommend.refine._study import (
 from lrtune.recommend.refine._trials import _eval_task, _run_trial  # tests patch it here
 from lrtune.task import Task
 
-__all__ = ["TuneConfig", "refine", "ProgressFn", "trial_schedule", "open_storage"]
+__all__ = ["TuneConfig", "refine", "search_fits", "ProgressFn", "trial_schedule", "open_storage"]
 
 ProgressFn = Callable[[int, int, "float | None"], None]
 
@@ -207,6 +207,19 @@ def refine(
         partial = _result(study, proposal, plan, config, None, own=own, interrupted=True)
         raise Interrupted(partial) from None
     return _result(study, proposal, plan, config, confirmation, own=own)
+
+
+def search_fits(
+    proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig, *, spent: int = 0
+) -> bool:
+    """Whether ``config``'s budget, less ``spent`` steps, fits a search: the proposal, one
+    other trial and the confirmation race (an unknown run length: ``True``, and
+    :func:`refine` names the problem).
+    """
+    try:
+        return _plan(proposal, stats, config, spent).n_trials > 0
+    except ConfigError:
+        return True
 
 
 def _search(
