@@ -4,12 +4,12 @@ For a zoo task and a find seed, runs ``lrtune find --tune`` (and the rules alone
 search raced a winner, trains the rules' proposal and the winner with the whole schedule
 compressed into several fractions of the planned run (1.0: the full run) on fresh data
 orders, and prints the winner's validation loss over the proposal's. A ratio that rises
-with the length is the short-horizon bias the race's doubled runs look for
+with the length is the short-horizon bias the race's longer runs look for
 (docs/tuning.md, "Confirming the winner").
 
 Usage:
     python -m benchmarks.horizon_race friedman_mlp_adamw --seed 0
-    python -m benchmarks.horizon_race logreg_sgd --seed 1 --fractions 0.05 0.1 1.0
+    python -m benchmarks.horizon_race logreg_sgd --seed 1 --budget 2 --fractions 0.05 0.1 1.0
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.horizon_race")
     parser.add_argument("task", choices=task_names())
     parser.add_argument("--seed", type=int, default=0, help="the find seed")
+    parser.add_argument("--budget", type=float, default=1.0, help="--tune's budget")
     parser.add_argument("--fractions", type=float, nargs="+", default=[0.05, 0.1, 0.2, 0.4, 1.0])
     args = parser.parse_args(argv)
     bench = load(args.task)
@@ -64,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             model = bench.model_factory()
         return dataclasses.replace(bench.task, model=model, model_factory=bench.model_factory)
 
-    tuned = find(task_for_seed(), config=FindConfig.create(seed=args.seed, tune=TuneConfig()))
+    tune = TuneConfig(budget=args.budget)
+    tuned = find(task_for_seed(), config=FindConfig.create(seed=args.seed, tune=tune))
     rec = tuned.recommendation
     race = rec.search.confirmation if rec is not None and rec.search else None
     if race is None:
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         from lrtune.recommend.refine._plan import _plan
         from lrtune.recommend.refine._space import _full_spec
 
-        plan = _plan(rules, tuned.dataset, TuneConfig(), 0)
+        plan = _plan(rules, tuned.dataset, tune, 0)
         challenger = _full_spec(winner, rules, plan)
     task = task_for_seed()
     for fraction in args.fractions:

@@ -32,7 +32,7 @@ from lrtune.emit import FORMATS, TrainSettings, optimizer_kwargs, render_or_refu
 from lrtune.errors import ConfigError, Interrupted, ResultFileError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, resolve_device
 from lrtune.recommend import Context, Reason, Recommendation, recommend
-from lrtune.recommend.horizon import can_check, check_recommendation
+from lrtune.recommend.horizon import can_check, check_recommendation, check_steps
 from lrtune.recommend.probe import probe_recommendation
 from lrtune.recommend.rules import OverfitRiskRule
 from lrtune.schedules._base import check_number
@@ -388,12 +388,12 @@ def recommend_from_result(
             interrupted = True
     checkable = task is not None and can_check(task, fraction=config.check, epochs=rec.epochs)
     # --tune's own check runs for the search's sake: not when the search would not fit after it
-    planned_check = _planned_check(rec, stats, config) if checkable and not warned else 0
+    unaffordable = _unaffordable_check(rec, stats, config) if checkable and not warned else 0
     if (
         not interrupted
         and checkable
         and ranks == 1
-        and (warned or (config.tune is not None and not planned_check))
+        and (warned or (config.tune is not None and not unaffordable))
     ):
         tick = (lambda done, total: progress("check", done, total)) if progress else None
         try:
@@ -421,7 +421,7 @@ def recommend_from_result(
                 progress=(lambda done, total, _best: progress("tune", done, total))
                 if progress
                 else None,
-                spent=rec.check["steps"] if rec.check else planned_check,
+                spent=rec.check["steps"] if rec.check else unaffordable,
             )
         except Interrupted as stop:  # the proposal, with the finished trials' record
             rec, interrupted = stop.result, True
@@ -447,15 +447,16 @@ def recommend_from_result(
     return final
 
 
-def _planned_check(rec: Recommendation, stats: DatasetStats | None, config: FindConfig) -> int:
+def _unaffordable_check(rec: Recommendation, stats: DatasetStats | None, config: FindConfig) -> int:
     """The steps of ``--tune``'s horizon check when the search would not fit the budget after
     them (then neither runs, and the search's reason names the budget that fits both); else 0.
     """
-    if config.tune is None:
+    spe = rec.steps_per_epoch or (stats.steps_per_epoch if stats else None)
+    if config.tune is None or not spe or not rec.epochs:
         return 0
     from lrtune.recommend.refine import search_fits
 
-    steps = max(1, round(config.check * (rec.steps_per_epoch or 0) * (rec.epochs or 0)))
+    steps = check_steps(config.check, spe * rec.epochs)
     return 0 if search_fits(rec, stats, config.tune, spent=steps) else steps
 
 

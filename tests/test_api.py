@@ -205,7 +205,7 @@ def test_tune_skips_its_check_when_the_search_would_not_fit_after_it(regression)
     assert rec.check is None and rec.search is None
     assert "overfit-risk" not in [r.rule for r in rec.reasons]
     assert rec.reasons[-1].text.startswith(
-        "No search: the budget 1× of a 480-step run, less the 192 steps of the horizon check, "
+        "No search: the budget 1× of a 480-step run, less 192 steps for the horizon check, "
         "fits no trial of 32 updates"
     )
     assert "--budget 1.6 would fit them" in rec.reasons[-1].text

@@ -244,7 +244,7 @@ def _start(saved, url: str, study: str, out: Path, worker: str, **env: str) -> s
     args = [
         sys.executable, str(saved["wrapper"]), "recommend", str(saved["result"]),
         "--model", str(saved["model"]), "--tune", "--trials", str(N_TRIALS), "--check", "0",
-        "--budget", "3", "--storage", url, "--study-name", study, "--out", str(out),
+        "--budget", "8", "--storage", url, "--study-name", study, "--out", str(out),
     ]  # fmt: skip
     environ = {**os.environ, "OMP_NUM_THREADS": "1", "LRTUNE_TEST_WORKER": worker, **env}
     return subprocess.Popen(

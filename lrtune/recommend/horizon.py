@@ -176,7 +176,7 @@ def horizon_check(
     called after every epoch of the window.
     """
     total = steps_per_epoch * epochs
-    steps = max(1, round(fraction * total))
+    steps = check_steps(fraction, total)
     window = math.ceil(steps / steps_per_epoch)
     result = train_schedule(
         task,
@@ -198,6 +198,16 @@ def horizon_check(
         share = lr_time_fraction(spec, steps_per_epoch=steps_per_epoch, until=until, total=total)
         factor = min(1.0, max(MIN_FACTOR, share))
     return HorizonCheck(result.steps, tuple(r.step for r in points), vals, trains, best, factor)
+
+
+def check_steps(fraction: float, total: int) -> int:
+    """The optimizer steps a check of ``fraction`` of a ``total``-step run trains.
+
+    Example:
+        >>> check_steps(0.4, 1280)
+        512
+    """
+    return max(1, round(fraction * total))
 
 
 def can_check(task: Task, *, fraction: float, epochs: int | None) -> bool:

@@ -674,7 +674,7 @@ def test_refine_150_step_epoch_run_stays_within_budget_one(monkeypatch):
     checked = refine(
         _task(), proposal, analysis=_analysis(), stats=stats, config=TuneConfig(), spent=60
     )
-    assert "less the 60 steps of the horizon check" in checked.reasons[-1].text
+    assert "less 60 steps for the horizon check" in checked.reasons[-1].text
     assert "--budget 6.4 would fit them" in checked.reasons[-1].text
 
 

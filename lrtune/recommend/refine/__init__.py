@@ -106,8 +106,9 @@ def refine(
     the planned run) under the full-length schedule
     compressed onto the iteration basis by ``trial_steps / total_steps``
     (:func:`trial_schedule`), on either basis, reporting the validation loss to the pruner
-    after every epoch (once, at its end, for a trial shorter than an epoch). A run trains at
-    least ``min(64, steps_per_epoch)`` steps: when ``B`` cannot give every run that many,
+    after every epoch (once, at its end, for a trial shorter than an epoch). A trial trains at
+    least ``min(64, steps_per_epoch)`` steps and 3.75% of the run (so that a race run covers
+    15% of it): when ``B`` cannot give every run that many,
     fewer trials run (as many as fit with the race, and the reason says so), and when fewer
     than two fit (the proposal and one other) there is no search: the proposal is returned
     unchanged, without a search record, with a reason naming the ``--budget`` that would fit.

@@ -27,7 +27,8 @@ class TuneConfig:
         budget: total optimizer steps of the search (and of the horizon check before it,
             see ``refine``'s ``spent``), as a fraction of the planned training
             (``epochs × steps_per_epoch``); 0 < budget ≤ 10. Never exceeded: when it cannot
-            give every run ``min(64, steps_per_epoch)`` steps, fewer trials run, or none.
+            give every trial ``min(64, steps_per_epoch)`` steps and 3.75% of the run (the
+            race 4× that), fewer trials run, or none.
         seeds: training runs per trial (different data order and dropout); the trial's value
             is their mean validation loss. The confirmation race runs ``max(2, seeds)``.
         storage: ``None`` (in memory), an ``sqlite:///path.db`` or ``postgresql://…`` URL

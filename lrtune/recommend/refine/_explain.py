@@ -86,7 +86,7 @@ def _result(
 
 def _skipped(plan: _Plan) -> Reason:
     """The reason for no search: the budget cannot give two trials and the race their floor."""
-    less = f", less the {plan.spent} steps of the horizon check," if plan.spent else ""
+    less = f", less {plan.spent} steps for the horizon check," if plan.spent else ""
     what = (
         "the proposal's trial needs"
         if plan.asked == 1
@@ -153,7 +153,8 @@ def _explain(before: ScheduleSpec, after: ScheduleSpec, record: SearchRecord, pl
     best = f"best validation loss {record.best_value:.4g}"
     confirm = record.confirmation
     if confirm is not None and confirm["kept"] == "proposal":
-        if _beats(confirm["winner_values"], confirm["proposal_values"]) and not _holds(confirm):
+        values = confirm.get("winner_values", []), confirm.get("proposal_values", [])
+        if _beats(*values) and not _holds(confirm):
             return (
                 f"{search}; its best trial (#{confirm['trial']}, {best}) led the proposal by "
                 f"{confirm['trial_gain']:.1%} in the trials but by only {confirm['gain']:.1%} on "
