@@ -1,0 +1,54 @@
+"""Tests for lrtune._measure: pooling the repeats' floors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lrtune._measure import analyse_runs, pooled_lr
+from lrtune.analysis import analyze_curve
+from lrtune.rangetest import RangeTestResult
+
+
+def _run(scale: float, seed: int) -> RangeTestResult:
+    """A sweep whose loss halves by ``scale`` and blows up from 20 × ``scale`` on."""
+    lrs = np.logspace(-5, 0, 100)
+    noise = 0.01 * np.random.default_rng(seed).standard_normal(100)
+    loss = 2.0 / (1 + lrs / scale) + np.where(lrs > 20 * scale, (lrs / (20 * scale)) ** 3 - 1, 0)
+    loss = loss + noise
+    cut = int(np.argmax(loss > 4 * loss[0])) or 100
+    return RangeTestResult(
+        lrs=tuple(lrs[:cut]),
+        losses=tuple(loss[:cut]),
+        stop_reason="diverged",
+        num_iter=100,
+        seconds=0.1,
+    )
+
+
+def _floors(runs):
+    return [analyze_curve(r.lrs, r.losses).floor_lr for r in runs]
+
+
+def test_the_floor_is_the_repeats_floors_pooled():
+    runs = (_run(1e-3, 0), _run(1.5e-3, 1), _run(2.5e-3, 2))
+    floors = _floors(runs)
+    pooled = analyse_runs(runs, momentum=0.0).floor_lr
+    assert pooled == pytest.approx(float(np.exp(np.mean(np.log(floors)))))
+    assert min(floors) < pooled < max(floors)
+
+
+def test_a_stray_repeat_does_not_carry_the_floor():
+    runs = (_run(1e-3, 0), _run(1.5e-3, 1), _run(3e-5, 2))  # the third: 30× lower
+    first, second, stray = _floors(runs)
+    assert stray < first / 4
+    assert analyse_runs(runs, momentum=0.0).floor_lr == pytest.approx((first * second) ** 0.5)
+    # a repeat too short to analyse on its own is left out as well
+    short = (_run(1e-3, 0), _run(1.5e-3, 1), _run(1e-6, 2))
+    assert analyse_runs(short, momentum=0.0).floor_lr == pytest.approx((first * second) ** 0.5)
+
+
+def test_pooled_lr_needs_two_agreeing_estimates():
+    assert pooled_lr([0.01]) is None
+    assert pooled_lr([0.01, 1.0]) is None  # 100× apart: neither is within 4× of the median
+    assert pooled_lr([0.01, 0.02]) == pytest.approx(0.02**0.5 * 0.1)
