@@ -79,7 +79,9 @@ def _train_short(
     device: str | torch.device,
     report: Callable[[int, float], None] | None = None,
 ) -> Any:
-    """One trial-length run of ``short`` (a :meth:`_Plan.compress`-ed spec), data order ``seed``."""
+    """One run of ``plan.trial_steps`` steps (a trial's, or the race's with
+    :meth:`_Plan.stretched`) under ``short`` (a :meth:`_Plan.compress`-ed spec), data order
+    ``seed``."""
     return train_schedule(
         task,
         short,
