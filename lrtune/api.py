@@ -26,15 +26,13 @@ import torch
 from lrtune import distributed
 from lrtune._measure import analyse_runs, measure, read_runs, zoom_reason
 from lrtune._result_file import check_result_data
+from lrtune._trained import train_stages
 from lrtune.analysis import MIN_POINTS, CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats, dataset_stats
 from lrtune.emit import FORMATS, TrainSettings, optimizer_kwargs, render_or_refusal
 from lrtune.errors import ConfigError, Interrupted, ResultFileError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, resolve_device
 from lrtune.recommend import Context, Reason, Recommendation, recommend
-from lrtune.recommend.horizon import can_check, check_recommendation, check_steps
-from lrtune.recommend.probe import probe_recommendation
-from lrtune.recommend.rules import OverfitRiskRule
 from lrtune.schedules._base import check_number
 from lrtune.task import StepsLoader, Task, load_task, loader_length
 
@@ -369,62 +367,21 @@ def recommend_from_result(
             )
         note = distributed.plan_reason(ranks, stats.batch_size, stats.steps_per_epoch)
         rec = replace(rec, reasons=(*rec.reasons, note))
-    device = str(resolve_device(config.range_test.device))
-    seed = config.range_test.seed or 0
-    warned = any(r.rule == OverfitRiskRule.name for r in rec.reasons)
-    interrupted = False  # Ctrl-C in the check or the search: raise Interrupted with the result
-    if (
-        task is not None
-        and config.probe
-        and ranks == 1
-        and task.val_loader is not None
-        and rec.epochs is not None
-        and not (ctx.deterministic_gd and rec.schedule.name == "constant")
-    ):
-        tick = (lambda done, total: progress("probe", done, total)) if progress else None
-        try:
-            rec = probe_recommendation(task, rec, seed=seed, device=device, progress=tick)
-        except KeyboardInterrupt:  # keep the range test: the rules' proposal, marked
-            interrupted = True
-    checkable = task is not None and can_check(task, fraction=config.check, epochs=rec.epochs)
-    # --tune's own check runs for the search's sake: not when the search would not fit after it
-    unaffordable = _unaffordable_check(rec, stats, config) if checkable and not warned else 0
-    if (
-        not interrupted
-        and checkable
-        and ranks == 1
-        and (warned or (config.tune is not None and not unaffordable))
-    ):
-        tick = (lambda done, total: progress("check", done, total)) if progress else None
-        try:
-            rec = check_recommendation(
-                task, rec, fraction=config.check, seed=seed, device=device, progress=tick
-            )
-        except KeyboardInterrupt:  # keep the range test: the rules' proposal, marked
-            interrupted = True
-    overfit = bool(rec.check and rec.check["overfit"])
-    if config.tune is not None and overfit:
-        rec = replace(rec, reasons=(*rec.reasons, _SEARCH_SKIPPED))
-    elif config.tune is not None and ctx.deterministic_gd and rec.schedule.name == "constant":
-        rec = replace(rec, reasons=(*rec.reasons, _SEARCH_SKIPPED_FULL_BATCH))
-    elif config.tune is not None and not interrupted:
-        from lrtune.recommend.refine import refine
-
-        try:
-            rec = refine(
-                task,  # type: ignore[arg-type]  # checked above
-                rec,
-                analysis=a,
-                stats=stats,
-                config=config.tune,
-                device=device,
-                progress=(lambda done, total, _best: progress("tune", done, total))
-                if progress
-                else None,
-                spent=rec.check["steps"] if rec.check else unaffordable,
-            )
-        except Interrupted as stop:  # the proposal, with the finished trials' record
-            rec, interrupted = stop.result, True
+    interrupted = False  # Ctrl-C in the probe, the check or the search: raise Interrupted
+    if task is not None and ranks == 1:
+        rec, interrupted = train_stages(
+            task,
+            rec,
+            analysis=a,
+            stats=stats,
+            full_batch_gd=ctx.deterministic_gd,
+            probe=config.probe,
+            check=config.check,
+            tune=config.tune,
+            device=str(resolve_device(config.range_test.device)),
+            seed=config.range_test.seed or 0,
+            progress=progress,
+        )
     opt_for_code = optimizer or _optimizer_from_info(info)
     train = TrainSettings.from_stats(stats, max_grad_norm=config.range_test.clip_grad_norm)
     code = {
@@ -447,44 +404,12 @@ def recommend_from_result(
     return final
 
 
-def _unaffordable_check(rec: Recommendation, stats: DatasetStats | None, config: FindConfig) -> int:
-    """The steps of ``--tune``'s horizon check when the search would not fit the budget after
-    them (then neither runs, and the search's reason names the budget that fits both); else 0.
-    """
-    spe = rec.steps_per_epoch or (stats.steps_per_epoch if stats else None)
-    if config.tune is None or not spe or not rec.epochs:
-        return 0
-    from lrtune.recommend.refine import search_fits
-
-    steps = check_steps(config.check, spe * rec.epochs)
-    return 0 if search_fits(rec, stats, config.tune, spent=steps) else steps
-
-
 def _check_storage(config: FindConfig) -> None:
     """Open the ``--tune`` storage before any training: a bad one costs seconds, not a run."""
     if config.tune is not None and config.tune.storage is not None:
         from lrtune.recommend._storage import validate_storage
 
         validate_storage(config.tune.storage)
-
-
-_SEARCH_SKIPPED = Reason(
-    "optuna-refine",
-    "No search: the horizon check found overfitting, which trials compressed into a fraction "
-    "of the run cannot see (a shorter run overfits less, so they favour a higher LR); the "
-    "checked schedule is the recommendation.",
-    "Wu et al. arXiv 1803.02021 (short-horizon bias); Prechelt 1998 (early stopping)",
-)
-
-
-_SEARCH_SKIPPED_FULL_BATCH = Reason(
-    "optuna-refine",
-    "No search: with full-batch gradient descent every trial sees the same gradients, so "
-    "neither more trials nor fresh data orders can correct a short trial's bias towards a "
-    "lower LR (it weighs the fast directions a long run has already solved); the stability "
-    "limit the LR was read from is measured exactly, so the proposal stands.",
-    "Wu et al. arXiv 1803.02021 (short-horizon bias); Polyak 1987 §1.4 (stability limit 2/L)",
-)
 
 
 def _repeats_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
@@ -503,7 +428,8 @@ def _repeats_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
         )
     return Reason(
         "repeats",
-        how + "; the curve read is their median step by step, so one stray run cannot carry it.",
+        how + "; the curve read is their median step by step and the floor their floors "
+        "pooled, so one stray run cannot carry either.",
         "fastai issue #3295, torch-lr-finder #106 (finder suggestions vary between runs)",
     )
 

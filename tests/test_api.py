@@ -261,13 +261,13 @@ def test_tune_keeps_the_stability_limit_of_full_batch_gradient_descent():
 
 
 def test_ctrl_c_during_the_check_keeps_the_range_test(overfitting, monkeypatch):
-    import lrtune.api as api
+    import lrtune._trained as _trained
     from lrtune.errors import Interrupted
 
     def interrupted_check(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(api, "check_recommendation", interrupted_check)
+    monkeypatch.setattr(_trained, "check_recommendation", interrupted_check)
     task, measured = overfitting()
     with pytest.raises(Interrupted) as info:
         recommend_from_result(measured, task=task)
