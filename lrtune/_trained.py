@@ -17,7 +17,7 @@ from lrtune.errors import Interrupted
 from lrtune.recommend import Reason, Recommendation
 from lrtune.recommend.horizon import can_check, check_recommendation, check_steps
 from lrtune.recommend.probe import probe_recommendation
-from lrtune.recommend.refine import TuneConfig
+from lrtune.recommend.refine import TuneConfig, refine, search_fits
 from lrtune.recommend.rules import OverfitRiskRule
 from lrtune.task import Task
 
@@ -100,8 +100,6 @@ def train_stages(
         return replace(rec, reasons=(*rec.reasons, SEARCH_SKIPPED_FULL_BATCH)), interrupted
     if interrupted:
         return rec, interrupted
-    from lrtune.recommend.refine import refine
-
     try:
         rec = refine(
             task,
@@ -129,7 +127,5 @@ def _unaffordable_check(
     spe = rec.steps_per_epoch or (stats.steps_per_epoch if stats else None)
     if tune is None or not spe or not rec.epochs:
         return 0
-    from lrtune.recommend.refine import search_fits
-
     steps = check_steps(check, spe * rec.epochs)
     return 0 if search_fits(rec, stats, tune, spent=steps) else steps
