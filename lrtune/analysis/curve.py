@@ -257,11 +257,12 @@ def divergence_lr(
         lr, loss = lr[:cut], loss[:cut]
     if len(loss) < 3:
         return None, "none"
+    smooth = savgol_smooth(loss)
     if min_index is None:
-        min_index = int(np.argmin(savgol_smooth(loss)))
+        min_index = int(np.argmin(smooth))
     start = max(0, min_index - 1)
     level = float(np.median(loss[: max(1, len(loss) // 20)]))
-    low = float(savgol_smooth(loss)[min_index])
+    low = float(smooth[min_index])
     lost = low + LOST * max(level - low, 0.0)  # a blow-up has lost a share of what was learnt
     grows = [loss[t] > 0 and loss[t + 1] / loss[t] >= min_growth for t in range(len(loss) - 1)]
     runs_of_3 = [all(grows[u : u + 3]) for u in range(len(grows) - 2)]  # exponential growth
@@ -276,7 +277,6 @@ def divergence_lr(
         return float(min(estimates)), "growth-rate"
     tail = loss[min_index:]
     if len(tail) >= 3:
-        smooth = savgol_smooth(loss)
         drop = smooth[: min_index + 1].max() - smooth[min_index]
         fit = IsotonicRegression(increasing=True).fit_transform(np.log(lr[min_index:]), tail)
         risen = np.nonzero(fit - smooth[min_index] >= 0.1 * max(drop, 1e-12))[0]

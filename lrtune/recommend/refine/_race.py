@@ -18,7 +18,7 @@ from lrtune.recommend.refine import _trials
 from lrtune.recommend.refine._config import TuneConfig
 from lrtune.recommend.refine._plan import _confirm_runs, _Plan, _race_seeds
 from lrtune.recommend.refine._space import _full_spec, _proposal_params
-from lrtune.recommend.refine._study import _PROPOSAL, _best, _finished
+from lrtune.recommend.refine._study import _best, _finished, _proposal_trial
 from lrtune.task import Task
 
 __all__ = ["MARGIN", "_beats", "_confirm", "_gain", "_holds"]
@@ -160,9 +160,8 @@ def _holds(record: dict[str, Any]) -> bool:
 
 
 def _proposal_value(study: Any) -> float | None:
-    """The proposal's trial value (the first trial marked as the proposal), if it finished."""
-    marked = [t for t in study.get_trials(deepcopy=False) if t.user_attrs.get(_PROPOSAL)]
-    first = min(marked, key=lambda t: t.number) if marked else None
+    """The proposal's trial value, if it finished."""
+    first = _proposal_trial(study)
     value = first.value if first is not None else None
     return value if value is not None and math.isfinite(value) else None
 

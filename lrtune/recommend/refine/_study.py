@@ -24,6 +24,7 @@ __all__ = [
     "_best",
     "_check_space",
     "_copy_of_proposal",
+    "_proposal_trial",
     "_finished",
     "_pruner",
     "_sampler",
@@ -53,12 +54,18 @@ def _sampler(config: TuneConfig, offset: int) -> Any:
 _PROPOSAL = "proposal"
 
 
+def _proposal_trial(study: Any) -> Any | None:
+    """The study's proposal: the first trial marked as one (``None`` before it is enqueued)."""
+    marked = [t for t in study.get_trials(deepcopy=False) if t.user_attrs.get(_PROPOSAL)]
+    return min(marked, key=lambda t: t.number) if marked else None
+
+
 def _copy_of_proposal(study: Any, trial: Any) -> bool:
     """Whether ``trial`` is a second copy of the proposal: processes that open an empty
     shared study at the same moment may each enqueue it. The copy is marked and not run."""
     if not trial.user_attrs.get(_PROPOSAL):
         return False
-    first = min(t.number for t in study.get_trials(deepcopy=False) if t.user_attrs.get(_PROPOSAL))
+    first = _proposal_trial(study).number
     if first == trial.number:
         return False
     trial.set_user_attr("copy_of", first)
