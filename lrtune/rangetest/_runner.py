@@ -233,6 +233,7 @@ class _Loop:
         self._ema = 0.0
         self._smoothed: list[float] = []
         self._best = math.inf
+        self._settled_best = math.inf  # the stall rule's best: after the noise window
         self._stall_run = 0
         self._patience = config.stall_patience or max(10, config.num_iter // 20)
 
@@ -341,22 +342,25 @@ class _Loop:
     def _stalled(self, smoothed: float) -> bool:
         """The loss went down, then climbed back most of the way to its start, and stays.
 
-        A drop counts only when it exceeds both 5% of the start and the standard deviation of
-        the first ``_NOISE_WINDOW`` raw losses: at the sweep's tiny first rates the model
-        barely moves, so that spread is the batches' noise, and a smoothed dip within it is
-        chance, not training (on small noisy batches such dips stopped whole sweeps at 1e-6).
+        The start is the mean of the first ``_NOISE_WINDOW`` raw losses, and the best is
+        taken from the smoothed losses after them. A drop counts only when it exceeds both 5%
+        of the start and those losses' standard deviation: at the sweep's tiny first rates
+        the model barely moves, so that spread is the batches' noise, and a smoothed dip
+        within it is chance, not training. (On small noisy batches such dips stopped whole
+        sweeps at 1e-6; measured from the first batch's loss, one high first batch read as
+        a drop and stopped a sweep after 28 steps.)
         """
         if len(self.losses) < _NOISE_WINDOW:
             return False
+        self._settled_best = min(self._settled_best, smoothed)
         first = self.losses[:_NOISE_WINDOW]
-        mean = sum(first) / len(first)
-        noise = math.sqrt(sum((v - mean) ** 2 for v in first) / (len(first) - 1))
-        start = self._smoothed[0]
-        drop = start - self._best
+        start = sum(first) / len(first)
+        noise = math.sqrt(sum((v - start) ** 2 for v in first) / (len(first) - 1))
+        drop = start - self._settled_best
         if drop <= max(0.05 * abs(start), noise):
             self._stall_run = 0
             return False
-        rebound = (smoothed - self._best) / drop
+        rebound = (smoothed - self._settled_best) / drop
         self._stall_run = self._stall_run + 1 if rebound >= self.config.stall_fraction else 0
         return self._stall_run >= self._patience
 

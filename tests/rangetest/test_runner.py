@@ -230,3 +230,29 @@ def test_range_test_on_cuda_with_amp_restores_model_to_cpu(trained, cls_loader):
     assert result.device.startswith("cuda") and result.amp in ("bfloat16", "float16")
     assert next(model.parameters()).device.type == "cpu"
     _assert_same(before, model, opt)
+
+
+def test_range_test_does_not_stall_on_batch_noise_after_a_high_first_batch():
+    """Losses of an untrained MLP on small regression batches (friedman_mlp_adamw, seed 1's
+    third repeat): two low batches early pull the smoothed loss down, and it returns to its
+    level. Measured from the first batch's loss, that read as a drop and a rebound and
+    stopped the sweep after 28 steps; it is batch noise, so the sweep runs on."""
+    recorded = [1.08, 1.08, 0.624, 1.03, 0.606, 0.904, 1.14, 0.993, 0.975, 1.01, 0.886, 1.27]
+    recorded += [0.833, 1.05, 1.34, 0.998, 0.854, 0.731, 1.26, 1.02, 1.2, 1.17, 0.806, 0.932]
+    recorded += [1.14, 0.861, 0.803, 1.14]
+    losses = iter(recorded * 3)
+    model = nn.Linear(1, 1)
+
+    def loss_fn(m, _batch):  # the recorded loss, with a gradient too small to move anything
+        return next(losses) + 0.0 * m.weight.sum()
+
+    opt = torch.optim.SGD(model.parameters(), lr=1e-7)
+    result = range_test(
+        model,
+        opt,
+        [(torch.zeros(1, 1),)],
+        loss_fn=loss_fn,
+        config=RangeTestConfig(start_lr=1e-7, end_lr=1e-5, num_iter=80, seed=0),
+    )
+    assert result.stop_reason == "completed"
+    assert result.steps == 80
