@@ -115,6 +115,8 @@ GRIDS: dict[str, GridDef] = {
     "noisy_digits_mlp": GridDef(1e-3, 3.0),
     "stream_teacher_adagrad": GridDef(1e-3, 3.0),
     "stream_iterable_adagrad": GridDef(1e-4, 10.0),  # added after the split (design half)
+    "bow_adagrad": GridDef(1e-3, 30.0),  # added after the split (design half)
+    "mlp_rmsprop": GridDef(1e-5, 0.3),  # added after the split (design half)
 }
 
 

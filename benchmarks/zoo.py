@@ -6,6 +6,8 @@ quality claim is the held-out half (benchmarks/README.md says the same).
 
 ``stream_iterable_adagrad`` was added on 2026-11-26, after the split was fixed, to the design
 half: the zoo's run planned in ``max_steps`` (optimizer updates) over a length-less stream.
+``bow_adagrad`` and ``mlp_rmsprop`` were added the same day to the design half: it held
+one task with an optimizer outside the SGD and Adam families.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ FAMILY: dict[str, str] = {
     "noisy_digits_mlp": "MLP",
     "stream_teacher_adagrad": "MLP",
     "stream_iterable_adagrad": "MLP",  # added after the split was fixed: design half
+    "bow_adagrad": "linear",  # added after the split was fixed: design half
+    "mlp_rmsprop": "MLP",  # added after the split was fixed: design half
 }
 
 #: The held-out half: one task or more of every family, none of the four tasks the rules

@@ -15,10 +15,10 @@ from lrtune.analysis import CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats
 from lrtune.errors import Interrupted
 from lrtune.recommend import Reason, Recommendation
+from lrtune.recommend.cautions import OverfitRiskRule
 from lrtune.recommend.horizon import can_check, check_recommendation, check_steps
 from lrtune.recommend.probe import probe_recommendation
 from lrtune.recommend.refine import TuneConfig, refine, search_fits
-from lrtune.recommend.rules import OverfitRiskRule
 from lrtune.task import Task
 
 __all__ = ["train_stages"]

@@ -16,79 +16,32 @@ Example:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
-from lrtune.analysis.dataset import run_length
 from lrtune.errors import ConfigError
+from lrtune.recommend._context import ACCUMULATOR_FAMILY, ADAM_FAMILY, Context, Fired, Rule
 from lrtune.recommend._recommendation import Reason, Recommendation
+from lrtune.recommend.cautions import OverfitRiskRule, PeakCautionRule
 from lrtune.schedules import get_schedule, schedule_params, spec_for_run
 
-__all__ = ["ADAM_FAMILY", "RULES", "Context", "Fired", "Rule", "recommend"]
-
-ADAM_FAMILY = ("Adam", "AdamW", "NAdam", "RAdam", "Adamax", "SparseAdam", "Lamb")
+__all__ = [
+    "ACCUMULATOR_FAMILY",
+    "ADAM_FAMILY",
+    "RULES",
+    "Context",
+    "Fired",
+    "OverfitRiskRule",
+    "PeakCautionRule",
+    "Rule",
+    "recommend",
+]
 
 #: The run length assumed when neither model.py nor --epochs gives one.
 DEFAULT_EPOCHS = 10
 
 #: Types the refinement search may switch between (each fits any planned run).
 SEARCHABLE = ("cosine", "onecycle", "linear", "wsd")
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the rules read, and the fields they have decided so far (``decided``)."""
-
-    suggested_lr: float
-    diverge_lr: float | None = None
-    diverge_method: str = "none"
-    min_loss_lr: float | None = None
-    floor_lr: float | None = None
-    optimizer: str = "AdamW"
-    momentum: float | None = None
-    beta2: float | None = None
-    n_samples: int | None = None
-    batch_size: int | None = None
-    steps_per_epoch: int | None = None
-    epochs: int | None = None
-    scheduler: str | None = None  # the user's choice, if any
-    decided: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def total_steps(self) -> int | None:
-        return self._run_length[0]
-
-    @property
-    def passes_per_sample(self) -> float | None:
-        return self._run_length[1]
-
-    @property
-    def _run_length(self) -> tuple[int | None, float | None]:
-        return run_length(
-            epochs=self.epochs,
-            steps_per_epoch=self.steps_per_epoch,
-            batch_size=self.batch_size,
-            n_samples=self.n_samples,
-        )
-
-    @property
-    def is_sgd(self) -> bool:
-        return self.optimizer == "SGD"
-
-    @property
-    def is_adam(self) -> bool:
-        return self.optimizer in ADAM_FAMILY or self.beta2 is not None
-
-    @property
-    def full_batch(self) -> bool:
-        """One batch per epoch: every step sees the whole dataset's gradient (no noise)."""
-        whole = self.batch_size is None or self.n_samples is None
-        return self.steps_per_epoch == 1 and (whole or self.batch_size >= self.n_samples)
-
-    @property
-    def deterministic_gd(self) -> bool:
-        """Full-batch SGD with a measured stability limit: no noise to anneal."""
-        return self.is_sgd and self.full_batch and self.diverge_lr is not None
 
 
 def _sgd_cosine_near_divergence(ctx: Context) -> bool:
@@ -100,22 +53,6 @@ def _sgd_cosine_near_divergence(ctx: Context) -> bool:
         and not ctx.deterministic_gd
         and ctx.decided.get("scheduler") == "cosine"
     )
-
-
-#: What a rule returns when it fires: the fields it decides, a one-sentence reason, and
-#: optionally the source of the branch that fired (default: the rule's ``source``).
-Fired = tuple[dict[str, Any], str] | tuple[dict[str, Any], str, str]
-
-
-class Rule:
-    """One decision. Subclasses set ``name`` and ``source`` and implement :meth:`apply`."""
-
-    name: ClassVar[str] = ""
-    source: ClassVar[str] = ""
-
-    def apply(self, ctx: Context) -> Fired | None:
-        """Return ``(fields, reason[, source])``, or ``None`` when the rule does not fire."""
-        raise NotImplementedError
 
 
 class SchedulerTypeRule(Rule):
@@ -358,31 +295,6 @@ class BasisRule(Rule):
         )
 
 
-class OverfitRiskRule(Rule):
-    """A caution, not a decision: the range test cannot see overfitting.
-
-    When it fires and the task has a ``val_loader``, ``lrtune find`` runs the horizon check
-    (:mod:`lrtune.recommend.horizon`) on the proposal.
-    """
-
-    name = "overfit-risk"
-    source = "Prechelt 1998, 'Early stopping - but when?' (validation loss rises late)"
-
-    min_passes: ClassVar[float] = 20
-    max_samples: ClassVar[int] = 10_000
-
-    def apply(self, ctx: Context) -> tuple[dict[str, Any], str] | None:
-        passes, n = ctx.passes_per_sample, ctx.n_samples
-        if passes is None or n is None or passes < self.min_passes or n > self.max_samples:
-            return None
-        return {}, (
-            f"caution: {passes:.0f} passes over {n} samples can overfit; the range test reads "
-            "the training loss only, so if the validation loss rises late in training, the "
-            "best LR is lower than this one: the horizon check looks for that on the "
-            "validation loss (given a val_loader)."
-        )
-
-
 RULES: tuple[Rule, ...] = (
     SchedulerTypeRule(),
     PeakLrRule(),
@@ -390,6 +302,7 @@ RULES: tuple[Rule, ...] = (
     WarmupRule(),
     BasisRule(),
     OverfitRiskRule(),
+    PeakCautionRule(),
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from lrtune.errors import UnknownSchedulerError
@@ -256,3 +258,31 @@ def test_many_passes_over_small_data_adds_an_overfitting_caution():
     assert "overfit-risk" not in {
         r.rule for r in recommend(Context(suggested_lr=1e-3, **given)).reasons
     }
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "beta2", "caution"),
+    [
+        ("Adagrad", None, "for Adagrad the peak rule holds on some tasks and not on others"),
+        ("RMSprop", None, "two needed peaks 4-30x higher"),
+        ("Lion", None, "lrtune's benchmark has no task for Lion"),
+        ("SGD", None, None),
+        ("AdamW", 0.999, None),
+    ],
+)
+def test_peak_caution_names_the_families_the_rule_is_least_sure_of(optimizer, beta2, caution):
+    ctx = Context(
+        suggested_lr=0.01,
+        diverge_lr=0.1,
+        optimizer=optimizer,
+        beta2=beta2,
+        epochs=10,
+        steps_per_epoch=50,
+    )
+    rec = recommend(ctx)
+    found = [r for r in rec.reasons if r.rule == "peak-caution"]
+    if caution is None:
+        assert not found
+    else:
+        assert len(found) == 1 and caution in found[0].text
+        assert rec.initial_lr == recommend(replace(ctx, optimizer="Adam")).initial_lr
