@@ -358,6 +358,15 @@ def make_task(
     )
 
 
+def _needs_closure(optimizer: torch.optim.Optimizer) -> bool:
+    """True when ``optimizer.step`` has a ``closure`` without a default (e.g. LBFGS)."""
+    try:
+        closure = inspect.signature(optimizer.step).parameters.get("closure")
+    except (TypeError, ValueError):  # a step without a readable signature: assume not
+        return False
+    return closure is not None and closure.default is inspect.Parameter.empty
+
+
 def check_task(task: Task) -> None:
     """Run one training batch through the loss and the optimizer factory.
 
@@ -399,6 +408,12 @@ def check_task(task: Task) -> None:
             raise TaskContractError(
                 f"{where}optimizer(params, lr) must return a torch.optim.Optimizer, "
                 f"got {type(opt).__name__}."
+            )
+        if _needs_closure(opt):
+            raise TaskContractError(
+                f"{where}{type(opt).__name__}.step() needs a closure that re-evaluates the "
+                "loss, and lrtune steps the optimizer once per batch without one; use a "
+                "first-order optimizer (SGD, Adam, ...)."
             )
         task.model.train()
         device = _module_device(task.model)

@@ -217,6 +217,13 @@ CONTRACT = {
         _find(),
         "error: model.py: optimizer(params, lr) must return a torch.optim.Optimizer, got str.",
     ),
+    "optimizer-needs-closure": Case(
+        GOOD + "def optimizer(params, lr):\n    return torch.optim.LBFGS(params, lr=lr)\n",
+        _find(),
+        "error: model.py: LBFGS.step() needs a closure that re-evaluates the loss, and lrtune "
+        "steps the optimizer once per batch without one; use a first-order optimizer (SGD, "
+        "Adam, ...).",
+    ),
     "bad-epochs": Case(
         GOOD + "epochs = 0\n",
         _find(),
