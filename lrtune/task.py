@@ -368,14 +368,15 @@ def _needs_closure(optimizer: torch.optim.Optimizer) -> bool:
 
 
 def check_task(task: Task) -> None:
-    """Run one training batch through the loss and the optimizer factory.
+    """Run one training batch through the loss and one step of the optimizer.
 
-    The model, RNG and BatchNorm statistics are left exactly as they were.
+    The model (weights, gradients, BatchNorm statistics) and the RNG are left exactly as
+    they were.
 
     Raises:
         EmptyLoaderError: the loader yields nothing.
         TaskContractError: the loss is not a scalar tensor that requires grad, or the
-            batch format does not suit the loss, or the optimizer factory fails.
+            batch format does not suit the loss, or the optimizer factory or its step fails.
     """
     from lrtune.state import preserved_state
 
@@ -441,6 +442,15 @@ def check_task(task: Task) -> None:
                 f"{where}the loss does not require grad: compute it from the model's output "
                 "without .item(), .detach() or torch.no_grad()."
             )
+        try:  # one step: an optimizer that cannot step fails here, not mid-sweep
+            loss.backward()
+            opt.step()
+        except Exception as exc:
+            raise TaskContractError(
+                f"{where}one step of {type(opt).__name__} failed: {type(exc).__name__}: "
+                f"{str(exc).rstrip('.')}; optimizer(params, lr) must return an optimizer that "
+                "can step on the model's gradients."
+            ) from exc
 
 
 def _module_device(model: nn.Module) -> torch.device:

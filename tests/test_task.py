@@ -30,15 +30,18 @@ def test_load_task_resolves_factories_and_objects(write_model):
     assert isinstance(task.make_optimizer(task.model.parameters(), 0.1), torch.optim.SGD)
 
 
-def test_load_task_check_leaves_batchnorm_and_rng_untouched(write_model):
+def test_load_task_check_leaves_weights_grads_batchnorm_and_rng_untouched(write_model):
     task = load_task(write_model(GOOD), check=False)
     rng = torch.get_rng_state()
     stats = task.model[1].running_mean.clone()
     from lrtune.task import check_task
 
-    check_task(task)
+    weights = {k: v.clone() for k, v in task.model.state_dict().items()}
+    check_task(task)  # it takes one optimizer step
     assert torch.equal(task.model[1].running_mean, stats)
     assert torch.equal(torch.get_rng_state(), rng)
+    assert all(torch.equal(v, weights[k]) for k, v in task.model.state_dict().items())
+    assert all(p.grad is None for p in task.model.parameters())
 
 
 def test_load_task_missing_file(tmp_path):

@@ -224,6 +224,13 @@ CONTRACT = {
         "steps the optimizer once per batch without one; use a first-order optimizer (SGD, "
         "Adam, ...).",
     ),
+    "optimizer-cannot-step": Case(
+        GOOD + "def optimizer(params, lr):\n    return torch.optim.SparseAdam(params, lr=lr)\n",
+        _find(),
+        "error: model.py: one step of SparseAdam failed: RuntimeError: SparseAdam does not "
+        "support dense gradients, please consider Adam instead; optimizer(params, lr) must "
+        "return an optimizer that can step on the model's gradients.",
+    ),
     "bad-epochs": Case(
         GOOD + "epochs = 0\n",
         _find(),
