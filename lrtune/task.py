@@ -410,6 +410,12 @@ def check_task(task: Task) -> None:
                 f"{where}optimizer(params, lr) must return a torch.optim.Optimizer, "
                 f"got {type(opt).__name__}."
             )
+        if "ScheduleFree" in type(opt).__name__:
+            raise TaskContractError(
+                f"{where}{type(opt).__name__} is schedule-free: it replaces the LR schedule "
+                "lrtune would propose (give it a constant LR and its own warmup); use the "
+                "optimizer it wraps (AdamW, SGD) to have lrtune pick the LR and schedule."
+            )
         if _needs_closure(opt):
             raise TaskContractError(
                 f"{where}{type(opt).__name__}.step() needs a closure that re-evaluates the "

@@ -231,6 +231,15 @@ CONTRACT = {
         "support dense gradients, please consider Adam instead; optimizer(params, lr) must "
         "return an optimizer that can step on the model's gradients.",
     ),
+    "optimizer-schedule-free": Case(
+        GOOD + "class AdamWScheduleFree(torch.optim.AdamW):  # named as schedulefree's\n"
+        "    pass\n\n"
+        "def optimizer(params, lr):\n    return AdamWScheduleFree(params, lr=lr)\n",
+        _find(),
+        "error: model.py: AdamWScheduleFree is schedule-free: it replaces the LR schedule "
+        "lrtune would propose (give it a constant LR and its own warmup); use the optimizer it "
+        "wraps (AdamW, SGD) to have lrtune pick the LR and schedule.",
+    ),
     "bad-epochs": Case(
         GOOD + "epochs = 0\n",
         _find(),
