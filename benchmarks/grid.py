@@ -117,6 +117,9 @@ GRIDS: dict[str, GridDef] = {
     "stream_iterable_adagrad": GridDef(1e-4, 10.0),  # added after the split (design half)
     "bow_adagrad": GridDef(1e-3, 30.0),  # added after the split (design half)
     "mlp_rmsprop": GridDef(1e-5, 0.3),  # added after the split (design half)
+    "gru_lines_adam": GridDef(1e-4, 0.3),  # the second held-out batch
+    "cnn_shift_adamw": GridDef(1e-4, 0.3),  # the second held-out batch
+    "mlp_nesterov_regression": GridDef(1e-3, 3.0),  # the second held-out batch
 }
 
 

@@ -12,7 +12,7 @@ one task with an optimizer outside the SGD and Adam families.
 
 from __future__ import annotations
 
-__all__ = ["FAMILY", "HELD_OUT", "HELD_OUT_SINCE", "family", "held_out"]
+__all__ = ["FAMILY", "HELD_OUT", "HELD_OUT_LATER", "HELD_OUT_SINCE", "family", "held_out"]
 
 HELD_OUT_SINCE = "2026-11-26"
 
@@ -35,7 +35,17 @@ FAMILY: dict[str, str] = {
     "stream_iterable_adagrad": "MLP",  # added after the split was fixed: design half
     "bow_adagrad": "linear",  # added after the split was fixed: design half
     "mlp_rmsprop": "MLP",  # added after the split was fixed: design half
+    "gru_lines_adam": "RNN",  # the second held-out batch
+    "cnn_shift_adamw": "CNN",  # the second held-out batch
+    "mlp_nesterov_regression": "MLP",  # the second held-out batch
 }
+
+#: A second held-out batch, written after every rule change of issue 13 was made, so that
+#: the rules as they stand are measured on tasks that no change was looked at on (the first
+#: batch's figures carry the disclosures of docs/benchmarks.md).
+HELD_OUT_LATER: frozenset[str] = frozenset(
+    {"gru_lines_adam", "cnn_shift_adamw", "mlp_nesterov_regression"}
+)
 
 #: The held-out half: one task or more of every family, none of the four tasks the rules
 #: were first fitted on.
@@ -48,6 +58,7 @@ HELD_OUT: frozenset[str] = frozenset(
         "logreg_sgd",
         "noisy_digits_mlp",
         "stream_teacher_adagrad",
+        *HELD_OUT_LATER,
     }
 )
 
