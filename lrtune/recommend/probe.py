@@ -8,8 +8,12 @@ the run (past the warmup, so the peak itself is tried) and scores the validation
 ``POINTS`` times. The peak fails when the run diverges, or *relapses*: the validation loss had
 fallen below ``FELL`` × its untrained value and ends back above ``RELAPSED`` × that value (a
 classifier that forgot what it learnt at a rate it cannot sustain). A failed peak is halved
-and probed again, at most ``HALVINGS`` times. A loss that has not moved yet is not a failure:
-a short window cannot tell a stall from a slow start, and a peak too low is not lowered.
+and probed again, at most ``HALVINGS`` times. A validation loss that has not moved (never
+below ``STILL`` × its untrained value) is ambiguous: a short window cannot tell a stall from a
+slow start. So lower peaks are probed as controls, at most ``CONTROLS`` halvings: if one of
+them learns (its loss falls below ``FELL`` × the untrained value) and holds, the proposed
+peak was a stall (too high to train at all) and the control is proposed. If none learns, it
+was a slow start and the peak is kept; a peak too low is never raised.
 
 Example:
     >>> relapsed(initial=2.3, val_losses=[1.0, 0.6, 2.5])
@@ -29,11 +33,21 @@ from typing import Any
 import torch
 
 from lrtune.recommend._recommendation import Reason, Recommendation
+from lrtune.schedules import ScheduleSpec
 from lrtune.state import seeded
 from lrtune.task import Task
 from lrtune.train import evaluate, train_schedule
 
-__all__ = ["FELL", "HALVINGS", "POINTS", "PROBE_FRACTION", "probe_recommendation", "relapsed"]
+__all__ = [
+    "CONTROLS",
+    "FELL",
+    "HALVINGS",
+    "POINTS",
+    "PROBE_FRACTION",
+    "STILL",
+    "probe_recommendation",
+    "relapsed",
+]
 
 #: The share of the planned run the probe trains (its warmup, at least, plus ``MIN_AFTER``).
 PROBE_FRACTION = 0.2
@@ -47,6 +61,10 @@ POINTS = 8
 FELL = 0.8
 #: ...and has relapsed when it ends above this share of it.
 RELAPSED = 0.9
+#: A loss never below this share of its untrained value has not moved.
+STILL = 0.9
+#: How many halvings of a peak whose loss did not move are probed as controls.
+CONTROLS = 2
 SOURCE = (
     "Smith arXiv 1506.01186 (a rate that trains in the test can still blow up later in the "
     "run); Cohen et al. arXiv 2103.00065 (sharpness rises as training proceeds)"
@@ -69,12 +87,14 @@ def probe_recommendation(
     device: str | torch.device = "cpu",
     progress: Callable[[int, int], None] | None = None,
 ) -> Recommendation:
-    """Probe ``rec``'s peak; halve it while it blows up. ``rec`` must carry its run length.
+    """Probe ``rec``'s peak; halve it while it blows up, and lower it when it stalls where a
+    lower peak learns. ``rec`` must carry its run length.
 
     Returns ``rec`` with the (possibly lowered) schedule, a ``stability-probe`` reason and
-    the probe's record in ``rec.probe`` (``steps`` trained in all, the ``peaks`` tried and
-    whether each ``failed``). ``progress(done, total)`` is called after every epoch of each
-    probe's window.
+    the probe's record in ``rec.probe``: ``steps`` trained in all, the ``peaks`` tried in
+    order with each one's ``outcomes`` (see :func:`_outcome`) and whether it ``failed``
+    (was rejected), and ``lr``, the peak proposed. ``progress(done, total)`` is called after
+    every epoch of each probe's window.
     """
     if rec.steps_per_epoch is None or rec.epochs is None:
         raise ValueError("probe_recommendation: the recommendation has no run length.")
@@ -82,10 +102,17 @@ def probe_recommendation(
     warmup = rec.schedule.to_basis("iteration", rec.steps_per_epoch).warmup
     steps = min(total, max(round(PROBE_FRACTION * total), warmup + MIN_AFTER))
     initial = _untrained_loss(task, seed, device)
-    schedule, record = rec.schedule, {"steps": 0, "window": steps, "peaks": [], "failed": []}
+    record: dict[str, Any] = {
+        "steps": 0,
+        "window": steps,
+        "peaks": [],
+        "failed": [],
+        "outcomes": [],
+    }
     epochs = math.ceil(steps / rec.steps_per_epoch)
     report = (lambda epoch, _val: progress(epoch + 1, epochs)) if progress else None
-    for attempt in range(HALVINGS + 1):
+
+    def probe(schedule: ScheduleSpec) -> str:
         result = train_schedule(
             task,
             schedule,
@@ -97,14 +124,40 @@ def probe_recommendation(
             report=report,
         )
         vals = [r.val_loss for r in result.trace] or [result.val_loss]
-        failed = result.diverged or relapsed(initial=initial, val_losses=vals)
+        outcome = _outcome(result.diverged, vals, initial)
         record["steps"] += result.steps
         record["peaks"].append(schedule.lr)
-        record["failed"].append(failed)
-        if not failed or attempt == HALVINGS:
+        record["failed"].append(outcome in ("diverged", "relapsed"))
+        record["outcomes"].append(outcome)
+        return outcome
+
+    schedule = rec.schedule
+    outcome = probe(schedule)
+    for _ in range(HALVINGS):
+        if outcome not in ("diverged", "relapsed"):
             break
         schedule = schedule.replace(lr=schedule.lr / 2)
+        outcome = probe(schedule)
+    if outcome == "did not move":
+        control = schedule
+        for _ in range(CONTROLS):
+            control = control.replace(lr=control.lr / 2)
+            if probe(control) == "learnt":
+                record["failed"] = [True] * (len(record["peaks"]) - 1) + [False]  # rejected
+                schedule = control
+                break
+    record["lr"] = schedule.lr
     return replace(rec, schedule=schedule, reasons=(*rec.reasons, _reason(record)), probe=record)
+
+
+def _outcome(diverged: bool, vals: Sequence[float], initial: float) -> str:
+    """``diverged``, ``relapsed``, ``learnt`` (fell below ``FELL`` × the untrained loss),
+    ``did not move`` (never below ``STILL`` × it) or ``moved`` (in between)."""
+    if diverged or relapsed(initial=initial, val_losses=vals):
+        return "diverged" if diverged or not math.isfinite(vals[-1]) else "relapsed"
+    if min(vals) < FELL * initial:
+        return "learnt"
+    return "did not move" if min(vals) > STILL * initial else "moved"
 
 
 def _untrained_loss(task: Task, seed: int, device: str | torch.device) -> float:
@@ -114,24 +167,45 @@ def _untrained_loss(task: Task, seed: int, device: str | torch.device) -> float:
 
 
 def _reason(record: dict[str, Any]) -> Reason:
-    window = record["window"]
-    peaks, failed = record["peaks"], record["failed"]
-    if not any(failed):
+    window, lr = record["window"], record["lr"]
+    peaks, outcomes = record["peaks"], record["outcomes"]
+    unstable = [p for p, o in zip(peaks, outcomes) if o in ("diverged", "relapsed")]
+    parts = []
+    if unstable:
+        parts.append(
+            f"the first {window} updates of the planned run diverged or forgot what they had "
+            f"learnt at peak {', '.join(f'{p:.3g}' for p in unstable)} (the range test reads "
+            "its divergence LR from a barely trained model, and the reading varies with the "
+            "data order), so the peak was halved"
+        )
+    still = [i for i, o in enumerate(outcomes) if o == "did not move"]
+    if still:
+        first, controls = peaks[still[0]], peaks[still[0] + 1 :]
+        tried = ", ".join(f"{p:.3g}" for p in controls)
+        if lr != first:
+            parts.append(
+                f"at peak {first:.3g} the validation loss did not move in {window} updates "
+                f"while at {lr:.3g} it learnt: the peak was too high to train at all (a "
+                f"stall, not a slow start), so it was lowered to {lr:.3g}"
+            )
+        else:
+            parts.append(
+                f"at peak {first:.3g} the validation loss had not moved after {window} "
+                f"updates, nor at the lower {tried}, so the window cannot tell a stall from a "
+                "slow start and the peak is kept"
+            )
+    if not parts:
         text = (
-            f"the first {window} updates of the planned run at peak "
-            f"{peaks[0]:.3g} trained without blowing up; the peak is kept."
+            f"the first {window} updates of the planned run at peak {lr:.3g} trained without "
+            "blowing up; the peak is kept."
         )
     else:
-        tried = ", ".join(f"{p:.3g}" for p, bad in zip(peaks, failed) if bad)
-        end = (
-            f"{peaks[-1]:.3g} trained without blowing up"
-            if not failed[-1]
-            else f"{peaks[-1]:.3g} blew up too (kept: check the data and the optimizer)"
-        )
-        text = (
-            f"the first {window} updates of the planned run diverged or "
-            f"forgot what they had learnt at peak {tried} (the range test reads its divergence "
-            f"LR from a barely trained model, and the reading varies with the data order), so "
-            f"the peak was halved; {end}."
-        )
+        if unstable and not still:
+            final = outcomes[-1]
+            parts[-1] += (
+                f"; {lr:.3g} trained without blowing up"
+                if final not in ("diverged", "relapsed")
+                else f"; {lr:.3g} blew up too (kept: check the data and the optimizer)"
+            )
+        text = "; ".join(parts) + "."
     return Reason("stability-probe", text, SOURCE)

@@ -68,3 +68,45 @@ def test_the_probe_reports_its_progress_per_epoch(regression):
     calls = []
     probe_recommendation(regression, _rec(0.05), seed=0, progress=lambda *a: calls.append(a))
     assert calls == [(1, 3), (2, 3), (3, 3)]  # a window of 24 updates: 3 epochs of 8
+
+
+@pytest.fixture
+def classifier():
+    """A ReLU MLP on 4 linearly separable classes, Adam: at a peak of 1 it never leaves
+    chance (its loss does not move), at 0.25 it learns."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(512, 16, generator=g)
+    y = (x @ torch.randn(16, 4, generator=g)).argmax(1)
+    data = torch.utils.data.TensorDataset(x, y)
+
+    def factory():
+        return nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 4))
+
+    return make_task(
+        model=factory(),
+        model_factory=factory,
+        train_loader=torch.utils.data.DataLoader(data, batch_size=32, shuffle=True),
+        val_loader=torch.utils.data.DataLoader(data, batch_size=512),
+        criterion=nn.CrossEntropyLoss(),
+        optimizer=lambda p, lr: torch.optim.Adam(p, lr=lr),
+        epochs=10,
+    )
+
+
+def _no_warmup(lr: float) -> Recommendation:
+    spec = make_schedule("cosine", lr=lr, total=160, warmup=0, basis="iteration")
+    return Recommendation(spec, steps_per_epoch=16, epochs=10)
+
+
+def test_a_peak_that_does_not_train_where_a_lower_one_learns_is_lowered(classifier):
+    rec = probe_recommendation(classifier, _no_warmup(1.0), seed=0)
+    assert rec.probe["outcomes"] == ["did not move", "did not move", "learnt"]
+    assert rec.probe["peaks"] == [1.0, 0.5, 0.25] and rec.probe["failed"] == [True, True, False]
+    assert rec.initial_lr == rec.probe["lr"] == 0.25
+    assert "too high to train at all" in rec.reasons[-1].text
+
+
+def test_a_peak_whose_loss_does_not_move_at_any_control_is_kept(classifier):
+    rec = probe_recommendation(classifier, _no_warmup(3.0), seed=0)
+    assert rec.probe["outcomes"] == ["did not move"] * 3 and rec.initial_lr == 3.0
+    assert "cannot tell a stall from a slow start" in rec.reasons[-1].text
