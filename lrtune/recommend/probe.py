@@ -8,12 +8,13 @@ the run (past the warmup, so the peak itself is tried) and scores the validation
 ``POINTS`` times. The peak fails when the run diverges, or *relapses*: the validation loss had
 fallen below ``FELL`` × its untrained value and ends back above ``RELAPSED`` × that value (a
 classifier that forgot what it learnt at a rate it cannot sustain). A failed peak is halved
-and probed again, at most ``HALVINGS`` times. A validation loss that has not moved (never
-below ``STILL`` × its untrained value) is ambiguous: a short window cannot tell a stall from a
-slow start. So lower peaks are probed as controls, at most ``CONTROLS`` halvings: if one of
-them learns (its loss falls below ``FELL`` × the untrained value) and holds, the proposed
-peak was a stall (too high to train at all) and the control is proposed. If none learns, it
-was a slow start and the peak is kept; a peak too low is never raised.
+and probed again, at most ``HALVINGS`` times. A validation loss that never fell below
+``FELL`` × its untrained value has not learnt, which is ambiguous: a short window cannot tell
+a stall from a slow start. So lower peaks are probed as controls in the same window, at most
+``CONTROLS`` halvings. If one of them learns and holds, the proposed peak was a stall (too
+high to train), and the control is proposed: a short window favours the higher of two peaks,
+so a long run would favour the lower one all the more. If none learns, the peak is kept; a
+peak too low is never raised.
 
 Example:
     >>> relapsed(initial=2.3, val_losses=[1.0, 0.6, 2.5])
@@ -44,7 +45,6 @@ __all__ = [
     "HALVINGS",
     "POINTS",
     "PROBE_FRACTION",
-    "STILL",
     "probe_recommendation",
     "relapsed",
 ]
@@ -61,9 +61,7 @@ POINTS = 8
 FELL = 0.8
 #: ...and has relapsed when it ends above this share of it.
 RELAPSED = 0.9
-#: A loss never below this share of its untrained value has not moved.
-STILL = 0.9
-#: How many halvings of a peak whose loss did not move are probed as controls.
+#: How many halvings of a peak that has not learnt are probed as controls.
 CONTROLS = 2
 SOURCE = (
     "Smith arXiv 1506.01186 (a rate that trains in the test can still blow up later in the "
@@ -138,7 +136,7 @@ def probe_recommendation(
             break
         schedule = schedule.replace(lr=schedule.lr / 2)
         outcome = probe(schedule)
-    if outcome == "did not move":
+    if outcome == "did not learn":
         control = schedule
         for _ in range(CONTROLS):
             control = control.replace(lr=control.lr / 2)
@@ -151,13 +149,11 @@ def probe_recommendation(
 
 
 def _outcome(diverged: bool, vals: Sequence[float], initial: float) -> str:
-    """``diverged``, ``relapsed``, ``learnt`` (fell below ``FELL`` × the untrained loss),
-    ``did not move`` (never below ``STILL`` × it) or ``moved`` (in between)."""
+    """``diverged``, ``relapsed``, ``learnt`` (fell below ``FELL`` × the untrained loss)
+    or ``did not learn``."""
     if diverged or relapsed(initial=initial, val_losses=vals):
         return "diverged" if diverged or not math.isfinite(vals[-1]) else "relapsed"
-    if min(vals) < FELL * initial:
-        return "learnt"
-    return "did not move" if min(vals) > STILL * initial else "moved"
+    return "learnt" if min(vals) < FELL * initial else "did not learn"
 
 
 def _untrained_loss(task: Task, seed: int, device: str | torch.device) -> float:
@@ -178,21 +174,23 @@ def _reason(record: dict[str, Any]) -> Reason:
             "its divergence LR from a barely trained model, and the reading varies with the "
             "data order), so the peak was halved"
         )
-    still = [i for i, o in enumerate(outcomes) if o == "did not move"]
+    still = [i for i, o in enumerate(outcomes) if o == "did not learn"]
     if still:
         first, controls = peaks[still[0]], peaks[still[0] + 1 :]
         tried = ", ".join(f"{p:.3g}" for p in controls)
         if lr != first:
             parts.append(
-                f"at peak {first:.3g} the validation loss did not move in {window} updates "
-                f"while at {lr:.3g} it learnt: the peak was too high to train at all (a "
-                f"stall, not a slow start), so it was lowered to {lr:.3g}"
+                f"at peak {first:.3g} the validation loss did not learn in {window} updates "
+                f"(it never fell below {FELL:g}x its untrained value) while at {lr:.3g} it "
+                "did: the peak was too high to train (a stall, not a slow start), so it was "
+                f"lowered to {lr:.3g}"
             )
         else:
             parts.append(
-                f"at peak {first:.3g} the validation loss had not moved after {window} "
-                f"updates, nor at the lower {tried}, so the window cannot tell a stall from a "
-                "slow start and the peak is kept"
+                f"at peak {first:.3g} the validation loss had not learnt after {window} "
+                f"updates (it never fell below {FELL:g}x its untrained value), nor at the "
+                f"lower {tried}, so the window cannot tell a stall from a slow start and the "
+                "peak is kept"
             )
     if not parts:
         text = (

@@ -72,8 +72,8 @@ def test_the_probe_reports_its_progress_per_epoch(regression):
 
 @pytest.fixture
 def classifier():
-    """A ReLU MLP on 4 linearly separable classes, Adam: at a peak of 1 it never leaves
-    chance (its loss does not move), at 0.25 it learns."""
+    """A ReLU MLP on 4 linearly separable classes, Adam: in 32 updates its validation loss
+    never falls below 0.8x its untrained value at a peak of 0.6 or 0.3, and does at 0.15."""
     g = torch.Generator().manual_seed(0)
     x = torch.randn(512, 16, generator=g)
     y = (x @ torch.randn(16, 4, generator=g)).argmax(1)
@@ -99,14 +99,14 @@ def _no_warmup(lr: float) -> Recommendation:
 
 
 def test_a_peak_that_does_not_train_where_a_lower_one_learns_is_lowered(classifier):
-    rec = probe_recommendation(classifier, _no_warmup(1.0), seed=0)
-    assert rec.probe["outcomes"] == ["did not move", "did not move", "learnt"]
-    assert rec.probe["peaks"] == [1.0, 0.5, 0.25] and rec.probe["failed"] == [True, True, False]
-    assert rec.initial_lr == rec.probe["lr"] == 0.25
-    assert "too high to train at all" in rec.reasons[-1].text
+    rec = probe_recommendation(classifier, _no_warmup(0.6), seed=0)
+    assert rec.probe["outcomes"] == ["did not learn", "did not learn", "learnt"]
+    assert rec.probe["peaks"] == [0.6, 0.3, 0.15] and rec.probe["failed"] == [True, True, False]
+    assert rec.initial_lr == rec.probe["lr"] == 0.15
+    assert "too high to train (a stall, not a slow start)" in rec.reasons[-1].text
 
 
-def test_a_peak_whose_loss_does_not_move_at_any_control_is_kept(classifier):
+def test_a_peak_that_does_not_learn_at_any_control_is_kept(classifier):
     rec = probe_recommendation(classifier, _no_warmup(3.0), seed=0)
-    assert rec.probe["outcomes"] == ["did not move"] * 3 and rec.initial_lr == 3.0
+    assert rec.probe["outcomes"] == ["did not learn"] * 3 and rec.initial_lr == 3.0
     assert "cannot tell a stall from a slow start" in rec.reasons[-1].text
