@@ -70,43 +70,44 @@ def test_the_probe_reports_its_progress_per_epoch(regression):
     assert calls == [(1, 3), (2, 3), (3, 3)]  # a window of 24 updates: 3 epochs of 8
 
 
-@pytest.fixture
-def classifier():
-    """A ReLU MLP on 4 linearly separable classes, Adam: in 32 updates its validation loss
-    never falls below 0.8x its untrained value at a peak of 0.6 or 0.3, and does at 0.15."""
-    g = torch.Generator().manual_seed(0)
-    x = torch.randn(512, 16, generator=g)
-    y = (x @ torch.randn(16, 4, generator=g)).argmax(1)
-    data = torch.utils.data.TensorDataset(x, y)
+def _scripted(monkeypatch, curves):
+    """Make every probe window return ``curves[peak]`` as its validation losses (untrained
+    loss 2.3): the probe's decisions, without training's chaos at high rates."""
+    from types import SimpleNamespace
 
-    def factory():
-        return nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 4))
+    from lrtune.recommend import probe as probe_module
 
-    return make_task(
-        model=factory(),
-        model_factory=factory,
-        train_loader=torch.utils.data.DataLoader(data, batch_size=32, shuffle=True),
-        val_loader=torch.utils.data.DataLoader(data, batch_size=512),
-        criterion=nn.CrossEntropyLoss(),
-        optimizer=lambda p, lr: torch.optim.Adam(p, lr=lr),
-        epochs=10,
-    )
+    def train_schedule(task, schedule, *, max_steps, **_):
+        trace = [SimpleNamespace(val_loss=v) for v in curves[round(schedule.lr, 6)]]
+        return SimpleNamespace(
+            trace=trace, val_loss=trace[-1].val_loss, steps=max_steps, diverged=False
+        )
+
+    monkeypatch.setattr(probe_module, "train_schedule", train_schedule)
+    monkeypatch.setattr(probe_module, "_untrained_loss", lambda *_: 2.3)
 
 
-def _no_warmup(lr: float) -> Recommendation:
-    spec = make_schedule("cosine", lr=lr, total=160, warmup=0, basis="iteration")
-    return Recommendation(spec, steps_per_epoch=16, epochs=10)
+STUCK, LEARNS = [2.3, 2.2, 2.1, 2.25], [2.0, 1.5, 1.1, 0.9]
 
 
-def test_a_peak_that_does_not_train_where_a_lower_one_learns_is_lowered(classifier):
-    rec = probe_recommendation(classifier, _no_warmup(0.6), seed=0)
+def test_a_peak_that_does_not_train_where_a_lower_one_learns_is_lowered(monkeypatch, regression):
+    _scripted(monkeypatch, {0.8: STUCK, 0.4: STUCK, 0.2: LEARNS})
+    rec = probe_recommendation(regression, _rec(0.8), seed=0)
     assert rec.probe["outcomes"] == ["did not learn", "did not learn", "learnt"]
-    assert rec.probe["peaks"] == [0.6, 0.3, 0.15] and rec.probe["failed"] == [True, True, False]
-    assert rec.initial_lr == rec.probe["lr"] == 0.15
+    assert rec.probe["peaks"] == [0.8, 0.4, 0.2] and rec.probe["failed"] == [True, True, False]
+    assert rec.initial_lr == rec.probe["lr"] == 0.2
     assert "too high to train (a stall, not a slow start)" in rec.reasons[-1].text
 
 
-def test_a_peak_that_does_not_learn_at_any_control_is_kept(classifier):
-    rec = probe_recommendation(classifier, _no_warmup(3.0), seed=0)
-    assert rec.probe["outcomes"] == ["did not learn"] * 3 and rec.initial_lr == 3.0
+def test_a_peak_that_does_not_learn_at_any_control_is_kept(monkeypatch, regression):
+    _scripted(monkeypatch, {0.8: STUCK, 0.4: STUCK, 0.2: STUCK})
+    rec = probe_recommendation(regression, _rec(0.8), seed=0)
+    assert rec.probe["outcomes"] == ["did not learn"] * 3 and rec.initial_lr == 0.8
     assert "cannot tell a stall from a slow start" in rec.reasons[-1].text
+
+
+def test_a_control_that_relapses_is_not_proposed(monkeypatch, regression):
+    _scripted(monkeypatch, {0.8: STUCK, 0.4: [2.0, 1.2, 1.9, 2.2], 0.2: STUCK})
+    rec = probe_recommendation(regression, _rec(0.8), seed=0)
+    assert rec.probe["outcomes"] == ["did not learn", "relapsed", "did not learn"]
+    assert rec.initial_lr == 0.8
