@@ -165,7 +165,11 @@ def _untrained_loss(task: Task, seed: int, device: str | torch.device) -> float:
 def _reason(record: dict[str, Any]) -> Reason:
     window, lr = record["window"], record["lr"]
     peaks, outcomes = record["peaks"], record["outcomes"]
-    unstable = [p for p, o in zip(peaks, outcomes) if o in ("diverged", "relapsed")]
+    still = [i for i, o in enumerate(outcomes) if o == "did not learn"]
+    halvings = slice(0, still[0] if still else len(peaks))  # the controls come after
+    unstable = [
+        p for p, o in zip(peaks[halvings], outcomes[halvings]) if o in ("diverged", "relapsed")
+    ]
     parts = []
     if unstable:
         parts.append(
@@ -174,7 +178,6 @@ def _reason(record: dict[str, Any]) -> Reason:
             "its divergence LR from a barely trained model, and the reading varies with the "
             "data order), so the peak was halved"
         )
-    still = [i for i, o in enumerate(outcomes) if o == "did not learn"]
     if still:
         first, controls = peaks[still[0]], peaks[still[0] + 1 :]
         tried = ", ".join(f"{p:.3g}" for p in controls)
@@ -188,9 +191,9 @@ def _reason(record: dict[str, Any]) -> Reason:
         else:
             parts.append(
                 f"at peak {first:.3g} the validation loss had not learnt after {window} "
-                f"updates (it never fell below {FELL:g}x its untrained value), nor at the "
-                f"lower {tried}, so the window cannot tell a stall from a slow start and the "
-                "peak is kept"
+                f"updates (it never fell below {FELL:g}x its untrained value), and no lower "
+                f"control ({tried}) learnt and held, so the window cannot tell a stall from a "
+                "slow start and the peak is kept"
             )
     if not parts:
         text = (

@@ -111,3 +111,5 @@ def test_a_control_that_relapses_is_not_proposed(monkeypatch, regression):
     rec = probe_recommendation(regression, _rec(0.8), seed=0)
     assert rec.probe["outcomes"] == ["did not learn", "relapsed", "did not learn"]
     assert rec.initial_lr == 0.8
+    text = rec.reasons[-1].text
+    assert "halved" not in text and "no lower control (0.4, 0.2) learnt and held" in text
