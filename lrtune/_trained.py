@@ -69,12 +69,8 @@ def train_stages(
       found overfitting or the proposal is full-batch gradient descent's stability limit.
     """
     interrupted = False
-    if (
-        probe
-        and task.val_loader is not None
-        and rec.epochs is not None
-        and not (full_batch_gd and rec.schedule.name == "constant")
-    ):
+    exact_limit = full_batch_gd and rec.schedule.name == "constant"  # probe and check keep it
+    if probe and task.val_loader is not None and rec.epochs is not None and not exact_limit:
         tick = (lambda done, total: progress("probe", done, total)) if progress else None
         try:
             rec = probe_recommendation(task, rec, seed=seed, device=device, progress=tick)
@@ -96,7 +92,7 @@ def train_stages(
         return rec, interrupted
     if rec.check and rec.check["overfit"]:
         return replace(rec, reasons=(*rec.reasons, SEARCH_SKIPPED)), interrupted
-    if full_batch_gd and rec.schedule.name == "constant":
+    if exact_limit:
         return replace(rec, reasons=(*rec.reasons, SEARCH_SKIPPED_FULL_BATCH)), interrupted
     if interrupted:
         return rec, interrupted

@@ -63,6 +63,8 @@ FELL = 0.8
 RELAPSED = 0.9
 #: How many halvings of a peak that has not learnt are probed as controls.
 CONTROLS = 2
+#: The outcomes that reject a peak outright (it is halved).
+_UNSTABLE = ("diverged", "relapsed")
 SOURCE = (
     "Smith arXiv 1506.01186 (a rate that trains in the test can still blow up later in the "
     "run); Cohen et al. arXiv 2103.00065 (sharpness rises as training proceeds)"
@@ -125,14 +127,14 @@ def probe_recommendation(
         outcome = _outcome(result.diverged, vals, initial)
         record["steps"] += result.steps
         record["peaks"].append(schedule.lr)
-        record["failed"].append(outcome in ("diverged", "relapsed"))
+        record["failed"].append(outcome in _UNSTABLE)
         record["outcomes"].append(outcome)
         return outcome
 
     schedule = rec.schedule
     outcome = probe(schedule)
     for _ in range(HALVINGS):
-        if outcome not in ("diverged", "relapsed"):
+        if outcome not in _UNSTABLE:
             break
         schedule = schedule.replace(lr=schedule.lr / 2)
         outcome = probe(schedule)
@@ -167,9 +169,7 @@ def _reason(record: dict[str, Any]) -> Reason:
     peaks, outcomes = record["peaks"], record["outcomes"]
     still = [i for i, o in enumerate(outcomes) if o == "did not learn"]
     halvings = slice(0, still[0] if still else len(peaks))  # the controls come after
-    unstable = [
-        p for p, o in zip(peaks[halvings], outcomes[halvings]) if o in ("diverged", "relapsed")
-    ]
+    unstable = [p for p, o in zip(peaks[halvings], outcomes[halvings]) if o in _UNSTABLE]
     parts = []
     if unstable:
         parts.append(
@@ -205,7 +205,7 @@ def _reason(record: dict[str, Any]) -> Reason:
             final = outcomes[-1]
             parts[-1] += (
                 f"; {lr:.3g} trained without blowing up"
-                if final not in ("diverged", "relapsed")
+                if final not in _UNSTABLE
                 else f"; {lr:.3g} blew up too (kept: check the data and the optimizer)"
             )
         text = "; ".join(parts) + "."

@@ -5,11 +5,11 @@ the scheduler type among the proposal's candidates, the floor (``eta_min_ratio``
 warmup fraction. Every trial runs the *whole* schedule compressed into its share of the
 budget (short horizons otherwise favour LRs that are too small: Wu et al. arXiv 1803.02021)
 and is scored by validation loss; the best trial replaces the proposal only if it also beats
-it by more than the noise in a race on fresh data orders and runs four times the trials'
-length, by at least its lead in the trials, and is returned at the full planned length. The search,
-its race and the horizon check before it stay within the budget. Studies live in memory,
-in SQLite or PostgreSQL (``RDBStorage``), or in a journal file (``JournalStorage``); a
-killed run resumes where it stopped, and several processes can share one study.
+it by more than the noise in a race on fresh data orders, on runs four times the trials'
+length and by at least its lead in the trials, and is returned at the full planned length.
+The search, its race and the horizon check before it stay within the budget. Studies live in
+memory, in SQLite or PostgreSQL (``RDBStorage``), or in a journal file (``JournalStorage``);
+a killed run resumes where it stopped, and several processes can share one study.
 Optuna is imported only in this package.
 
 Modules: :mod:`._config` (:class:`TuneConfig`), :mod:`._plan` (the trial plan and
