@@ -120,6 +120,9 @@ GRIDS: dict[str, GridDef] = {
     "gru_lines_adam": GridDef(1e-4, 0.3),  # the second held-out batch
     "cnn_shift_adamw": GridDef(1e-4, 0.3),  # the second held-out batch
     "mlp_nesterov_regression": GridDef(1e-3, 3.0),  # the second held-out batch
+    "autoencoder_digits_adam": GridDef(1e-4, 0.3),  # the third held-out batch
+    "conv1d_signals_sgd": GridDef(1e-3, 3.0),  # the third held-out batch
+    "attn_repeat_adamw": GridDef(1e-4, 0.3),  # the third held-out batch
 }
 
 
