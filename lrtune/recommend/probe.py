@@ -193,7 +193,9 @@ def _reason(record: dict[str, Any]) -> Reason:
                 f"at peak {first:.3g} the validation loss had not learnt after {window} "
                 f"updates (it never fell below {FELL:g}x its untrained value), and no lower "
                 f"control ({tried}) learnt and held, so the window cannot tell a stall from a "
-                "slow start and the peak is kept"
+                "slow start and the peak is kept; if the validation loss has still not moved "
+                "by the middle of the run, the peak is wrong, too high or too low (some models "
+                "learn only after a third of a good run: docs/suggestion.md)"
             )
     if not parts:
         text = (

@@ -21,7 +21,7 @@ SCENARIOS = {
             steps_per_epoch=1_688,
             epochs=178,
         ),
-        dict(scheduler="cosine", basis="iteration", warmup=(800, 1_200), eta_min_ratio=0.1),
+        dict(scheduler="wsd", basis="iteration", warmup=(800, 1_200), eta_min_ratio=0.1),
     ),
     # A small dataset trained for 30 epochs with step decay: the LR never changes mid-epoch.
     "small-step-decay": (
@@ -81,7 +81,8 @@ SCENARIOS = {
         ),
         dict(scheduler="cosine", basis="epoch", warmup=(1, 1), initial_lr=0.08 / 2.5),
     ),
-    # Adam on few epochs: warmup of 2/(1-beta2) capped at 10% of the run, iteration basis.
+    # Adam on few epochs: warmup-stable-decay after a warmup of 2/(1-beta2), capped at 10% of
+    # the run; iteration basis.
     "adam-few-epochs": (
         dict(
             optimizer="AdamW",
@@ -92,7 +93,31 @@ SCENARIOS = {
             steps_per_epoch=94,
             epochs=4,
         ),
-        dict(scheduler="cosine", basis="iteration", warmup=(37, 37)),
+        dict(scheduler="wsd", basis="iteration", warmup=(37, 37)),
+    ),
+    # Adam over many epochs of small data: warmup-stable-decay, still on the iteration basis
+    # (its cooldown spans the last 20% of the run only).
+    "adam-many-epochs": (
+        dict(
+            optimizer="Adam",
+            beta2=0.999,
+            n_samples=1_437,
+            batch_size=64,
+            steps_per_epoch=23,
+            epochs=40,
+        ),
+        dict(scheduler="wsd", basis="iteration", warmup=(92, 92), eta_min_ratio=0.01),
+    ),
+    # RMSprop (no beta2): cosine with a floor, as for any optimizer outside SGD and Adam.
+    "rmsprop": (
+        dict(
+            optimizer="RMSprop",
+            n_samples=1_437,
+            batch_size=64,
+            steps_per_epoch=23,
+            epochs=40,
+        ),
+        dict(scheduler="cosine", basis="epoch", warmup=(0, 0), eta_min_ratio=0.01),
     ),
     # Large-batch SGD, no divergence LR: cosine after a gradual warmup (Goyal et al.).
     "large-batch-sgd": (
@@ -121,7 +146,7 @@ SCENARIOS = {
         ),
         dict(scheduler="constant", basis="epoch", warmup=(0, 0), initial_lr=0.08 / 1.1),
     ),
-    # Full batch with Adam: not plain gradient descent, so the usual cosine.
+    # Full batch with Adam: not plain gradient descent, so Adam's warmup-stable-decay.
     "full-batch-adam": (
         dict(
             optimizer="Adam",
@@ -131,7 +156,7 @@ SCENARIOS = {
             steps_per_epoch=1,
             epochs=100,
         ),
-        dict(scheduler="cosine", basis="epoch", warmup=(10, 10)),
+        dict(scheduler="wsd", basis="iteration", warmup=(10, 10)),
     ),
     # Unknown training length: warmup-stable-decay.
     "unknown-length": (
@@ -203,7 +228,7 @@ def test_recommend_reason_cites_the_branch_that_fired():
     given, _ = SCENARIOS["graphcast"]
     rec = recommend(Context(suggested_lr=1e-3, diverge_lr=1e-2, **given))
     sources = {r.rule: r.source for r in rec.reasons}
-    assert "OneTrainer" in sources["scheduler-type"] and "1cycle" not in sources["scheduler-type"]
+    assert "2405.18392" in sources["scheduler-type"] and "1cycle" not in sources["scheduler-type"]
     assert "1910.04209" in sources["warmup"]
 
 
@@ -227,7 +252,7 @@ def test_peak_lr_is_the_floor_capped_by_the_divergence_lr(floor_lr, diverge_lr, 
         **given,
     )
     rec = recommend(ctx)
-    assert rec.scheduler == "cosine" and rec.initial_lr == pytest.approx(expected)
+    assert rec.scheduler == "wsd" and rec.initial_lr == pytest.approx(expected)
     peak = next(r for r in rec.reasons if r.rule == "peak-lr")
     assert why in peak.text and "1506.01186" in peak.source
 
