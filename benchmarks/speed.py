@@ -21,9 +21,10 @@ from pathlib import Path
 
 import torch
 
+from lrtune.model_file import load_task
 from lrtune.rangetest import Amp, RangeTestConfig, range_test, resolve_device
 from lrtune.rangetest._runner import _amp_setup
-from lrtune.task import Task, cycle, load_task, move_to_device
+from lrtune.task import Task, cycle, move_to_device
 
 __all__ = ["SpeedResult", "bare_loop", "measure", "run"]
 

@@ -24,11 +24,12 @@ if TYPE_CHECKING:
         TaskContractError,
         UnknownSchedulerError,
     )
+    from lrtune.model_file import load_task
     from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test
     from lrtune.recommend import Recommendation, TuneConfig
     from lrtune.schedules import make_schedule
     from lrtune.state import preserved_state
-    from lrtune.task import Task, load_task, make_task
+    from lrtune.task import Task, make_task
 
 #: Where each public name lives.
 _EXPORTS = {
@@ -55,7 +56,7 @@ _EXPORTS = {
     "make_schedule": "lrtune.schedules",
     "preserved_state": "lrtune.state",
     "Task": "lrtune.task",
-    "load_task": "lrtune.task",
+    "load_task": "lrtune.model_file",
     "make_task": "lrtune.task",
 }
 

@@ -31,10 +31,11 @@ from lrtune.analysis import MIN_POINTS, CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats, dataset_stats
 from lrtune.emit import FORMATS, TrainSettings, optimizer_kwargs, render_or_refusal
 from lrtune.errors import ConfigError, Interrupted, ResultFileError
+from lrtune.model_file import load_task
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, resolve_device
 from lrtune.recommend import Context, Reason, Recommendation, recommend
 from lrtune.schedules._base import check_number
-from lrtune.task import StepsLoader, Task, load_task, loader_length
+from lrtune.task import StepsLoader, Task, loader_length
 
 __all__ = ["FindConfig", "FindResult", "find", "recommend_from_result", "load_result"]
 

@@ -208,8 +208,8 @@ def find_command(
     from lrtune._cli_report import Rerun, finish
     from lrtune.api import FindConfig, find
     from lrtune.errors import Interrupted
+    from lrtune.model_file import load_task
     from lrtune.report import check_output
-    from lrtune.task import load_task
 
     config = FindConfig.create(
         seed=seed,
@@ -288,8 +288,8 @@ def recommend_command(
     from lrtune._result_file import tune_source
     from lrtune.api import FindConfig, load_result, recommend_from_result
     from lrtune.errors import Interrupted
+    from lrtune.model_file import load_task
     from lrtune.report import check_output
-    from lrtune.task import load_task
 
     config = FindConfig(
         epochs=epochs,

@@ -8,7 +8,8 @@ import copy
 import torch
 
 from lrtune.api import FindConfig, find
-from lrtune.task import cycle, load_task
+from lrtune.model_file import load_task
+from lrtune.task import cycle
 
 from .conftest import ROOT
 

@@ -10,8 +10,8 @@ import pytest
 from lrtune.api import FindConfig, find
 from lrtune.cli import main
 from lrtune.errors import TaskContractError
+from lrtune.model_file import load_task
 from lrtune.recommend import TuneConfig
-from lrtune.task import load_task
 
 STREAM_PY = """\
 import torch

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from lrtune.errors import EmptyLoaderError, ModelFileError, TaskContractError
-from lrtune.task import load_task
+from lrtune.model_file import load_task
 
 GOOD = """
 import torch
@@ -34,7 +34,7 @@ def test_load_task_check_leaves_weights_grads_batchnorm_and_rng_untouched(write_
     task = load_task(write_model(GOOD), check=False)
     rng = torch.get_rng_state()
     stats = task.model[1].running_mean.clone()
-    from lrtune.task import check_task
+    from lrtune.model_file import check_task
 
     weights = {k: v.clone() for k, v in task.model.state_dict().items()}
     check_task(task)  # it takes one optimizer step

@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from benchmarks import grid, methods, report, shapes, suite
-from lrtune.task import load_task, loader_length
+from lrtune.model_file import load_task
+from lrtune.task import loader_length
 from lrtune.train import train
 
 TINY = "least_squares"
