@@ -220,6 +220,12 @@ def print_summary(
         f"\n[bold]Recommended schedule:[/] {rec.scheduler} on the {rec.basis} basis, "
         f"initial LR {rec.initial_lr:.3g}, warmup {rec.warmup} {unit}, decay period "
         f"{d['decay_period']} {unit}"
+        + (
+            f" (held, then a {rec.schedule.cooldown} cooldown over the last "
+            f"{rec.schedule.decay_steps})"
+            if rec.scheduler == "wsd"
+            else ""
+        )
         + (f", eta_min ratio {rec.eta_min_ratio:g}" if rec.eta_min_ratio is not None else "")
     )
     for reason in rec.reasons:

@@ -198,3 +198,14 @@ def test_cli_ctrl_c_during_in_memory_tune_says_the_trials_are_lost(
         "sqlite:///lrtune-tune.db) to keep them and resume." in err.splitlines()
     )
     assert any(line.startswith("to run it again: lrtune recommend ") for line in err.splitlines())
+
+
+# ---------------------------------------------------------------- the summary line
+
+
+def test_cli_summary_says_where_a_wsd_cooldown_starts(lrtune, model_py, tmp_path):
+    code, out, _ = lrtune("find", model_py, *FAST, "--scheduler", "wsd", "--out", tmp_path / "r")
+    rec = json.loads((tmp_path / "r" / "result.json").read_text())["recommendation"]
+    cooldown = max(1, round(0.2 * rec["schedule"]["total"]))
+    assert code == 0 and "Recommended schedule: wsd" in " ".join(out.split())
+    assert f"(held, then a sqrt cooldown over the last {cooldown})" in " ".join(out.split())
