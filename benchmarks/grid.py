@@ -123,6 +123,9 @@ GRIDS: dict[str, GridDef] = {
     "autoencoder_digits_adam": GridDef(1e-4, 0.3),  # the third held-out batch
     "conv1d_signals_sgd": GridDef(1e-3, 3.0),  # the third held-out batch
     "attn_repeat_adamw": GridDef(1e-4, 0.3),  # the third held-out batch
+    "cancer_mlp_adamw": GridDef(1e-5, 0.3),  # the fourth held-out batch
+    "circles_mlp_sgd": GridDef(1e-3, 3.0),  # the fourth held-out batch
+    "seqmean_gru_radam": GridDef(1e-4, 0.3),  # the fourth held-out batch
 }
 
 
