@@ -10,7 +10,7 @@ Example:
     ...               n_samples=54_000, batch_size=32, steps_per_epoch=1_690, epochs=178)
     >>> rec = recommend(ctx)
     >>> rec.scheduler, rec.basis, rec.warmup
-    ('wsd', 'iteration', 2000)
+    ('cosine', 'iteration', 2000)
 """
 
 from __future__ import annotations
@@ -59,9 +59,8 @@ class SchedulerTypeRule(Rule):
     name = "scheduler-type"
     source = (
         "Smith arXiv 1708.07120, 1803.09820 (1cycle for SGD); OneTrainer note (cosine with "
-        "a floor); arXiv 2404.06395, 2405.18392 (WSD: for an unknown length, and for the Adam "
-        "family); Bottou, Curtis & Nocedal arXiv 1606.04838 (constant steps for full-batch "
-        "gradients)"
+        "a floor); arXiv 2404.06395 (WSD when the length is unknown); Bottou, Curtis & "
+        "Nocedal arXiv 1606.04838 (constant steps for full-batch gradients)"
     )
 
     def apply(self, ctx: Context) -> Fired:
@@ -96,15 +95,6 @@ class SchedulerTypeRule(Rule):
                 "smoothly to a floor (the standard recipe for SGD).",
                 "Goyal et al. arXiv 1706.02677 (gradual warmup); He et al. arXiv 1812.01187 "
                 "(cosine decay with warmup for SGD); Loshchilov & Hutter arXiv 1608.03983",
-            )
-        if ctx.is_adam:
-            return (
-                {"scheduler": "wsd"},
-                "warmup-stable-decay: an Adam-family optimizer holds its peak LR and cools "
-                "down (1 - sqrt) over the last 20% of the run, which matches or beats cosine "
-                "at the same peak while spending more of the run near it.",
-                "Hägele et al. arXiv 2405.18392 (WSD with a 20% (1 - sqrt) cooldown matches "
-                "cosine); Hu et al. arXiv 2404.06395 (MiniCPM: warmup-stable-decay)",
             )
         return (
             {"scheduler": "cosine"},

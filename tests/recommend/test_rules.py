@@ -21,7 +21,7 @@ SCENARIOS = {
             steps_per_epoch=1_688,
             epochs=178,
         ),
-        dict(scheduler="wsd", basis="iteration", warmup=(800, 1_200), eta_min_ratio=0.1),
+        dict(scheduler="cosine", basis="iteration", warmup=(800, 1_200), eta_min_ratio=0.1),
     ),
     # A small dataset trained for 30 epochs with step decay: the LR never changes mid-epoch.
     "small-step-decay": (
@@ -81,8 +81,7 @@ SCENARIOS = {
         ),
         dict(scheduler="cosine", basis="epoch", warmup=(1, 1), initial_lr=0.08 / 2.5),
     ),
-    # Adam on few epochs: warmup-stable-decay after a warmup of 2/(1-beta2), capped at 10% of
-    # the run; iteration basis.
+    # Adam on few epochs: warmup of 2/(1-beta2) capped at 10% of the run, iteration basis.
     "adam-few-epochs": (
         dict(
             optimizer="AdamW",
@@ -93,11 +92,11 @@ SCENARIOS = {
             steps_per_epoch=94,
             epochs=4,
         ),
-        dict(scheduler="wsd", basis="iteration", warmup=(37, 37)),
+        dict(scheduler="cosine", basis="iteration", warmup=(37, 37)),
     ),
-    # Adam over many epochs of small data: warmup-stable-decay, still on the iteration basis
-    # (its cooldown spans the last 20% of the run only).
-    "adam-many-epochs": (
+    # Warmup-stable-decay asked for on small data: its cooldown is the last 20% of the run
+    # only (8 of 40 epochs), so it is planned in updates rather than whole epochs.
+    "wsd-asked-small-data": (
         dict(
             optimizer="Adam",
             beta2=0.999,
@@ -105,10 +104,11 @@ SCENARIOS = {
             batch_size=64,
             steps_per_epoch=23,
             epochs=40,
+            scheduler="wsd",
         ),
         dict(scheduler="wsd", basis="iteration", warmup=(92, 92), eta_min_ratio=0.01),
     ),
-    # RMSprop (no beta2): cosine with a floor, as for any optimizer outside SGD and Adam.
+    # RMSprop (no beta2) on the same data: cosine with a floor, per epoch.
     "rmsprop": (
         dict(
             optimizer="RMSprop",
@@ -146,7 +146,7 @@ SCENARIOS = {
         ),
         dict(scheduler="constant", basis="epoch", warmup=(0, 0), initial_lr=0.08 / 1.1),
     ),
-    # Full batch with Adam: not plain gradient descent, so Adam's warmup-stable-decay.
+    # Full batch with Adam: not plain gradient descent, so the usual cosine.
     "full-batch-adam": (
         dict(
             optimizer="Adam",
@@ -156,7 +156,7 @@ SCENARIOS = {
             steps_per_epoch=1,
             epochs=100,
         ),
-        dict(scheduler="wsd", basis="iteration", warmup=(10, 10)),
+        dict(scheduler="cosine", basis="epoch", warmup=(10, 10)),
     ),
     # Unknown training length: warmup-stable-decay.
     "unknown-length": (
@@ -228,7 +228,7 @@ def test_recommend_reason_cites_the_branch_that_fired():
     given, _ = SCENARIOS["graphcast"]
     rec = recommend(Context(suggested_lr=1e-3, diverge_lr=1e-2, **given))
     sources = {r.rule: r.source for r in rec.reasons}
-    assert "2405.18392" in sources["scheduler-type"] and "1cycle" not in sources["scheduler-type"]
+    assert "OneTrainer" in sources["scheduler-type"] and "1cycle" not in sources["scheduler-type"]
     assert "1910.04209" in sources["warmup"]
 
 
@@ -252,7 +252,7 @@ def test_peak_lr_is_the_floor_capped_by_the_divergence_lr(floor_lr, diverge_lr, 
         **given,
     )
     rec = recommend(ctx)
-    assert rec.scheduler == "wsd" and rec.initial_lr == pytest.approx(expected)
+    assert rec.scheduler == "cosine" and rec.initial_lr == pytest.approx(expected)
     peak = next(r for r in rec.reasons if r.rule == "peak-lr")
     assert why in peak.text and "1506.01186" in peak.source
 
