@@ -34,9 +34,23 @@ from torch import nn
 
 from lrtune.errors import EmptyLoaderError, ModelFileError, TaskContractError
 from lrtune.state import seed_everything, seeded
-from lrtune.task import KNOWN, REQUIRED, Task, describe, loader_length, make_task, move_to_device
+from lrtune.task import Task, describe, loader_length, make_task, move_to_device
 
 __all__ = ["check_task", "load_task"]
+
+#: The names model.py must define, and every name lrtune reads from it.
+_REQUIRED = ("model", "train_loader")
+_KNOWN = (
+    "model",
+    "train_loader",
+    "loss_fn",
+    "criterion",
+    "optimizer",
+    "val_loader",
+    "epochs",
+    "max_steps",
+    "steps_per_epoch",
+)
 
 
 def load_task(path: str | Path, *, check: bool = True, seed: int | None = 0) -> Task:
@@ -67,8 +81,8 @@ def load_task(path: str | Path, *, check: bool = True, seed: int | None = 0) -> 
 
 
 def _task_from(path: Path, module: Any, *, check: bool, seed: int | None) -> Task:
-    names = {name: getattr(module, name) for name in KNOWN if hasattr(module, name)}
-    missing = [name for name in REQUIRED if name not in names]
+    names = {name: getattr(module, name) for name in _KNOWN if hasattr(module, name)}
+    missing = [name for name in _REQUIRED if name not in names]
     if "loss_fn" not in names and "criterion" not in names:
         missing.append("loss_fn or criterion")
     if missing:

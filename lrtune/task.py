@@ -40,26 +40,10 @@ __all__ = [
     "cycle",
     "StepsLoader",
     "describe",
-    "KNOWN",
-    "REQUIRED",
 ]
 
 LossFn = Callable[[nn.Module, Any], torch.Tensor]
 OptimizerFactory = Callable[[Iterable[nn.Parameter], float], torch.optim.Optimizer]
-
-#: The names model.py must define, and every name lrtune reads from it.
-REQUIRED = ("model", "train_loader")
-KNOWN = (
-    "model",
-    "train_loader",
-    "loss_fn",
-    "criterion",
-    "optimizer",
-    "val_loader",
-    "epochs",
-    "max_steps",
-    "steps_per_epoch",
-)
 
 
 def default_optimizer(params: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
