@@ -33,7 +33,7 @@ import torch
 from torch import nn
 
 from lrtune.errors import EmptyLoaderError, ModelFileError, TaskContractError
-from lrtune.state import seed_everything, seeded
+from lrtune.state import preserved_state, seed_everything, seeded
 from lrtune.task import Task, describe, loader_length, make_task, move_to_device
 
 __all__ = ["check_task", "load_task"]
@@ -131,8 +131,6 @@ def check_task(task: Task) -> None:
         TaskContractError: the loss is not a scalar tensor that requires grad, or the
             batch format does not suit the loss, or the optimizer factory or its step fails.
     """
-    from lrtune.state import preserved_state
-
     where = f"{task.source}: " if task.source else ""
     with preserved_state(task.model):
         try:
