@@ -126,6 +126,9 @@ GRIDS: dict[str, GridDef] = {
     "cancer_mlp_adamw": GridDef(1e-5, 0.3),  # the fourth held-out batch
     "circles_mlp_sgd": GridDef(1e-3, 3.0),  # the fourth held-out batch
     "seqmean_gru_radam": GridDef(1e-4, 0.3),  # the fourth held-out batch
+    "moons_resmlp_adam": GridDef(1e-4, 0.3),  # the fifth held-out batch
+    "friedman3_tanh_sgd": GridDef(1e-3, 10.0),  # the fifth held-out batch
+    "lstm_sum_adam": GridDef(1e-4, 0.3),  # the fifth held-out batch
 }
 
 

@@ -135,13 +135,14 @@ def _markdown(
     seeds = _seeds(quick)
     cmd = "python -m benchmarks run" + (" --quick" if quick else "")
     cmd += f" --device {device}" if device != "cpu" else ""
-    batches = zoo.HELD_OUT_LATER | zoo.HELD_OUT_THIRD | zoo.HELD_OUT_FOURTH
+    batches = zoo.HELD_OUT_LATER | zoo.HELD_OUT_THIRD | zoo.HELD_OUT_FOURTH | zoo.HELD_OUT_FIFTH
     held = sorted(
         r.bench.name for r in reports if zoo.held_out(r.bench.name) and r.bench.name not in batches
     )
     later = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_LATER)
     third = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_THIRD)
     fourth = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_FOURTH)
+    fifth = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_FIFTH)
     lines = [
         "# Benchmarks: lrtune, its peers and an oracle grid",
         "",
@@ -166,7 +167,9 @@ def _markdown(
         f"rule change listed below up to (8), so that no change was looked at on it: "
         f"{', '.join(later) or 'none'}; and a third batch, written after (9) and measured "
         f"once before (10): {', '.join(third) or 'none'}; and a fourth batch, written after "
-        f"(10) and measured once, with nothing changed since: {', '.join(fourth) or 'none'}. "
+        f"(10) and measured once, with nothing changed since: {', '.join(fourth) or 'none'}; "
+        "and a fifth batch, written at the start of the next session before it changed "
+        f"anything: {', '.join(fifth) or 'none'}. "
         "lrtune's quality claim is that "
         "half; the "
         "rest is the design half. lrtune's rules as they stand were fitted on four tasks of "
