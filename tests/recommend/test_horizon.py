@@ -70,3 +70,30 @@ def test_horizon_check_keeps_the_lr_of_a_run_that_does_not_overfit(regression):
     record = result.to_dict()
     assert record["overfit"] is False and record["best_step"] is None
     assert record["steps"] == 320 and len(record["val_losses"]) == 40  # every 8 steps
+
+
+# cancer_mlp_adamw's check at find seed 2 (peak 0.00139, 43 evaluations over 348 steps): the
+# floor at evaluation 17-26, the last third 6% above it while the training loss still falls
+# fmt: off
+_CANCER_VAL = [
+    0.667, 0.656, 0.644, 0.628, 0.603, 0.570, 0.529, 0.463, 0.382, 0.309, 0.256, 0.220,
+    0.206, 0.174, 0.142, 0.126, 0.123, 0.122, 0.121, 0.123, 0.122, 0.119, 0.120, 0.124,
+    0.122, 0.120, 0.119, 0.121, 0.124, 0.126, 0.126, 0.123, 0.124, 0.129, 0.130, 0.128,
+    0.124, 0.124, 0.123, 0.127, 0.132, 0.132, 0.133,
+]
+_CANCER_TRAIN = [
+    0.681, 0.659, 0.643, 0.633, 0.619, 0.575, 0.536, 0.491, 0.404, 0.256, 0.217, 0.158,
+    0.121, 0.095, 0.094, 0.091, 0.038, 0.069, 0.048, 0.040, 0.063, 0.052, 0.026, 0.065,
+    0.057, 0.030, 0.028, 0.035, 0.059, 0.015, 0.043, 0.054, 0.024, 0.011, 0.063, 0.023,
+    0.040, 0.012, 0.032, 0.039, 0.032, 0.031, 0.012,
+]
+# fmt: on
+
+
+def test_a_floor_past_the_window_midpoint_still_counts_when_the_last_third_rises():
+    best = detect_overfit(_CANCER_VAL, _CANCER_TRAIN)
+    assert best == 17  # where the floor (0.1197 smoothed, at evaluation 21) is first reached
+    # a floor in the last third is not overfitting yet: nothing after it can show a rise
+    late_val = [1.0 - 0.02 * i for i in range(30)] + [0.42, 0.43, 0.44, 0.45, 0.46]
+    late_train = [1.0 - 0.025 * i for i in range(35)]
+    assert detect_overfit(late_val, late_train) is None
