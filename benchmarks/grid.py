@@ -129,6 +129,9 @@ GRIDS: dict[str, GridDef] = {
     "moons_resmlp_adam": GridDef(1e-4, 0.3),  # the fifth held-out batch
     "friedman3_tanh_sgd": GridDef(1e-3, 10.0),  # the fifth held-out batch
     "lstm_sum_adam": GridDef(1e-4, 0.3),  # the fifth held-out batch
+    "wine_mlp_rmsprop": GridDef(1e-5, 0.3),  # the sixth held-out batch
+    "majority_gru_sgd": GridDef(1e-3, 10.0),  # the sixth held-out batch
+    "digits_softmax_adamw": GridDef(1e-4, 3.0),  # the sixth held-out batch
 }
 
 

@@ -135,14 +135,12 @@ def _markdown(
     seeds = _seeds(quick)
     cmd = "python -m benchmarks run" + (" --quick" if quick else "")
     cmd += f" --device {device}" if device != "cpu" else ""
-    batches = zoo.HELD_OUT_LATER | zoo.HELD_OUT_THIRD | zoo.HELD_OUT_FOURTH | zoo.HELD_OUT_FIFTH
-    held = sorted(
-        r.bench.name for r in reports if zoo.held_out(r.bench.name) and r.bench.name not in batches
-    )
+    held = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_FIRST)
     later = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_LATER)
     third = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_THIRD)
     fourth = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_FOURTH)
     fifth = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_FIFTH)
+    sixth = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_SIXTH)
     lines = [
         "# Benchmarks: lrtune, its peers and an oracle grid",
         "",
@@ -169,7 +167,8 @@ def _markdown(
         f"once before (10): {', '.join(third) or 'none'}; and a fourth batch, written after "
         f"(10) and measured once, with nothing changed since: {', '.join(fourth) or 'none'}; "
         "and a fifth batch, written at the start of the next session before it changed "
-        f"anything: {', '.join(fifth) or 'none'}. "
+        f"anything: {', '.join(fifth) or 'none'}; and a sixth, written after (12): "
+        f"{', '.join(sixth) or 'none'}. "
         "lrtune's quality claim is that "
         "half; the "
         "rest is the design half. lrtune's rules as they stand were fitted on four tasks of "
