@@ -132,6 +132,9 @@ GRIDS: dict[str, GridDef] = {
     "wine_mlp_rmsprop": GridDef(1e-5, 0.3),  # the sixth held-out batch
     "majority_gru_sgd": GridDef(1e-3, 10.0),  # the sixth held-out batch
     "digits_softmax_adamw": GridDef(1e-4, 3.0),  # the sixth held-out batch
+    "blobs_mlp_adagrad": GridDef(1e-3, 10.0),  # the seventh held-out batch
+    "digits_gn_cnn_nesterov": GridDef(1e-3, 10.0),  # the seventh held-out batch
+    "count_transformer_adam": GridDef(1e-4, 0.3),  # the seventh held-out batch
 }
 
 

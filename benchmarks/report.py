@@ -141,6 +141,7 @@ def _markdown(
     fourth = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_FOURTH)
     fifth = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_FIFTH)
     sixth = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_SIXTH)
+    seventh = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_SEVENTH)
     lines = [
         "# Benchmarks: lrtune, its peers and an oracle grid",
         "",
@@ -168,7 +169,8 @@ def _markdown(
         f"(10) and measured once, with nothing changed since: {', '.join(fourth) or 'none'}; "
         "and a fifth batch, written at the start of the next session before it changed "
         f"anything: {', '.join(fifth) or 'none'}; and a sixth, written after (12): "
-        f"{', '.join(sixth) or 'none'}. "
+        f"{', '.join(sixth) or 'none'}; and a seventh, written after (13): "
+        f"{', '.join(seventh) or 'none'}. "
         "lrtune's quality claim is that "
         "half; the "
         "rest is the design half. lrtune's rules as they stand were fitted on four tasks of "
