@@ -259,7 +259,15 @@ def _markdown(
         "(13) a zoom whose own sweep never blows up is dropped and the first sweep read "
         "(found on **lstm_sum_adam, fifth batch**: 3.32 → 2.41, worst 4.49 → 3.12; the "
         "geometric mean over 32 tasks 1.484 → 1.479, but cancer_mlp_adamw's spread 1.05 → "
-        "2.65 and the sixth batch's wine_mlp_rmsprop worst 1.23 → 1.47).",
+        "2.65 and the sixth batch's wine_mlp_rmsprop worst 1.23 → 1.47). Then the seventh "
+        "held-out batch was measured once with nothing changed since (12): **blobs_mlp_adagrad "
+        "1.15 (worst find seed 1.19), digits_gn_cnn_nesterov 1.77 (worst 2.20), "
+        "count_transformer_adam 0.208 (worst 0.411, beats 57%: the grid's best does not "
+        "reproduce on fresh seeds)**. After it, tried and not kept under the same criterion: "
+        "(14) the divergence LR pooled from the repeats' own, as the floor is (found on "
+        "**majority_gru_sgd, sixth batch**: worst 7.72 → 3.09, stalled runs 2 → 1; but over "
+        "35 tasks the spread count fell from 18 to 16, digits_gn_cnn_nesterov's worst rose "
+        "2.20 → 2.61, and smalldata_mlp_adam went from 1.08 to 5.87 with every run stalled).",
         "",
         "## Summary",
         "",
