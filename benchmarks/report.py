@@ -135,13 +135,11 @@ def _markdown(
     seeds = _seeds(quick)
     cmd = "python -m benchmarks run" + (" --quick" if quick else "")
     cmd += f" --device {device}" if device != "cpu" else ""
-    held = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_FIRST)
-    later = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_LATER)
-    third = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_THIRD)
-    fourth = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_FOURTH)
-    fifth = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_FIFTH)
-    sixth = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_SIXTH)
-    seventh = sorted(r.bench.name for r in reports if r.bench.name in zoo.HELD_OUT_SEVENTH)
+
+    def batch(names: frozenset[str], empty: str = "none") -> str:
+        """This run's tasks of one held-out batch, comma-separated (``empty`` if none)."""
+        return ", ".join(sorted(r.bench.name for r in reports if r.bench.name in names)) or empty
+
     lines = [
         "# Benchmarks: lrtune, its peers and an oracle grid",
         "",
@@ -162,15 +160,15 @@ def _markdown(
         f"{_list(seeds['rescore_seeds'])}.",
         "",
         f"**Held out** (fixed {zoo.HELD_OUT_SINCE}, before any recommender change made "
-        f"against the zoo): {', '.join(held)}; and a second batch, written after every "
-        f"rule change listed below up to (8), so that no change was looked at on it: "
-        f"{', '.join(later) or 'none'}; and a third batch, written after (9) and measured "
-        f"once before (10): {', '.join(third) or 'none'}; and a fourth batch, written after "
-        f"(10) and measured once, with nothing changed since: {', '.join(fourth) or 'none'}; "
-        "and a fifth batch, written at the start of the next session before it changed "
-        f"anything: {', '.join(fifth) or 'none'}; and a sixth, written after (12): "
-        f"{', '.join(sixth) or 'none'}; and a seventh, written after (13): "
-        f"{', '.join(seventh) or 'none'}. "
+        f"against the zoo): {batch(zoo.HELD_OUT_FIRST, empty='')}; and a second batch, "
+        "written after every rule change listed below up to (8), so that no change was looked "
+        f"at on it: {batch(zoo.HELD_OUT_LATER)}; and a third batch, written after (9) and "
+        f"measured once before (10): {batch(zoo.HELD_OUT_THIRD)}; and a fourth batch, written "
+        "after (10) and measured once, with nothing changed since: "
+        f"{batch(zoo.HELD_OUT_FOURTH)}; and a fifth batch, written at the start of the next "
+        f"session before it changed anything: {batch(zoo.HELD_OUT_FIFTH)}; and a sixth, "
+        f"written after (12): {batch(zoo.HELD_OUT_SIXTH)}; and a seventh, written after "
+        f"(13): {batch(zoo.HELD_OUT_SEVENTH)}. "
         "lrtune's quality claim is that "
         "half; the "
         "rest is the design half. lrtune's rules as they stand were fitted on four tasks of "

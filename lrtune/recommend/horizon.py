@@ -3,9 +3,9 @@
 The range test and compressed trials (:mod:`lrtune.recommend.refine`) look at short runs, so
 they cannot see what only a long run shows: with many passes over a small dataset, the
 validation loss bottoms out and climbs again while the training loss keeps falling. The
-check trains the schedule at its full planned length for part of the run and evaluates
-about ``POINTS`` times. When the validation loss bottomed out in the first two-thirds of
-the window and stayed clearly above that minimum since, while the training loss kept falling,
+check trains the schedule at its full planned length for part of the run and evaluates about
+``POINTS`` times. When the validation loss bottomed out in the first two-thirds of the
+window and stayed clearly above that minimum since, while the training loss kept falling,
 the peak LR is scaled by the fraction of the run's integrated LR (its gradient-flow time,
 η·t) spent when the validation loss first reached its floor: the whole run at the new LR
 covers the distance the checked run had covered when it generalised best.
@@ -136,9 +136,9 @@ def detect_overfit(
     smooth = [centred(val_losses, i) for i in range(n)]
     best = min(range(n), key=lambda i: smooth[i])
     tail = slice(n - n // 3, n)
-    if best + 1 > n * BEST_WITHIN or statistics.fmean(val_losses[tail]) <= smooth[best] * (
-        1 + rise
-    ):
+    if best + 1 > n * BEST_WITHIN:
+        return None  # too late in the window for a rise after it to show
+    if statistics.fmean(val_losses[tail]) <= smooth[best] * (1 + rise):
         return None
     if statistics.fmean(train_losses[tail]) >= centred(train_losses, best):
         return None  # the training loss rose too: an instability, not overfitting
