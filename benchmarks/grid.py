@@ -135,6 +135,9 @@ GRIDS: dict[str, GridDef] = {
     "blobs_mlp_adagrad": GridDef(1e-3, 10.0),  # the seventh held-out batch
     "digits_gn_cnn_nesterov": GridDef(1e-3, 10.0),  # the seventh held-out batch
     "count_transformer_adam": GridDef(1e-4, 0.3),  # the seventh held-out batch
+    "classif_dropout_mlp_sgd": GridDef(1e-3, 10.0),  # the eighth held-out batch
+    "digits_bn_cnn_adam": GridDef(1e-4, 0.3),  # the eighth held-out batch
+    "sinefreq_lstm_adamw": GridDef(1e-4, 0.3),  # the eighth held-out batch
 }
 
 
