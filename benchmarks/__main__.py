@@ -5,6 +5,7 @@ Examples:
     python -m benchmarks grid --task digits_cnn --force
     python -m benchmarks run --quick               # peers vs cached grid -> docs/benchmarks.md
     python -m benchmarks gpu                       # the GPU check (CUDA) -> its section there
+    python -m benchmarks calibrate                 # one reading x one constant -> calibration.md
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
     r.add_argument("--processes", type=int, default=2, help="for grid runs, when needed")
     sub.add_parser("gpu", help="the GPU check (benchmarks/gpu.py; its own options)", add_help=False)
+    c = sub.add_parser(
+        "calibrate", help="fit peak = c x reading per optimizer family -> docs/calibration.md"
+    )
+    c.add_argument("--task", action="append", choices=suite.task_names(), help="repeatable")
     if argv is None:
         argv = sys.argv[1:]
     if argv[:1] == ["gpu"]:
@@ -51,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         names = args.task or suite.task_names()
         n = grid.compute(names, force=args.force, processes=args.processes)
         print(f"grid: {n} runs made; cache: {grid.CACHE_PATH}")
+        return 0
+    if args.command == "calibrate":
+        from benchmarks import calibrate
+
+        print(f"wrote {calibrate.main(args.task)}")
         return 0
     from benchmarks import report
 

@@ -266,7 +266,18 @@ def _markdown(
         "(14) the divergence LR pooled from the repeats' own, as the floor is (found on "
         "**majority_gru_sgd, sixth batch**: worst 7.72 → 3.09, stalled runs 2 → 1; but over "
         "35 tasks the spread count fell from 18 to 16, digits_gn_cnn_nesterov's worst rose "
-        "2.20 → 2.61, and smalldata_mlp_adam went from 1.08 to 5.87 with every run stalled).",
+        "2.20 → 2.61, and smalldata_mlp_adam went from 1.08 to 5.87 with every run stalled). "
+        "Then the eighth held-out batch was measured once with nothing changed since (12): "
+        "**classif_dropout_mlp_sgd 1.01 (worst find seed 1.01, beats 89%), digits_bn_cnn_adam "
+        "1.18 (worst 1.20, beats 89%), sinefreq_lstm_adamw 1.82 (worst 2.39)**. After it, "
+        "tried and not kept under the same criterion: (15) after a zoom, the first sweep read "
+        "with only the zoom's divergence LR (the zoom trains about 3× longer per decade, so "
+        "its floor sits lower for that reason alone; looked at with `python -m benchmarks "
+        "calibrate`'s readings on the twelve zoomed non-SGD tasks of the other 35): "
+        "stream_teacher_adagrad 6.16 → 1.97 (worst 6.53 → 2.10) and blobs_mlp_adagrad's "
+        "spread 3.96 → 1.08, but the fresh sinefreq_lstm_adamw went 1.82 → 5.98 (worst 2.39 → "
+        "14.3, spread 1.56 → 9.37: the first sweep's floor on a flat-then-cliff curve sits at "
+        "the cliff) and the geometric mean over 38 tasks rose 1.436 → 1.456.",
         "",
         "## Summary",
         "",
