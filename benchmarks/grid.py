@@ -138,6 +138,9 @@ GRIDS: dict[str, GridDef] = {
     "classif_dropout_mlp_sgd": GridDef(1e-3, 10.0),  # the eighth held-out batch
     "digits_bn_cnn_adam": GridDef(1e-4, 0.3),  # the eighth held-out batch
     "sinefreq_lstm_adamw": GridDef(1e-4, 0.3),  # the eighth held-out batch
+    "regress_gelu_mlp_adam": GridDef(1e-4, 0.3),  # the ninth held-out batch
+    "digits_rowgru_rmsprop": GridDef(1e-5, 0.3),  # the ninth held-out batch
+    "hastie_mlp_adagrad": GridDef(1e-3, 10.0),  # the ninth held-out batch
 }
 
 
