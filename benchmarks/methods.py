@@ -214,8 +214,8 @@ class LrtuneMethod(Method):
     ``lrtune find`` does with a model.py whose ``model`` is a function. The plan executes the
     emitted PyTorch code (``code["torch"]``), so what is scored is exactly what a user would
     paste. Cost: range-test steps, plus the
-    forward-backward passes of the dataset statistics, plus the stability probe's, the
-    horizon check's and the refinement's trial steps.
+    forward-backward passes of the dataset statistics, plus the zoom race's, the stability
+    probe's, the horizon check's and the refinement's trial steps.
     """
 
     STATS_BATCHES = 8  # lrtune.analysis.dataset_stats default n_batches
@@ -274,6 +274,7 @@ def _lrtune_plan(name: str, seed: int, device: str, tune: bool) -> Plan:
     # the search's cost includes the horizon check before it; without a search, count the check
     cost += search.cost_steps if search else check["steps"] if check else 0
     cost += rec.probe["steps"] if rec is not None and rec.probe else 0
+    cost += rec.race["steps"] if rec is not None and getattr(rec, "race", None) else 0
     code = result.code.get("torch")
     if code and rec is not None:
         return Plan(

@@ -123,8 +123,8 @@ HELD_OUT_EIGHTH: frozenset[str] = frozenset(
     {"classif_dropout_mlp_sgd", "digits_bn_cnn_adam", "sinefreq_lstm_adamw"}
 )
 
-#: A ninth held-out batch, written in that session after its candidate (15) was rejected and
-#: before the next was coded, its grids committed before any method ran on it.
+#: A ninth held-out batch, written in that session after its candidate (15) was rejected, its
+#: grids committed and measured once before the next candidate (16) was measured.
 HELD_OUT_NINTH: frozenset[str] = frozenset(
     {"regress_gelu_mlp_adam", "digits_rowgru_rmsprop", "hastie_mlp_adagrad"}
 )

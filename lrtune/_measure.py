@@ -38,6 +38,7 @@ __all__ = [
     "ZOOM_BELOW",
     "ZOOM_ABOVE",
     "analyse_runs",
+    "first_sweep_readings",
     "measure",
     "pooled_lr",
     "read_runs",
@@ -76,6 +77,27 @@ def analyse_runs(runs: tuple[RangeTestResult, ...], *, momentum: float) -> Curve
         if pooled is not None:
             analysis = replace(analysis, floor_lr=pooled)
     return analysis
+
+
+def first_sweep_readings(
+    runs: tuple[RangeTestResult, ...], *, momentum: float
+) -> CurveAnalysis | None:
+    """After a zoom that blew up, the first sweep's analysis with the zoom's divergence LR:
+    the zoom race's other candidate (:mod:`lrtune.recommend.zoom_race`). ``None`` without a
+    zoom, where the zoom never blew up, or where the first sweep cannot be analysed.
+    """
+    zoom = tuple(r for r in runs if r.stage == "zoom")
+    first = tuple(r for r in runs if r.stage != "zoom")
+    if not zoom or not first:
+        return None
+    try:
+        zoomed = analyse_runs(zoom, momentum=momentum)
+        if zoomed.diverge_lr is None:
+            return None
+        analysis = analyse_runs(first, momentum=momentum)
+    except CurveError:
+        return None
+    return replace(analysis, diverge_lr=zoomed.diverge_lr, diverge_method=zoomed.diverge_method)
 
 
 def _floor_lr(run: RangeTestResult, momentum: float) -> float | None:

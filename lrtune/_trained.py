@@ -1,5 +1,6 @@
-"""The trained phase of ``find``, after the rules: the stability probe, the horizon check and
-the ``--tune`` search, in that order, each training the model under the proposed schedule.
+"""The trained phase of ``find``, after the rules: the zoom's race, the stability probe, the
+horizon check and the ``--tune`` search, in that order, each training the model under the
+proposed schedule.
 
 Each stage leaves the user's model as it found it. Ctrl-C during one keeps what came before
 it: :func:`train_stages` says so, and :func:`lrtune.api.recommend_from_result` raises
@@ -19,6 +20,7 @@ from lrtune.recommend.cautions import OverfitRiskRule
 from lrtune.recommend.horizon import can_check, check_recommendation, check_steps
 from lrtune.recommend.probe import probe_recommendation
 from lrtune.recommend.refine import TuneConfig, refine, search_fits
+from lrtune.recommend.zoom_race import disagree, race_readings
 from lrtune.task import Task
 
 __all__ = ["train_stages"]
@@ -47,6 +49,7 @@ def train_stages(
     task: Task,
     rec: Recommendation,
     *,
+    other: Recommendation | None = None,
     analysis: CurveAnalysis,
     stats: DatasetStats | None,
     full_batch_gd: bool,
@@ -57,8 +60,11 @@ def train_stages(
     seed: int,
     progress: Progress | None = None,
 ) -> tuple[Recommendation, bool]:
-    """Probe, check and search ``rec`` on ``task``; return it and whether Ctrl-C stopped one.
+    """Race, probe, check and search ``rec`` on ``task``; return it and whether Ctrl-C stopped
+    one.
 
+    - The zoom's race (:mod:`lrtune.recommend.zoom_race`) runs with the probe, when ``other``
+      (the rules on the first sweep's readings after a zoom) disagrees with ``rec``.
     - The stability probe (:mod:`lrtune.recommend.probe`) runs when ``probe`` and the task has
       a ``val_loader`` and a planned length, except for full-batch gradient descent's constant
       LR (its limit is measured exactly).
@@ -70,7 +76,14 @@ def train_stages(
     """
     interrupted = False
     exact_limit = full_batch_gd and rec.schedule.name == "constant"  # probe and check keep it
-    if probe and task.val_loader is not None and rec.epochs is not None and not exact_limit:
+    trainable = task.val_loader is not None and rec.epochs is not None and not exact_limit
+    if probe and trainable and other is not None and disagree(rec.initial_lr, other.initial_lr):
+        tick = (lambda done, total: progress("race", done, total)) if progress else None
+        try:
+            rec = race_readings(task, rec, other, seed=seed, device=device, progress=tick)
+        except KeyboardInterrupt:  # keep the range test: the rules' proposal, marked
+            interrupted = True
+    if probe and trainable and not interrupted:
         tick = (lambda done, total: progress("probe", done, total)) if progress else None
         try:
             rec = probe_recommendation(task, rec, seed=seed, device=device, progress=tick)

@@ -24,7 +24,7 @@ from typing import Any
 import torch
 
 from lrtune import distributed
-from lrtune._measure import analyse_runs, measure, read_runs, zoom_reason
+from lrtune._measure import analyse_runs, first_sweep_readings, measure, read_runs, zoom_reason
 from lrtune._result_file import check_result_data
 from lrtune._trained import train_stages
 from lrtune.analysis import MIN_POINTS, CurveAnalysis
@@ -348,13 +348,26 @@ def recommend_from_result(
         scheduler=config.scheduler,
     )
     rec = recommend(ctx)
+    # after a zoom, the rules on the first sweep's readings too: the zoom race's other peak
+    first = first_sweep_readings(result.runs, momentum=float(info.get("heavy_ball") or 0.0))
+    other = None
+    if first is not None:
+        other = recommend(
+            replace(
+                ctx,
+                suggested_lr=first.suggested_lr,
+                floor_lr=first.floor_lr,
+                min_loss_lr=first.min_loss_lr,
+            )
+        )
     if task is not None and stats is not None and stats.max_steps:  # one "epoch" = the run
         task = replace(task, train_loader=StepsLoader(task.train_loader, stats.max_steps), epochs=1)
     read = read_runs(result.runs)  # the zoom's runs when there was one
-    if len(read) > 1:
-        rec = replace(rec, reasons=(*rec.reasons, _repeats_reason(read)))
+    measured = (_repeats_reason(read),) if len(read) > 1 else ()
     if any(r.stage == "zoom" for r in result.runs):
-        rec = replace(rec, reasons=(*rec.reasons, zoom_reason(result.runs)))
+        measured += (zoom_reason(result.runs),)
+    rec = replace(rec, reasons=(*rec.reasons, *measured))
+    other = other and replace(other, reasons=(*other.reasons, *measured))
     if config.tune is not None and task is None:
         raise ConfigError("--tune trains the model: pass the model.py (or Task) as well.")
     _check_storage(config)
@@ -373,6 +386,7 @@ def recommend_from_result(
         rec, interrupted = train_stages(
             task,
             rec,
+            other=other,
             analysis=a,
             stats=stats,
             full_batch_gd=ctx.deterministic_gd,

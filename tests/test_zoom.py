@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lrtune._measure import ZOOM_ABOVE, ZOOM_BELOW, analyse_runs, read_runs
+from lrtune._measure import ZOOM_ABOVE, ZOOM_BELOW, analyse_runs, first_sweep_readings, read_runs
 from lrtune.api import FindConfig, find, load_result
 
 from .conftest import ROOT
@@ -33,6 +33,18 @@ def test_a_flat_then_cliff_curve_is_swept_again_narrowly_and_read_there(zoomed):
     reasons = {r.rule: r.text for r in zoomed.recommendation.reasons}
     assert "second sweep" in reasons["zoom"] and "flat, then a cliff" in reasons["zoom"]
     assert reasons["repeats"].startswith("3 range tests")  # the zoom's three, not six
+
+
+def test_the_first_sweeps_readings_carry_the_zooms_divergence_and_sgd_never_races(zoomed):
+    first = first_sweep_readings(zoomed.runs, momentum=0.9)
+    zoom = analyse_runs(zoomed.runs[3:], momentum=0.9)
+    sweep = analyse_runs(zoomed.runs[:3], momentum=0.9)
+    assert first.diverge_lr == zoom.diverge_lr and first.floor_lr == sweep.floor_lr
+    assert zoom.floor_lr < sweep.floor_lr  # the zoom trained ~3x longer at each LR
+    assert first_sweep_readings(zoomed.runs[:3], momentum=0.9) is None  # no zoom
+    # SGD's peak reads the divergence LR alone: both readings give one peak, so no race
+    assert zoomed.recommendation.race is None
+    assert "zoom-race" not in {r.rule for r in zoomed.recommendation.reasons}
 
 
 def test_the_zoom_survives_result_json(zoomed, tmp_path):

@@ -66,8 +66,9 @@ class Recommendation:
     """A schedule with every parameter filled in, and why.
 
     ``search`` records the Optuna refinement, ``check`` the horizon check
-    (:mod:`lrtune.recommend.horizon`) and ``probe`` the stability probe
-    (:mod:`lrtune.recommend.probe`), each ``None`` when it did not run.
+    (:mod:`lrtune.recommend.horizon`), ``probe`` the stability probe
+    (:mod:`lrtune.recommend.probe`) and ``race`` the zoom's race
+    (:mod:`lrtune.recommend.zoom_race`), each ``None`` when it did not run.
 
     Example:
         >>> from lrtune.schedules import make_schedule
@@ -84,6 +85,7 @@ class Recommendation:
     epochs: int | None = None
     check: dict[str, Any] | None = None
     probe: dict[str, Any] | None = None
+    race: dict[str, Any] | None = None
 
     @property
     def scheduler(self) -> str:
@@ -137,6 +139,7 @@ class Recommendation:
             "search": self.search.to_dict() if self.search else None,
             "check": self.check,
             "probe": self.probe,
+            "race": self.race,
         }
 
     @classmethod
@@ -151,6 +154,7 @@ class Recommendation:
             epochs=data.get("epochs"),
             check=data.get("check"),
             probe=data.get("probe"),
+            race=data.get("race"),
         )
 
 

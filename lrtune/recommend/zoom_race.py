@@ -1,0 +1,133 @@
+"""The zoom's race: two readings of one curve, settled by two short runs.
+
+The zoom (:mod:`lrtune._measure`) sweeps a flat-then-cliff curve again at 40 steps per decade
+against the first sweep's 12.5, so at each LR its model has trained about 3× longer. Its
+divergence LR is a trained model's, but its floor sits lower for that reason alone. On some
+curves that lower floor is the right peak: the first sweep's loss fell only just before the
+cliff, so its floor sits at the cliff (sinefreq_lstm_adamw, 4× too high). On others it is
+3–4× too low (stream_teacher_adagrad). The curves do not say which (docs/suggestion.md).
+
+So where the rules' peak read from the first sweep, with the zoom's divergence LR, differs
+from the zoom's peak by more than ``DISAGREE``×, both train the whole proposed schedule
+compressed into ``FRACTION`` of the run (:func:`~lrtune.recommend.refine.trial_schedule`),
+paired on one data order. The first sweep's peak replaces the zoom's only if its final
+validation loss is lower on each of ``ORDERS`` data orders (the next order is run only while
+it keeps winning); a tie keeps the zoom's. Near a cliff one order can favour the higher peak
+by chance: on sinefreq_lstm_adamw one order put a peak 4× too high ahead by 46% and the next
+behind by 14%. Compressed into a tenth of the run the race favoured the higher peak where the
+full run did not (a short run's bias: Wu et al. arXiv 1803.02021); into a fifth, on two
+orders, it ranked the two as the grid's full-length runs did on all ten find seeds where
+they differed (docs/suggestion.md).
+
+Example:
+    >>> disagree(0.03, 0.1), disagree(0.03, 0.04)
+    (True, False)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import torch
+
+from lrtune.errors import ConfigError
+from lrtune.recommend._recommendation import Reason, Recommendation
+from lrtune.recommend.refine import trial_schedule
+from lrtune.task import Task
+from lrtune.train import train_schedule
+
+__all__ = ["DISAGREE", "FRACTION", "ORDERS", "disagree", "race_readings"]
+
+#: The share of the planned run each of the two short runs trains, the whole schedule in it.
+FRACTION = 0.2
+#: Peaks closer than this factor are not raced: the zoom's stands.
+DISAGREE = 1.5
+#: Data orders the first sweep's peak must win on, each, to replace the zoom's.
+ORDERS = 2
+SOURCE = (
+    "Smith arXiv 1506.01186 (the range test's readings depend on how many steps each LR "
+    "gets); Wu et al. arXiv 1803.02021 (short-horizon bias)"
+)
+
+
+def disagree(zoom_lr: float, first_lr: float) -> bool:
+    """Whether two peaks differ by more than ``DISAGREE``× (then they are raced)."""
+    return max(zoom_lr, first_lr) > DISAGREE * min(zoom_lr, first_lr)
+
+
+def race_readings(
+    task: Task,
+    zoomed: Recommendation,
+    first: Recommendation,
+    *,
+    seed: int = 0,
+    device: str | torch.device = "cpu",
+    progress: Callable[[int, int], None] | None = None,
+) -> Recommendation:
+    """Race ``zoomed`` (the rules on the zoom's readings) against ``first`` (on the first
+    sweep's, with the zoom's divergence LR); return the winner with a ``zoom-race`` reason and
+    its record in ``race``: the ``peaks`` raced (the zoom's first), the final validation
+    ``losses`` of each data order raced (``[zoom's, first's]``; ``inf`` where a run
+    diverged), the ``steps`` trained in all, each run's ``window`` and the ``lr`` kept.
+    ``zoomed`` must carry its run length. Data orders are ``seed``, ``seed + 1``, ...;
+    ``progress(done, total)`` is called after every epoch of each run.
+    """
+    if zoomed.steps_per_epoch is None or zoomed.epochs is None:
+        raise ValueError("race_readings: the recommendation has no run length.")
+    spe, epochs = zoomed.steps_per_epoch, zoomed.epochs
+    window = max(1, round(FRACTION * spe * epochs))
+    try:
+        shorts = [
+            trial_schedule(rec.schedule, steps_per_epoch=spe, factor=FRACTION)
+            for rec in (zoomed, first)
+        ]
+    except ConfigError:  # too few steps for the schedule's shape: the zoom's stands
+        return zoomed
+    per_run = math.ceil(window / spe)
+    total = 2 * ORDERS * per_run
+    record: dict[str, Any] = {"peaks": [zoomed.initial_lr, first.initial_lr], "losses": []}
+    steps = 0
+    for order in range(ORDERS):
+        pair = []
+        for short in shorts:
+            done = (2 * order + len(pair)) * per_run
+            report = (lambda e, _v, d=done: progress(d + e + 1, total)) if progress else None
+            result = train_schedule(
+                task,
+                short,
+                epochs=epochs,
+                seed=seed + order,
+                device=device,
+                max_steps=window,
+                report=report,
+            )
+            steps += result.steps
+            finite = not result.diverged and math.isfinite(result.val_loss)
+            pair.append(result.val_loss if finite else math.inf)
+        record["losses"].append(pair)
+        if not pair[1] < pair[0]:  # the zoom's held this order: it stands
+            break
+    won = all(first_loss < zoom_loss for zoom_loss, first_loss in record["losses"])
+    winner = first if won and len(record["losses"]) == ORDERS else zoomed
+    record.update(steps=steps, window=window, lr=winner.initial_lr)
+    return replace(winner, reasons=(*winner.reasons, _reason(record)), race=record)
+
+
+def _reason(record: dict[str, Any]) -> Reason:
+    zoom_lr, first_lr = record["peaks"]
+    losses = "; ".join(
+        f"{z:.4g} at {zoom_lr:.3g}, {f:.4g} at {first_lr:.3g}" for z, f in record["losses"]
+    )
+    kept = "the first sweep's" if record["lr"] == first_lr and first_lr != zoom_lr else "the zoom's"
+    return Reason(
+        "zoom-race",
+        f"the zoom's readings gave peak {zoom_lr:.3g} and the first sweep's {first_lr:.3g} (the "
+        "zoom trains about 3x longer at each LR, so its floor sits lower); the whole schedule "
+        f"compressed into {record['window']} updates reached validation losses of {losses} "
+        f"(one pair per data order; the first sweep's must win every one of {ORDERS}), so "
+        f"{kept} peak is kept.",
+        SOURCE,
+    )
