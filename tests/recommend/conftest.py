@@ -10,7 +10,7 @@ from lrtune.task import make_task
 
 
 @pytest.fixture
-def regression():
+def least_squares():
     """Least squares with curvature ~8: plain SGD is stable below a step of about 0.25."""
     g = torch.Generator().manual_seed(0)
     x = torch.randn(256, 8, generator=g) * 2

@@ -13,8 +13,8 @@ def _rec(lr: float) -> Recommendation:
     return Recommendation(spec, steps_per_epoch=8, epochs=10)
 
 
-def test_a_peak_that_diverges_is_halved_until_it_trains(regression):
-    rec = probe_recommendation(regression, _rec(0.8), seed=0)
+def test_a_peak_that_diverges_is_halved_until_it_trains(least_squares):
+    rec = probe_recommendation(least_squares, _rec(0.8), seed=0)
     probe = rec.probe
     assert probe["peaks"][0] == 0.8 and probe["failed"][0]
     assert probe["failed"][-1] is False and rec.initial_lr == probe["peaks"][-1] < 0.25
@@ -25,24 +25,26 @@ def test_a_peak_that_diverges_is_halved_until_it_trains(regression):
     assert reason.rule == "stability-probe" and "halved" in reason.text
 
 
-def test_a_peak_that_trains_is_kept(regression):
-    rec = probe_recommendation(regression, _rec(0.05), seed=0)
+def test_a_peak_that_trains_is_kept(least_squares):
+    rec = probe_recommendation(least_squares, _rec(0.05), seed=0)
     assert rec.initial_lr == 0.05 and rec.probe["failed"] == [False]
     assert "is kept" in rec.reasons[-1].text
 
 
-def test_find_records_the_probe_and_no_probe_turns_it_off(regression, tmp_path):
-    result = find(regression, config=FindConfig.create(seed=0, device="cpu", num_iter=60))
+def test_find_records_the_probe_and_no_probe_turns_it_off(least_squares, tmp_path):
+    result = find(least_squares, config=FindConfig.create(seed=0, device="cpu", num_iter=60))
     assert result.recommendation.probe is not None
     assert "stability-probe" in {r.rule for r in result.recommendation.reasons}
     assert result.to_dict()["recommendation"]["probe"] == result.recommendation.probe
-    off = find(regression, config=FindConfig.create(seed=0, device="cpu", num_iter=60, probe=False))
+    off = find(
+        least_squares, config=FindConfig.create(seed=0, device="cpu", num_iter=60, probe=False)
+    )
     assert off.recommendation.probe is None
 
 
-def test_the_probe_reports_its_progress_per_epoch(regression):
+def test_the_probe_reports_its_progress_per_epoch(least_squares):
     calls = []
-    probe_recommendation(regression, _rec(0.05), seed=0, progress=lambda *a: calls.append(a))
+    probe_recommendation(least_squares, _rec(0.05), seed=0, progress=lambda *a: calls.append(a))
     assert calls == [(1, 3), (2, 3), (3, 3)]  # a window of 24 updates: 3 epochs of 8
 
 
@@ -66,25 +68,25 @@ def _scripted(monkeypatch, curves):
 STUCK, LEARNS = [2.3, 2.2, 2.1, 2.25], [2.0, 1.5, 1.1, 0.9]
 
 
-def test_a_peak_that_does_not_train_where_a_lower_one_learns_is_lowered(monkeypatch, regression):
+def test_a_peak_that_does_not_train_where_a_lower_one_learns_is_lowered(monkeypatch, least_squares):
     _scripted(monkeypatch, {0.8: STUCK, 0.4: STUCK, 0.2: LEARNS})
-    rec = probe_recommendation(regression, _rec(0.8), seed=0)
+    rec = probe_recommendation(least_squares, _rec(0.8), seed=0)
     assert rec.probe["outcomes"] == ["did not learn", "did not learn", "learnt"]
     assert rec.probe["peaks"] == [0.8, 0.4, 0.2] and rec.probe["failed"] == [True, True, False]
     assert rec.initial_lr == rec.probe["lr"] == 0.2
     assert "too high to train (a stall, not a slow start)" in rec.reasons[-1].text
 
 
-def test_a_peak_that_does_not_learn_at_any_control_is_kept(monkeypatch, regression):
+def test_a_peak_that_does_not_learn_at_any_control_is_kept(monkeypatch, least_squares):
     _scripted(monkeypatch, {0.8: STUCK, 0.4: STUCK, 0.2: STUCK})
-    rec = probe_recommendation(regression, _rec(0.8), seed=0)
+    rec = probe_recommendation(least_squares, _rec(0.8), seed=0)
     assert rec.probe["outcomes"] == ["did not learn"] * 3 and rec.initial_lr == 0.8
     assert "cannot tell a stall from a slow start" in rec.reasons[-1].text
 
 
-def test_a_control_that_relapses_is_not_proposed(monkeypatch, regression):
+def test_a_control_that_relapses_is_not_proposed(monkeypatch, least_squares):
     _scripted(monkeypatch, {0.8: STUCK, 0.4: [2.0, 1.2, 1.9, 2.2], 0.2: STUCK})
-    rec = probe_recommendation(regression, _rec(0.8), seed=0)
+    rec = probe_recommendation(least_squares, _rec(0.8), seed=0)
     assert rec.probe["outcomes"] == ["did not learn", "relapsed", "did not learn"]
     assert rec.initial_lr == 0.8
     text = rec.reasons[-1].text

@@ -15,8 +15,8 @@ def _rec(lr: float, why: str) -> Recommendation:
     return Recommendation(spec, (Reason("peak-lr", why, ""),), steps_per_epoch=8, epochs=10)
 
 
-def test_a_first_sweep_peak_that_trains_better_on_every_order_replaces_the_zooms(regression):
-    rec = race_readings(regression, _rec(0.001, "zoom"), _rec(0.05, "first"), seed=0)
+def test_a_first_sweep_peak_that_trains_better_on_every_order_replaces_the_zooms(least_squares):
+    rec = race_readings(least_squares, _rec(0.001, "zoom"), _rec(0.05, "first"), seed=0)
     race = rec.race
     assert rec.initial_lr == race["lr"] == 0.05
     assert [r.text for r in rec.reasons][0] == "first"  # the winner's own reasons
@@ -28,8 +28,8 @@ def test_a_first_sweep_peak_that_trains_better_on_every_order_replaces_the_zooms
     assert reason.rule == "zoom-race" and "the first sweep's peak is kept" in reason.text
 
 
-def test_the_zooms_peak_stands_after_the_first_order_it_wins(regression):
-    rec = race_readings(regression, _rec(0.05, "zoom"), _rec(0.8, "first"), seed=0)
+def test_the_zooms_peak_stands_after_the_first_order_it_wins(least_squares):
+    rec = race_readings(least_squares, _rec(0.05, "zoom"), _rec(0.8, "first"), seed=0)
     race = rec.race
     assert rec.initial_lr == 0.05 and [r.text for r in rec.reasons][0] == "zoom"
     assert len(race["losses"]) == 1  # no second order: the zoom's held the first
