@@ -367,7 +367,8 @@ def recommend_from_result(
     if any(r.stage == "zoom" for r in result.runs):
         measured += (zoom_reason(result.runs),)
     rec = replace(rec, reasons=(*rec.reasons, *measured))
-    other = other and replace(other, reasons=(*other.reasons, *measured))
+    if other is not None:
+        other = replace(other, reasons=(*other.reasons, *measured))
     if config.tune is not None and task is None:
         raise ConfigError("--tune trains the model: pass the model.py (or Task) as well.")
     _check_storage(config)

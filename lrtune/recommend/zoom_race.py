@@ -13,7 +13,7 @@ compressed into ``FRACTION`` of the run (:func:`~lrtune.recommend.refine.trial_s
 paired on one data order. The first sweep's peak replaces the zoom's only if its final
 validation loss is lower on each of ``ORDERS`` data orders (the next order is run only while
 it keeps winning); a tie keeps the zoom's. Near a cliff one order can favour the higher peak
-by chance: on sinefreq_lstm_adamw one order put a peak 4× too high ahead by 46% and the next
+by chance: on sinefreq_lstm_adamw one order put a peak 4.7× the zoom's ahead by 46% and the next
 behind by 14%. Compressed into a tenth of the run the race favoured the higher peak where the
 full run did not (a short run's bias: Wu et al. arXiv 1803.02021); into a fifth, on two
 orders, it ranked the two as the grid's full-length runs did on all ten find seeds where
@@ -110,6 +110,8 @@ def race_readings(
         record["losses"].append(pair)
         if not pair[1] < pair[0]:  # the zoom's held this order: it stands
             break
+    if progress is not None:  # an early stop is still a finished race
+        progress(total, total)
     won = all(first_loss < zoom_loss for zoom_loss, first_loss in record["losses"])
     winner = first if won and len(record["losses"]) == ORDERS else zoomed
     record.update(steps=steps, window=window, lr=winner.initial_lr)

@@ -29,7 +29,15 @@ def test_a_first_sweep_peak_that_trains_better_on_every_order_replaces_the_zooms
 
 
 def test_the_zooms_peak_stands_after_the_first_order_it_wins(least_squares):
-    rec = race_readings(least_squares, _rec(0.05, "zoom"), _rec(0.8, "first"), seed=0)
+    ticks = []
+    rec = race_readings(
+        least_squares,
+        _rec(0.05, "zoom"),
+        _rec(0.8, "first"),
+        seed=0,
+        progress=lambda done, total: ticks.append((done, total)),
+    )
+    assert ticks[-1][0] == ticks[-1][1]  # stopped after one order, the bar still completes
     race = rec.race
     assert rec.initial_lr == 0.05 and [r.text for r in rec.reasons][0] == "zoom"
     assert len(race["losses"]) == 1  # no second order: the zoom's held the first
