@@ -55,11 +55,11 @@ class PeakCautionRule(Rule):
         if ctx.optimizer in ACCUMULATOR_FAMILY:
             return {}, (
                 f"caution: for {ctx.optimizer} the peak rule holds on some tasks and not on "
-                "others. On lrtune's benchmark, of five Adagrad and RMSprop tasks, three "
-                "trained within 20% of their best peak with it, and two needed peaks 4-30x "
-                "higher, at or above the divergence LR after a warmup (a one-pass stream with "
-                "smooth targets, and an LSTM on the adding problem). If the validation loss is "
-                "still falling fast when training ends, try a higher peak with a warmup."
+                "others. On lrtune's benchmark, of nine Adagrad and RMSprop tasks, six "
+                "trained within 20% of their best with it, and two needed peaks 8-15x higher, "
+                "at or above the divergence LR after a warmup (a one-pass stream with smooth "
+                "targets, and an LSTM on the adding problem). If the validation loss is still "
+                "falling fast when training ends, try a higher peak with a warmup."
             )
         if ctx.is_sgd or ctx.is_adam:
             return None

@@ -289,7 +289,7 @@ def test_many_passes_over_small_data_adds_an_overfitting_caution():
     ("optimizer", "beta2", "caution"),
     [
         ("Adagrad", None, "for Adagrad the peak rule holds on some tasks and not on others"),
-        ("RMSprop", None, "two needed peaks 4-30x higher"),
+        ("RMSprop", None, "two needed peaks 8-15x higher"),
         ("Lion", None, "lrtune's benchmark has no task for Lion"),
         ("SGD", None, None),
         ("AdamW", 0.999, None),
