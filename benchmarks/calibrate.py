@@ -35,9 +35,9 @@ import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from statistics import geometric_mean
 
 import numpy as np
-import torch
 
 from benchmarks import grid, zoo
 from benchmarks.methods import LrtuneMethod
@@ -71,12 +71,7 @@ def collect(names: Sequence[str], *, path: Path = CACHE_PATH) -> dict[str, list[
             key = f"{name}:{seed}:{bench.hash}:{version}"
             if key not in cache:
                 config = dataclasses.replace(FindConfig.create(seed=seed), probe=False, check=0.0)
-                with torch.random.fork_rng():  # as the benchmark's lrtune rows build it
-                    torch.manual_seed(seed)
-                    task = dataclasses.replace(
-                        bench.task, model=bench.model_factory(), model_factory=bench.model_factory
-                    )
-                result = find(task, config=config)
+                result = find(bench.find_task(seed), config=config)
                 a = result.analysis
                 cache[key] = {
                     "optimizer": result.optimizer.get("class"),
@@ -103,7 +98,7 @@ def proxy(column: Sequence[tuple[float, float]], peak: float) -> float:
     return float(np.exp(np.interp(math.log(peak), lrs, losses) - losses.min()))
 
 
-def family(optimizer: str) -> str:
+def optimizer_family(optimizer: str) -> str:
     """``SGD``, ``Adam family`` or ``Adagrad/RMSprop`` (the rules' own split)."""
     from lrtune.recommend.rules import ACCUMULATOR_FAMILY, ADAM_FAMILY
 
@@ -112,21 +107,15 @@ def family(optimizer: str) -> str:
     return "Adam family" if optimizer in ADAM_FAMILY else "SGD"
 
 
-def _geomean(values: Sequence[float]) -> float:
-    return math.exp(sum(math.log(v) for v in values) / len(values))
-
-
 def table(readings: dict[str, list[Reading]], columns: dict[str, list]) -> list[str]:
     """The markdown rows: per family and reading, the constant fitted on the design half and
     its score on the held-out half, and the leave-one-task-out score over all tasks."""
     rows = []
-    families = sorted({family(str(r[0]["optimizer"])) for r in readings.values()})
-    for fam in families:
-        tasks = [t for t, r in readings.items() if family(str(r[0]["optimizer"])) == fam]
+    for fam, tasks in _families(readings).items():
         design = [t for t in tasks if not zoo.held_out(t)]
         held = [t for t in tasks if zoo.held_out(t)]
         rules = _scorer(readings, columns, "rules")
-        as_they_stand = _geomean([rules(t, 1.0) for t in held])
+        as_they_stand = geometric_mean([rules(t, 1.0) for t in held])
         for key in READINGS:
             score = _scorer(readings, columns, key)
             fitted = _fit(score, design)
@@ -135,8 +124,8 @@ def table(readings: dict[str, list[Reading]], columns: dict[str, list]) -> list[
             rows.append(
                 f"| {fam} | `{key}` | {len(design)} / {len(held)} | {fitted:.3g} | "
                 f"{as_they_stand:.2f} | "
-                f"{_geomean(held_scores):.2f} | {max(held_scores):.3g} | "
-                f"{_geomean(loo):.2f} | {max(loo):.3g} |"
+                f"{geometric_mean(held_scores):.2f} | {max(held_scores):.3g} | "
+                f"{geometric_mean(loo):.2f} | {max(loo):.3g} |"
             )
     return rows
 
@@ -145,8 +134,7 @@ def per_task(readings: dict[str, list[Reading]], columns: dict[str, list]) -> li
     """The markdown rows, one per task: each reading's score at its family's constant fitted
     on the design half (``rules`` at c = 1: lrtune's peak as it stands)."""
     rows = []
-    for fam in sorted({family(str(r[0]["optimizer"])) for r in readings.values()}):
-        tasks = sorted(t for t, r in readings.items() if family(str(r[0]["optimizer"])) == fam)
+    for fam, tasks in _families(readings).items():
         design = [t for t in tasks if not zoo.held_out(t)]
         scores = {key: _scorer(readings, columns, key) for key in READINGS}
         fitted = {key: _fit(scores[key], design) for key in READINGS[1:]}
@@ -156,6 +144,14 @@ def per_task(readings: dict[str, list[Reading]], columns: dict[str, list]) -> li
             half = "held out" if zoo.held_out(t) else "design"
             rows.append(f"| {t} | {fam} | {half} | " + " | ".join(cells) + " |")
     return rows
+
+
+def _families(readings: dict[str, list[Reading]]) -> dict[str, list[str]]:
+    """The tasks of each optimizer family, both sorted."""
+    families: dict[str, list[str]] = {}
+    for task in sorted(readings):
+        families.setdefault(optimizer_family(str(readings[task][0]["optimizer"])), []).append(task)
+    return dict(sorted(families.items()))
 
 
 def _scorer(
@@ -169,7 +165,7 @@ def _scorer(
 
 
 def _fit(score: Callable[[str, float], float], tasks: Sequence[str]) -> float:
-    return min(CONSTANTS, key=lambda c: _geomean([score(t, c) for t in tasks]))
+    return min(CONSTANTS, key=lambda c: geometric_mean([score(t, c) for t in tasks]))
 
 
 def main(names: Sequence[str] | None = None, *, path: Path = DOC_PATH) -> Path:

@@ -15,11 +15,8 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import math
 import sys
-
-import torch
 
 from benchmarks.suite import load, task_names
 from lrtune.api import FindConfig, find
@@ -59,20 +56,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     bench = load(args.task)
 
-    def task_for_seed() -> Task:
-        with torch.random.fork_rng():  # as the benchmark's lrtune method builds it
-            torch.manual_seed(args.seed)
-            model = bench.model_factory()
-        return dataclasses.replace(bench.task, model=model, model_factory=bench.model_factory)
-
     tune = TuneConfig(budget=args.budget)
-    tuned = find(task_for_seed(), config=FindConfig.create(seed=args.seed, tune=tune))
+    tuned = find(bench.find_task(args.seed), config=FindConfig.create(seed=args.seed, tune=tune))
     rec = tuned.recommendation
     race = rec.search.confirmation if rec is not None and rec.search else None
     if race is None:
         print(f"{args.task} seed {args.seed}: no race (the proposal scored best, or no search)")
         return 0
-    rules = find(task_for_seed(), config=FindConfig.create(seed=args.seed)).recommendation
+    rules_config = FindConfig.create(seed=args.seed)
+    rules = find(bench.find_task(args.seed), config=rules_config).recommendation
     winner = rec.search.trials[race["trial"]]["params"]
     print(f"{args.task} seed {args.seed}: rules {rules.schedule}")
     print(f"  winner (trial #{race['trial']}, kept: {race['kept']}): {winner}")
@@ -84,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
         plan = _plan(rules, tuned.dataset, tune, 0)
         challenger = _full_spec(winner, rules, plan)
-    task = task_for_seed()
+    task = bench.find_task(args.seed)
     for fraction in args.fractions:
         r = ratios(task, rules.schedule, challenger, rules.steps_per_epoch, fraction)
         print(f"  {fraction:>5.0%} of the run: winner / proposal = {[round(x, 3) for x in r]}")

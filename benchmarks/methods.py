@@ -9,7 +9,6 @@ harness, :func:`lrtune.train.train`. Add a method with :func:`register`.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import importlib.metadata
 import inspect
@@ -261,12 +260,7 @@ def _lrtune_plan(name: str, seed: int, device: str, tune: bool) -> Plan:
 
         tune_config = TuneConfig()  # TODO(recommender): the budget the benchmark should use
     config = FindConfig.create(seed=seed, device=device, tune=tune_config)
-    with torch.random.fork_rng():  # as load_task(model.py, seed=seed) builds it
-        torch.manual_seed(seed)
-        task = dataclasses.replace(
-            bench.task, model=bench.model_factory(), model_factory=bench.model_factory
-        )
-    result = find(task, config=config)
+    result = find(bench.find_task(seed), config=config)
     cost = sum(len(run.lrs) for run in result.runs) + LrtuneMethod.STATS_BATCHES
     rec = result.recommendation
     search = getattr(rec, "search", None)

@@ -58,6 +58,15 @@ class BenchTask:
             return int(self.task.max_steps)
         return int(self.task.epochs) * int(self.task.steps_per_epoch)  # type: ignore[arg-type]
 
+    def find_task(self, seed: int) -> Task:
+        """The task as ``lrtune find model.py --seed seed`` builds it: the model from the
+        factory after ``torch.manual_seed(seed)`` (the caller's RNG left as it was), and the
+        factory kept, so each range-test repeat builds its own."""
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            model = self.model_factory()
+        return dataclasses.replace(self.task, model=model, model_factory=self.model_factory)
+
     def run_task(self) -> Task:
         """The task as one training run sees it.
 
