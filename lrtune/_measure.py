@@ -80,20 +80,17 @@ def analyse_runs(runs: tuple[RangeTestResult, ...], *, momentum: float) -> Curve
 
 
 def first_sweep_readings(
-    runs: tuple[RangeTestResult, ...], *, momentum: float
+    runs: tuple[RangeTestResult, ...], zoomed: CurveAnalysis, *, momentum: float
 ) -> CurveAnalysis | None:
-    """After a zoom that blew up, the first sweep's analysis with the zoom's divergence LR:
-    the zoom race's other candidate (:mod:`lrtune.recommend.zoom_race`). ``None`` without a
-    zoom, where the zoom never blew up, or where the first sweep cannot be analysed.
+    """After a zoom that blew up, the first sweep's analysis with the divergence LR of
+    ``zoomed`` (:func:`analyse_runs` of ``runs``, the zoom's): the zoom race's other candidate
+    (:mod:`lrtune.recommend.zoom_race`). ``None`` without a zoom, where the zoom never blew
+    up, or where the first sweep cannot be analysed.
     """
-    zoom = tuple(r for r in runs if r.stage == "zoom")
     first = tuple(r for r in runs if r.stage != "zoom")
-    if not zoom or not first:
+    if zoomed.diverge_lr is None or len(first) == len(runs) or not first:
         return None
     try:
-        zoomed = analyse_runs(zoom, momentum=momentum)
-        if zoomed.diverge_lr is None:
-            return None
         analysis = analyse_runs(first, momentum=momentum)
     except CurveError:
         return None

@@ -349,7 +349,8 @@ def recommend_from_result(
     )
     rec = recommend(ctx)
     # after a zoom, the rules on the first sweep's readings too: the zoom race's other peak
-    first = first_sweep_readings(result.runs, momentum=float(info.get("heavy_ball") or 0.0))
+    momentum = float(info.get("heavy_ball") or 0.0)
+    first = first_sweep_readings(result.runs, a, momentum=momentum)
     other = None
     if first is not None:
         other = recommend(

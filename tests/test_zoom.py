@@ -36,12 +36,13 @@ def test_a_flat_then_cliff_curve_is_swept_again_narrowly_and_read_there(zoomed):
 
 
 def test_the_first_sweeps_readings_carry_the_zooms_divergence_and_sgd_never_races(zoomed):
-    first = first_sweep_readings(zoomed.runs, momentum=0.9)
     zoom = analyse_runs(zoomed.runs[3:], momentum=0.9)
+    assert zoomed.analysis == zoom  # what find reads after a zoom, and passes on
+    first = first_sweep_readings(zoomed.runs, zoomed.analysis, momentum=0.9)
     sweep = analyse_runs(zoomed.runs[:3], momentum=0.9)
     assert first.diverge_lr == zoom.diverge_lr and first.floor_lr == sweep.floor_lr
     assert zoom.floor_lr < sweep.floor_lr  # the zoom trained ~3x longer at each LR
-    assert first_sweep_readings(zoomed.runs[:3], momentum=0.9) is None  # no zoom
+    assert first_sweep_readings(zoomed.runs[:3], sweep, momentum=0.9) is None  # no zoom
     # SGD's peak reads the divergence LR alone: both readings give one peak, so no race
     assert zoomed.recommendation.race is None
     assert "zoom-race" not in {r.rule for r in zoomed.recommendation.reasons}
