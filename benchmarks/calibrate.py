@@ -61,8 +61,9 @@ def collect(names: Sequence[str], *, path: Path = CACHE_PATH) -> dict[str, list[
     """Each task's readings for find seeds 0, 1, 2 (cached; progress on stdout)."""
     from lrtune.api import FindConfig, find
 
-    cache = json.loads(path.read_text()) if path.exists() else {}
     version = LrtuneMethod(tune=False).version()
+    cache = json.loads(path.read_text()) if path.exists() else {}
+    cache = {key: v for key, v in cache.items() if key.endswith(version)}  # older lrtunes' go
     out: dict[str, list[Reading]] = {}
     for name in names:
         bench = load(name)
