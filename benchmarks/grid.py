@@ -141,6 +141,9 @@ GRIDS: dict[str, GridDef] = {
     "regress_gelu_mlp_adam": GridDef(1e-4, 0.3),  # the ninth held-out batch
     "digits_rowgru_rmsprop": GridDef(1e-5, 0.3),  # the ninth held-out batch
     "hastie_mlp_adagrad": GridDef(1e-3, 10.0),  # the ninth held-out batch
+    "digits_vit_adamw": GridDef(1e-5, 0.3),  # the tenth held-out batch
+    "multilabel_mlp_nadam": GridDef(1e-5, 0.3),  # the tenth held-out batch
+    "lowrank_embed_adam": GridDef(1e-4, 1.0),  # the tenth held-out batch
 }
 
 

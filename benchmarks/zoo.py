@@ -24,6 +24,7 @@ __all__ = [
     "HELD_OUT_SEVENTH",
     "HELD_OUT_SINCE",
     "HELD_OUT_SIXTH",
+    "HELD_OUT_TENTH",
     "HELD_OUT_THIRD",
     "family",
     "held_out",
@@ -74,6 +75,9 @@ FAMILY: dict[str, str] = {
     "regress_gelu_mlp_adam": "MLP",  # the ninth held-out batch
     "digits_rowgru_rmsprop": "RNN",  # the ninth held-out batch
     "hastie_mlp_adagrad": "MLP",  # the ninth held-out batch
+    "digits_vit_adamw": "transformer",  # the tenth held-out batch
+    "multilabel_mlp_nadam": "MLP",  # the tenth held-out batch
+    "lowrank_embed_adam": "embedding",  # the tenth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -129,6 +133,14 @@ HELD_OUT_NINTH: frozenset[str] = frozenset(
     {"regress_gelu_mlp_adam", "digits_rowgru_rmsprop", "hastie_mlp_adagrad"}
 )
 
+#: A tenth held-out batch, written at the start of the eighth session (2026-11-27) after its
+#: candidate (17, WSD for the Adam family) was registered and before it was coded, its grids
+#: committed and measured once with the rules unchanged. All three use the Adam family, the
+#: only family (17) changes.
+HELD_OUT_TENTH: frozenset[str] = frozenset(
+    {"digits_vit_adamw", "multilabel_mlp_nadam", "lowrank_embed_adam"}
+)
+
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
     {
@@ -154,6 +166,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_SEVENTH
     | HELD_OUT_EIGHTH
     | HELD_OUT_NINTH
+    | HELD_OUT_TENTH
 )
 
 
