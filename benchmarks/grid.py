@@ -144,6 +144,9 @@ GRIDS: dict[str, GridDef] = {
     "digits_vit_adamw": GridDef(1e-5, 0.3),  # the tenth held-out batch
     "multilabel_mlp_nadam": GridDef(1e-5, 0.3),  # the tenth held-out batch
     "lowrank_embed_adam": GridDef(1e-4, 1.0),  # the tenth held-out batch
+    "swissroll_mlp_sgd": GridDef(1e-3, 10.0),  # the eleventh held-out batch
+    "gaussq_resmlp_adamw": GridDef(1e-5, 0.3),  # the eleventh held-out batch
+    "friedman2_mlp_rmsprop": GridDef(1e-5, 0.3),  # the eleventh held-out batch
 }
 
 
