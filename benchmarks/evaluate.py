@@ -37,6 +37,8 @@ __all__ = [
 RESULTS_DIR = Path(__file__).parent / "results"
 FIND_SEEDS = (0, 1, 2)
 TRAIN_SEEDS = (0, 1, 2)
+#: How many of the grid's best cells are re-scored on fresh seeds for the reference.
+RESCORE_TOP = 3
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,9 @@ class TaskReport:
     cells: tuple[grid.Cell, ...]
     scores: tuple[MethodScore, ...]
     skipped: tuple[tuple[str, str], ...] = field(default_factory=tuple)
-    rescored: tuple[float, ...] = ()  # the best cell's val losses on fresh seeds
+    #: The grid's top cells (by their mean on the grid's seeds), each with its val losses on
+    #: fresh seeds (a cell's losses end at its first diverged run).
+    rescores: tuple[tuple[grid.Cell, tuple[float, ...]], ...] = ()
     initial: float = math.nan  # the untrained models' val loss (mean over TRAIN_SEEDS)
 
     @property
@@ -110,9 +114,21 @@ class TaskReport:
         return min(self.cells, key=lambda c: c.mean)
 
     @property
+    def reference_cell(self) -> grid.Cell:
+        """Of the top cells re-scored on fresh seeds, the one with the lowest mean there."""
+        if not self.rescores:
+            return self.best
+        return min(self.rescores, key=lambda cv: _mean(cv[1]))[0]
+
+    @property
+    def rescored(self) -> tuple[float, ...]:
+        """The reference cell's val losses on fresh seeds."""
+        return dict(self.rescores).get(self.reference_cell, ())
+
+    @property
     def reference(self) -> float:
-        """The grid best re-scored on fresh seeds: what "ratio to grid best" divides by."""
-        return float(np.mean(self.rescored)) if self.rescored else self.best.mean
+        """The reference re-scored on fresh seeds: what "ratio to grid best" divides by."""
+        return _mean(self.rescored) if self.rescored else self.best.mean
 
     @property
     def best_inside(self) -> bool:
@@ -215,10 +231,9 @@ def evaluate_task(
             skipped.append((method.name, f"failed: {type(exc).__name__}: {exc}"))
     cache.prune(versions)  # runs of an older version of a method that just ran
     cells = tuple(grid.results(bench.name))
-    rescored = _rescore(bench, cells, rescore_seeds, cache) if cells else ()
-    return TaskReport(
-        bench, cells, tuple(scores), tuple(skipped), rescored, _initial(bench, train_seeds)
-    )
+    rescores = _rescore(bench, cells, rescore_seeds, cache) if cells else ()
+    initial = _initial(bench, train_seeds)
+    return TaskReport(bench, cells, tuple(scores), tuple(skipped), rescores, initial)
 
 
 def _score(
@@ -286,25 +301,45 @@ def _train(bench: suite.BenchTask, plan: methods.Plan, seed: int, device: str) -
 
 
 def _rescore(
-    bench: suite.BenchTask, cells: Sequence[grid.Cell], seeds: Sequence[int], cache: _Cache
-) -> tuple[float, ...]:
-    best = min(cells, key=lambda c: c.mean)
+    bench: suite.BenchTask,
+    cells: Sequence[grid.Cell],
+    seeds: Sequence[int],
+    cache: _Cache,
+    top: int = RESCORE_TOP,
+) -> tuple[tuple[grid.Cell, tuple[float, ...]], ...]:
+    """The ``top`` best cells' val losses on fresh ``seeds`` (each up to its first divergence).
+
+    The grid's best cell is the minimum of many noisy means, so it flatters itself (winner's
+    curse); and a best cell at a cliff's edge can blow up on a seed the grid did not try
+    (swissroll_mlp_sgd's 1cycle at 0.464 diverged on one of ten fresh seeds, and its next
+    best relapsed on another). Re-scoring the top few and keeping the lowest mean sets the
+    bar at what the best configuration gives on fresh seeds.
+    """
     definition = grid.definition(bench.name)
-    values = []
-    for seed in seeds:
-        key = _key(bench.hash, "rescore", definition.setup_hash(best.shape), best.lr, seed)
-        run = cache.get(key)
-        if run is None:
-            (loss,) = grid.rescore(bench.name, best, (seed,))
-            run = {
-                "shape": best.shape,
-                "lr": best.lr,
-                "seed": seed,
-                "val_loss": loss if math.isfinite(loss) else None,
-            }
-            cache.put(key, run)
-        values.append(math.inf if run["val_loss"] is None else run["val_loss"])
-    return tuple(values)
+    out = []
+    for cell in sorted(cells, key=lambda c: c.mean)[:top]:
+        values = []
+        for seed in seeds:
+            key = _key(bench.hash, "rescore", definition.setup_hash(cell.shape), cell.lr, seed)
+            run = cache.get(key)
+            if run is None:
+                (loss,) = grid.rescore(bench.name, cell, (seed,))
+                run = {
+                    "shape": cell.shape,
+                    "lr": cell.lr,
+                    "seed": seed,
+                    "val_loss": loss if math.isfinite(loss) else None,
+                }
+                cache.put(key, run)
+            values.append(math.inf if run["val_loss"] is None else run["val_loss"])
+            if run["val_loss"] is None:
+                break  # a diverged cell is out: its mean is infinite
+        out.append((cell, tuple(values)))
+    return tuple(out)
+
+
+def _mean(values: Sequence[float]) -> float:
+    return float(np.mean(values)) if values else math.inf
 
 
 def _initial(bench: suite.BenchTask, seeds: Sequence[int]) -> float:

@@ -185,6 +185,10 @@ def task_row(r: TaskReport) -> str:
     )
 
 
+def _fresh_mean(values: Sequence[float]) -> str:
+    return fmt(statistics.fmean(values), 4) if all(map(math.isfinite, values)) else "diverged"
+
+
 def task_section(r: TaskReport) -> list[str]:
     name = r.bench.name
     lines = [f"## {name}", ""]
@@ -193,11 +197,18 @@ def task_section(r: TaskReport) -> list[str]:
         return lines + [f"No grid results yet: run `python -m benchmarks grid --task {name}`.", ""]
     best = r.best
     inside = "inside the grid" if r.best_inside else "**at the edge of the grid: widen it**"
+    ref = r.reference_cell
+    fresh = ", ".join(fmt(v, 4) for v in r.rescored)
+    others = "; ".join(
+        f"{c.shape} at {fmt(c.lr)} {_fresh_mean(v)}" for c, v in r.rescores if c != ref
+    )
+    top = f" (of the top {len(r.rescores)} re-scored, the lowest; the others: {others})"
     lines.append(
         f"Grid best: **{best.shape}** at peak LR **{fmt(best.lr)}** ({inside}), val loss "
-        f"**{fmt(best.mean, 4)}** on the grid's seeds, **{fmt(r.reference, 4)}** re-scored on "
-        f"fresh seeds ({', '.join(fmt(v, 4) for v in r.rescored)}); {len(r.cells)} "
-        f"configurations, {r.grid_steps:,} optimizer steps. Untrained: {fmt(r.initial, 4)}."
+        f"**{fmt(best.mean, 4)}** on the grid's seeds. Reference: **{ref.shape}** at "
+        f"**{fmt(ref.lr)}**, **{fmt(r.reference, 4)}** re-scored on fresh seeds ({fresh})"
+        f"{top if others else ''}; {len(r.cells)} configurations, {r.grid_steps:,} optimizer "
+        f"steps. Untrained: {fmt(r.initial, 4)}."
     )
     per_shape = []
     for shape in dict.fromkeys(c.shape for c in r.cells):

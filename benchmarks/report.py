@@ -157,7 +157,8 @@ def _markdown(
         "more peak LRs × {constant, cosine to 0, 5% warmup + cosine, one-cycle, "
         "warmup–stable–(1−sqrt) decay} on the iteration basis, on 3 seeds (10 on the first "
         "four tasks); its best configuration is re-scored on seeds "
-        f"{_list(seeds['rescore_seeds'])}.",
+        f"{_list(seeds['rescore_seeds'])} (one that diverges on any of them sits at a "
+        "cliff's edge and is passed over for the next best).",
         "",
         f"**Held out** (fixed {zoo.HELD_OUT_SINCE}, before any recommender change made "
         f"against the zoo): {batch(zoo.HELD_OUT_FIRST, empty='')}; and a second batch, "

@@ -139,3 +139,45 @@ def test_wsd_shape_warms_holds_and_cools_down():
     assert lrs[5] == lrs[79] == 1.0  # stable until the last 20%
     assert lrs[80] == 1.0 and lrs[84] == pytest.approx(1 - (4 / 20) ** 0.5)
     assert lrs[-1] == pytest.approx(1 - (19 / 20) ** 0.5)
+
+
+def test_reference_is_the_lowest_of_the_top_cells_on_fresh_seeds(tmp_path, monkeypatch):
+    """A grid best at a cliff's edge (swissroll_mlp_sgd: 1cycle at 0.464 diverged on one of
+    ten fresh seeds, its next best relapsed on another) cannot be the bar every ratio divides
+    by: of the top three re-scored, the lowest fresh-seed mean is."""
+    from benchmarks import evaluate, render
+
+    cliff = grid.Cell("onecycle", 0.464, (0.0007, 0.0008, 0.0007))
+    relapse = grid.Cell("wsd", 0.215, (0.0010, 0.0011, 0.0009))
+    steady = grid.Cell("warmup_cosine", 0.215, (0.0014, 0.0015, 0.0016))
+    worse = grid.Cell("cosine", 0.1, (0.0057, 0.0058, 0.0056))
+    trained = []
+
+    def rescore(name, cell, seeds):
+        (seed,) = seeds
+        trained.append((cell.shape, seed))
+        if cell is cliff and seed == 101:
+            return (math.inf,)
+        if cell is relapse and seed == 102:
+            return (0.5,)
+        return (cell.mean * (1 + 0.01 * (seed - 100)),)
+
+    monkeypatch.setattr(grid, "rescore", rescore)
+    bench = suite.load(TINY)
+    cache = evaluate._Cache(tmp_path, TINY)
+    cells = (worse, cliff, steady, relapse)
+    rescores = evaluate._rescore(bench, cells, (100, 101, 102), cache)
+    assert [c for c, _ in rescores] == [cliff, relapse, steady]  # the top three; not `worse`
+    assert dict(rescores)[cliff] == (pytest.approx(0.000733, rel=1e-3), math.inf)  # stopped
+    assert len(trained) == 2 + 3 + 3
+
+    r = evaluate.TaskReport(bench, cells, (), (), rescores, 1.0)
+    assert r.best is cliff and r.reference_cell is steady
+    assert r.reference == pytest.approx(0.0015 * 1.01)
+    text = "\n".join(render.task_section(r))
+    assert "Reference: **warmup_cosine** at **0.215**, **0.001515** re-scored" in text
+    assert "the others: onecycle at 0.464 diverged; wsd at 0.215 0.1673" in text
+    # a second look reads the cache and trains nothing
+    trained.clear()
+    assert evaluate._rescore(bench, cells, (100, 101, 102), cache) == rescores
+    assert trained == []
