@@ -49,10 +49,6 @@ LOST = 0.25
 #: A curve whose loss covered half its descent fewer than this many sweep steps below the
 #: divergence LR is a flat-then-cliff curve (the default sweep has 12.5 steps per decade).
 CLIFF_STEPS = 10
-#: A rebound must rise this many times the curve's batch noise (a robust standard deviation
-#: of the losses about the smoothed curve) above the minimum: on a flat curve the smoothed
-#: minimum is itself a low draw of the noise, and 10% of a small drop is less than the noise.
-REBOUND_NOISE = 2.0
 
 
 def ema_smooth(losses: Sequence[float], beta: float = 0.95) -> np.ndarray:
@@ -239,7 +235,7 @@ def divergence_lr(
     noise): near a low loss, batch noise doubles the loss from one step to the next (a
     trained classifier's 0.09, then 0.16, then 0.44). Without a clear blow-up the fallback
     is where an increasing isotonic fit of the loss after its minimum has risen 10% of the
-    drop, and at least ``REBOUND_NOISE`` times the curve's batch noise.
+    drop.
 
     Returns:
         ``(lr, method)`` with ``method`` in ``growth-rate``, ``rebound``, ``none``.
@@ -282,11 +278,8 @@ def divergence_lr(
     tail = loss[min_index:]
     if len(tail) >= 3:
         drop = smooth[: min_index + 1].max() - smooth[min_index]
-        residual = loss - smooth
-        noise = 1.4826 * float(np.median(np.abs(residual - np.median(residual))))
-        need = max(0.1 * drop, REBOUND_NOISE * noise, 1e-12)
         fit = IsotonicRegression(increasing=True).fit_transform(np.log(lr[min_index:]), tail)
-        risen = np.nonzero(fit - smooth[min_index] >= need)[0]
+        risen = np.nonzero(fit - smooth[min_index] >= 0.1 * max(drop, 1e-12))[0]
         if len(risen):
             return float(lr[min_index + int(risen[0])]), "rebound"
     return None, "none"
