@@ -147,6 +147,9 @@ GRIDS: dict[str, GridDef] = {
     "swissroll_mlp_sgd": GridDef(1e-3, 10.0),  # the eleventh held-out batch
     "gaussq_resmlp_adamw": GridDef(1e-5, 0.3),  # the eleventh held-out batch
     "friedman2_mlp_rmsprop": GridDef(1e-5, 0.3),  # the eleventh held-out batch
+    "friedman1_wide_adagrad": GridDef(1e-3, 10.0),  # the twelfth held-out batch
+    "digits_mixer_adam": GridDef(1e-5, 0.3),  # the twelfth held-out batch
+    "sparse_linear_sgd": GridDef(1e-3, 10.0),  # the twelfth held-out batch
 }
 
 
