@@ -233,9 +233,7 @@ def divergence_lr(
     the smallest estimate is kept. A growing step counts once the loss has lost ``LOST`` of
     the sweep's descent, or within three growing steps in a row (an exponential growth, not
     noise): near a low loss, batch noise doubles the loss from one step to the next (a
-    trained classifier's 0.09, then 0.16, then 0.44). A curve that has not fallen by more
-    than 3× its batch noise (:func:`batch_noise`) has nothing to lose: there only the growth
-    in a row counts. Without a clear blow-up the fallback
+    trained classifier's 0.09, then 0.16, then 0.44). Without a clear blow-up the fallback
     is where an increasing isotonic fit of the loss after its minimum has risen 10% of the
     drop.
 
@@ -266,8 +264,6 @@ def divergence_lr(
     level = float(np.median(loss[: max(1, len(loss) // 20)]))
     low = float(smooth[min_index])
     lost = low + LOST * max(level - low, 0.0)  # a blow-up has lost a share of what was learnt
-    if level - low <= 3 * batch_noise(loss):  # nothing learnt beyond the noise
-        lost = math.inf  # so nothing to lose: only growth in a row counts
     grows = [loss[t] > 0 and loss[t + 1] / loss[t] >= min_growth for t in range(len(loss) - 1)]
     runs_of_3 = [all(grows[u : u + 3]) for u in range(len(grows) - 2)]  # exponential growth
     estimates = []
@@ -292,28 +288,9 @@ def divergence_lr(
 #: A loss back above where the sweep started, once it had fallen below this fraction of
 #: that level, counts as a blow-up (the model has lost what it learnt).
 _RELAPSE_BELOW = 0.8
-#: The batch noise is measured on the first this many losses (at the start's level: the
-#: noise of a regression loss scales with the loss). Ten raw
-#: losses read 0.06 on friedman2_mlp_rmsprop, whose batch losses spread 0.6-1.7 at a
-#: standstill, and a chance dip and a high batch then read as a relapse.
-_NOISE_POINTS = 20
-
-
-def batch_noise(raw: np.ndarray, first: int = 0) -> float:
-    """The batch noise at the start of a curve: a robust standard deviation of the first
-    ``max(first, _NOISE_POINTS)`` losses, read from their step-to-step differences (which a
-    slow trend barely moves): 1.4826 × their median absolute deviation / √2.
-
-    Example:
-        >>> rng = np.random.default_rng(0)
-        >>> flat, falling = 1 + 0.1 * rng.standard_normal(40), np.linspace(2, 1, 40)
-        >>> round(batch_noise(flat), 1), round(batch_noise(flat + falling), 1)
-        (0.1, 0.1)
-    """
-    steps = np.diff(raw[: max(first, _NOISE_POINTS)])
-    if len(steps) == 0:
-        return 0.0
-    return 1.4826 * float(np.median(np.abs(steps - np.median(steps)))) / math.sqrt(2)
+#: The batch noise of a relapse is measured on the first this many losses (at the start's
+#: level: the noise of a regression loss scales with the loss).
+_NOISE_POINTS = 10
 
 
 def _first_blow_up(raw: np.ndarray, first: int, factor: float) -> int:
@@ -338,7 +315,8 @@ def _first_blow_up(raw: np.ndarray, first: int, factor: float) -> int:
     smooth = savgol_smooth(raw)
     smooth_min = np.minimum.accumulate(smooth)
     start = float(np.median(raw[: max(first, 1)]))
-    noise = batch_noise(raw, first)  # at the start's loss level
+    head = raw[: max(first, _NOISE_POINTS)]  # the batch noise at the start's loss level
+    noise = 1.4826 * float(np.median(np.abs(head - np.median(head))))
     for t in range(first + 1, len(raw)):
         low = running_min[t - 1]
         lost = raw[t] - low >= LOST * (start - low)  # not a noisy jump of a low loss
