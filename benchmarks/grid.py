@@ -150,6 +150,9 @@ GRIDS: dict[str, GridDef] = {
     "friedman1_wide_adagrad": GridDef(1e-3, 10.0),  # the twelfth held-out batch
     "digits_mixer_adam": GridDef(1e-5, 0.3),  # the twelfth held-out batch
     "sparse_linear_sgd": GridDef(1e-3, 10.0),  # the twelfth held-out batch
+    "cancer_logreg_adagrad": GridDef(1e-3, 10.0),  # the thirteenth held-out batch
+    "digits_cnn_rmsprop": GridDef(1e-5, 0.3),  # the thirteenth held-out batch
+    "circles_deep_adagrad": GridDef(1e-3, 10.0),  # the thirteenth held-out batch
 }
 
 
