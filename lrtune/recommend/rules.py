@@ -132,10 +132,6 @@ class PeakLrRule(Rule):
     #: 12%); the minimum itself is noise on a flat bottom (0.018-0.42 over three find seeds).
     #: Without ``floor_lr`` (a Context built by hand), a quarter of the smoothed minimum.
     min_loss_factor: ClassVar[float] = 4.0
-    #: Adagrad and RMSprop peak at the minimum-loss LR over this factor: fitted by
-    #: ``python -m benchmarks calibrate`` on the design half's three such tasks (0.42 =
-    #: 1/2.4, rounded), where the floor had set their peaks 1.2-1.6x low (docs/suggestion.md).
-    accumulator_factor: ClassVar[float] = 2.5
 
     def apply(self, ctx: Context) -> Fired:
         scheduler = ctx.decided["scheduler"]
@@ -179,15 +175,7 @@ class PeakLrRule(Rule):
             floor = ctx.min_loss_lr / self.min_loss_factor
         # a floor is only a floor where the loss turned up after it: at the sweep's end (no
         # divergence LR) the loss may still be falling, and the "minimum" is the last LR tried
-        accumulator = ctx.optimizer in ACCUMULATOR_FAMILY and ctx.min_loss_lr is not None
-        if accumulator and ctx.diverge_lr is not None:
-            lr = ctx.min_loss_lr / self.accumulator_factor  # type: ignore[operator]
-            why = (
-                f"the minimum-loss LR / {self.accumulator_factor:g} (Adagrad and RMSprop: "
-                "calibrated on the benchmark's design half)"
-            )
-            source = "Smith arXiv 1506.01186 (the cyclic minimum is max/3-4)"
-        elif floor is not None and ctx.diverge_lr is not None and floor > lr:
+        if floor is not None and ctx.diverge_lr is not None and floor > lr:
             lr = floor
             why = "the LR where the loss reaches its floor (3-10x below the largest that trains)"
             source = "Smith arXiv 1506.01186 (the cyclic minimum is max/3-4)"
