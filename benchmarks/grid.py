@@ -153,6 +153,9 @@ GRIDS: dict[str, GridDef] = {
     "cancer_logreg_adagrad": GridDef(1e-3, 10.0),  # the thirteenth held-out batch
     "digits_cnn_rmsprop": GridDef(1e-5, 0.3),  # the thirteenth held-out batch
     "circles_deep_adagrad": GridDef(1e-3, 10.0),  # the thirteenth held-out batch
+    "friedman3_gelu_adam": GridDef(1e-5, 0.3),  # the fourteenth held-out batch
+    "digits_colgru_nadam": GridDef(1e-5, 0.3),  # the fourteenth held-out batch
+    "hastie_resmlp_radam": GridDef(1e-5, 0.3),  # the fourteenth held-out batch
 }
 
 
