@@ -63,11 +63,6 @@ class SchedulerTypeRule(Rule):
         "Nocedal arXiv 1606.04838 (constant steps for full-batch gradients)"
     )
 
-    #: Warmup-stable-decay only on runs of fewer passes than this. With more, overfitting is
-    #: the risk the horizon check looks for, and a held peak moved its verdict between find
-    #: seeds (cancer_mlp_adamw and smalldata_mlp_adam, docs/suggestion.md).
-    wsd_max_passes: ClassVar[int] = 15
-
     def apply(self, ctx: Context) -> Fired:
         if ctx.scheduler is not None:
             get_schedule(ctx.scheduler)  # unknown names list the valid ones
@@ -100,18 +95,6 @@ class SchedulerTypeRule(Rule):
                 "smoothly to a floor (the standard recipe for SGD).",
                 "Goyal et al. arXiv 1706.02677 (gradual warmup); He et al. arXiv 1812.01187 "
                 "(cosine decay with warmup for SGD); Loshchilov & Hutter arXiv 1608.03983",
-            )
-        passes = ctx.passes_per_sample
-        if ctx.is_adam and passes is not None and passes < self.wsd_max_passes:
-            return (
-                {"scheduler": "wsd"},
-                f"warmup-stable-decay: an Adam-family optimizer on a run of {passes:.3g} "
-                f"passes over the data (fewer than {self.wsd_max_passes}: limited by compute, "
-                "not by data) holds its peak (set a little below cosine's) for most of the "
-                "run, then cools down over the last 20% (1 - sqrt), which matches or beats "
-                "cosine at the same budget.",
-                "Hägele et al. arXiv 2405.18392 (WSD with a 1-sqrt cooldown over 20% matches "
-                "cosine); Hu et al. arXiv 2404.06395 (warmup-stable-decay)",
             )
         return (
             {"scheduler": "cosine"},
@@ -149,12 +132,6 @@ class PeakLrRule(Rule):
     #: 12%); the minimum itself is noise on a flat bottom (0.018-0.42 over three find seeds).
     #: Without ``floor_lr`` (a Context built by hand), a quarter of the smoothed minimum.
     min_loss_factor: ClassVar[float] = 4.0
-    #: Warmup-stable-decay holds its peak for most of the run, so its peak sits below the
-    #: floor reading that cosine, whose LR is below its peak most of the time, starts from:
-    #: on the 19 Adam-family zoo tasks written before the tenth batch, the grid's best WSD
-    #: peak was 1-2x below its best warmup + cosine peak (median 1.8x), and WSD at the
-    #: rules' peak itself relapsed on seqmean_gru_radam (docs/suggestion.md).
-    hold_margin: ClassVar[float] = 1.5
 
     def apply(self, ctx: Context) -> Fired:
         scheduler = ctx.decided["scheduler"]
@@ -205,12 +182,6 @@ class PeakLrRule(Rule):
         if ctx.diverge_lr is not None and lr > ctx.diverge_lr / 2:
             lr, why = ctx.diverge_lr / 2, "half the divergence LR"
             source = "Smith arXiv 1506.01186 (best LR within 2x of the largest that converges)"
-        if scheduler == "wsd":
-            lr /= self.hold_margin
-            why += (
-                f", / {self.hold_margin:g} since warmup-stable-decay holds its peak for most "
-                "of the run"
-            )
         where = f", {ctx.diverge_lr / lr:.1f}x below the divergence LR" if ctx.diverge_lr else ""
         return {"lr": lr}, f"initial LR {lr:.3g} = {why}{where}.", source
 
