@@ -32,6 +32,7 @@ __all__ = [
     "MethodScore",
     "TaskReport",
     "evaluate_task",
+    "fresh_mean",
 ]
 
 RESULTS_DIR = Path(__file__).parent / "results"
@@ -118,7 +119,7 @@ class TaskReport:
         """Of the top cells re-scored on fresh seeds, the one with the lowest mean there."""
         if not self.rescores:
             return self.best
-        return min(self.rescores, key=lambda cv: _mean(cv[1]))[0]
+        return min(self.rescores, key=lambda cv: fresh_mean(cv[1]))[0]
 
     @property
     def rescored(self) -> tuple[float, ...]:
@@ -128,7 +129,7 @@ class TaskReport:
     @property
     def reference(self) -> float:
         """The reference re-scored on fresh seeds: what "ratio to grid best" divides by."""
-        return _mean(self.rescored) if self.rescored else self.best.mean
+        return fresh_mean(self.rescored) if self.rescored else self.best.mean
 
     @property
     def best_inside(self) -> bool:
@@ -338,7 +339,8 @@ def _rescore(
     return tuple(out)
 
 
-def _mean(values: Sequence[float]) -> float:
+def fresh_mean(values: Sequence[float]) -> float:
+    """The mean of a cell's fresh-seed val losses: ``inf`` where one diverged or none ran."""
     return float(np.mean(values)) if values else math.inf
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import torch
 
 from benchmarks import zoo
-from benchmarks.evaluate import MethodScore, TaskReport, sem
+from benchmarks.evaluate import MethodScore, TaskReport, fresh_mean, sem
 
 __all__ = [
     "fmt",
@@ -185,8 +185,9 @@ def task_row(r: TaskReport) -> str:
     )
 
 
-def _fresh_mean(values: Sequence[float]) -> str:
-    return fmt(statistics.fmean(values), 4) if all(map(math.isfinite, values)) else "diverged"
+def _fresh(values: Sequence[float]) -> str:
+    mean = fresh_mean(values)
+    return fmt(mean, 4) if math.isfinite(mean) else "diverged"
 
 
 def task_section(r: TaskReport) -> list[str]:
@@ -199,9 +200,7 @@ def task_section(r: TaskReport) -> list[str]:
     inside = "inside the grid" if r.best_inside else "**at the edge of the grid: widen it**"
     ref = r.reference_cell
     fresh = ", ".join(fmt(v, 4) for v in r.rescored)
-    others = "; ".join(
-        f"{c.shape} at {fmt(c.lr)} {_fresh_mean(v)}" for c, v in r.rescores if c != ref
-    )
+    others = "; ".join(f"{c.shape} at {fmt(c.lr)} {_fresh(v)}" for c, v in r.rescores if c != ref)
     top = f" (of the top {len(r.rescores)} re-scored, the lowest; the others: {others})"
     lines.append(
         f"Grid best: **{best.shape}** at peak LR **{fmt(best.lr)}** ({inside}), val loss "
