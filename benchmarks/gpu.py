@@ -9,7 +9,8 @@
    with fp16 autocast and a GradScaler (target ≥ 0.98).
 3. **Memory.** Peak device memory of the range test against the bare loop on the same model
    and optimizer (target ≤ +5%: the snapshot lives in host memory, no second copy on the GPU).
-4. **End to end.** ``lrtune find`` on the bundled examples with ``--device cuda``.
+4. **End to end.** ``lrtune find --seed 0`` on the bundled examples with ``--device cuda``,
+   twice each: the two result.json files must be identical, timings aside.
 
 Its section of docs/benchmarks.md is replaced in place (``python -m benchmarks run`` keeps it).
 
@@ -35,7 +36,7 @@ from benchmarks.speed import bare_loop, measure
 from lrtune.rangetest import RangeTestConfig, range_test, resolve_device
 from lrtune.task import Task, make_task
 
-__all__ = ["BEGIN", "END", "run", "section_of", "with_section"]
+__all__ = ["BEGIN", "END", "first_difference", "run", "section_of", "with_section"]
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -145,10 +146,12 @@ def sync_rows(tasks: dict[str, Task], device: torch.device, steps: int) -> list[
 
 
 def speed_rows(tasks: dict[str, Task], device: torch.device, steps: int, rounds: int) -> list[str]:
+    """The whole range-test call against a bare loop, and its loop alone: the difference is
+    the fixed cost of the snapshot and the restore."""
     rows = [
         "| task | amp | bare loop steps/s | range test steps/s | median ratio | min–max "
-        "| verdict |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| verdict | loop alone steps/s | loop alone ratio |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|",
     ]
     amps = ("off", "bf16", "fp16") if device.type == "cuda" else ("off",)
     for name, task in tasks.items():
@@ -159,7 +162,8 @@ def speed_rows(tasks: dict[str, Task], device: torch.device, steps: int, rounds:
                 f"| {name} | {amp if amp != 'fp16' else 'fp16 + GradScaler'} "
                 f"| {res.bare_steps_per_s:.1f} | {res.range_test_steps_per_s:.1f} "
                 f"| **{res.median_ratio:.3f}** | {min(res.ratios):.3f}–{max(res.ratios):.3f} "
-                f"| {verdict} |"
+                f"| {verdict} | {res.loop_steps_per_s:.1f} "
+                f"| {res.loop_steps_per_s / res.bare_steps_per_s:.3f} |"
             )
     return rows
 
@@ -196,34 +200,73 @@ def memory_rows(tasks: dict[str, Task], device: torch.device, steps: int) -> lis
     return rows
 
 
+def _find(name: str, device: torch.device, out: str) -> tuple[dict | str, float]:
+    """``lrtune find`` on a bundled example: its result.json (timings dropped) or its error."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "lrtune", "find", f"examples/{name}/model.py"]
+        + ["--device", str(device), "--out", out, "--check", "0", "--seed", "0"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        return (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1], seconds
+    result = json.loads((Path(out) / "result.json").read_text())
+    for run in result["range_test"]:
+        run.pop("seconds")  # the only timing in result.json
+    return result, seconds
+
+
+def first_difference(a: object, b: object, path: str = "") -> str | None:
+    """The first place where two JSON values differ, as a dotted path, or None.
+
+    >>> first_difference({"x": [1, 2]}, {"x": [1, 3]})
+    'x[1]: 2 != 3'
+    """
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            where = f"{path}.{key}" if path else key
+            if key not in a or key not in b:
+                return f"{where}: only in one"
+            found = first_difference(a[key], b[key], where)
+            if found:
+                return found
+        return None
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} != {len(b)} items"
+        for i, (x, y) in enumerate(zip(a, b)):
+            found = first_difference(x, y, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    return None if a == b else f"{path}: {a!r:.40} != {b!r:.40}"
+
+
 def find_rows(device: torch.device) -> list[str]:
+    """``lrtune find --seed 0`` twice on each example: what it proposes, and whether the two
+    result.json files are identical, timings aside (the promise of docs/cli.md's --seed)."""
     rows = [
-        "| example | exit | device | amp | suggested LR | schedule | seconds |",
-        "|---|---:|---|---|---:|---|---:|",
+        "| example | device | amp | suggested LR | schedule | seconds | same result.json twice |",
+        "|---|---|---|---:|---|---:|---|",
     ]
     for name in EXAMPLES:
-        with tempfile.TemporaryDirectory() as out:
-            start = time.perf_counter()
-            proc = subprocess.run(
-                [sys.executable, "-m", "lrtune", "find", f"examples/{name}/model.py"]
-                + ["--device", str(device), "--out", out, "--check", "0"],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-            )
-            seconds = time.perf_counter() - start
-            if proc.returncode != 0:
-                rows.append(
-                    f"| {name} | {proc.returncode} | – | – | – | "
-                    f"{proc.stderr.strip().splitlines()[-1:]} | {seconds:.1f} |"
-                )
-                continue
-            result = json.loads((Path(out) / "result.json").read_text())
+        with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
+            result, seconds = _find(name, device, first)
+            again, _ = _find(name, device, second)
+        if isinstance(result, str) or isinstance(again, str):
+            error = result if isinstance(result, str) else again
+            rows.append(f"| {name} | – | – | – | failed: {error} | {seconds:.1f} | – |")
+            continue
+        diff = first_difference(result, again)
         run, rec = result["range_test"][0], result["recommendation"]
         rows.append(
-            f"| {name} | 0 | {run['device']} | {run['amp']} | "
+            f"| {name} | {run['device']} | {run['amp']} | "
             f"{result['analysis']['suggested_lr']:.3g} | {rec['scheduler']} "
-            f"({rec['basis']}) from {rec['initial_lr']:.3g} | {seconds:.1f} |"
+            f"({rec['basis']}) from {rec['initial_lr']:.3g} | {seconds:.1f} | "
+            f"{'**yes**' if diff is None else f'**no**: `{diff}`'} |"
         )
     return rows
 

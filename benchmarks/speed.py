@@ -41,7 +41,8 @@ class SpeedResult:
     device: str
     steps: int
     bare_steps_per_s: float
-    range_test_steps_per_s: float
+    range_test_steps_per_s: float  # the whole call: snapshot, loop, restore
+    loop_steps_per_s: float  # the loop alone (RangeTestResult.seconds)
     ratios: tuple[float, ...]
 
     @property
@@ -95,7 +96,7 @@ def measure(
     optimizer = task.make_optimizer(task.model.parameters(), 1e-5)
     config = RangeTestConfig(start_lr=1e-7, end_lr=1e-5, num_iter=steps, device=str(dev), amp=amp)
     bare_loop(task, optimizer, 10, dev, amp)  # warm up kernels and allocator
-    bare, tested, ratios = [], [], []
+    bare, tested, loop, ratios = [], [], [], []
     for _ in range(rounds):
         b = bare_loop(task, optimizer, steps, dev, amp)
         start = time.perf_counter()
@@ -107,6 +108,7 @@ def measure(
         r = result.steps / (time.perf_counter() - start)
         bare.append(b)
         tested.append(r)
+        loop.append(result.steps / result.seconds)
         ratios.append(r / b)
     return SpeedResult(
         task=name,
@@ -114,6 +116,7 @@ def measure(
         steps=steps,
         bare_steps_per_s=statistics.median(bare),
         range_test_steps_per_s=statistics.median(tested),
+        loop_steps_per_s=statistics.median(loop),
         ratios=tuple(ratios),
     )
 

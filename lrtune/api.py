@@ -35,6 +35,7 @@ from lrtune.model_file import load_task
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, resolve_device
 from lrtune.recommend import Context, Reason, Recommendation, recommend
 from lrtune.schedules._base import check_number
+from lrtune.state import deterministic_kernels
 from lrtune.task import StepsLoader, Task, loader_length
 
 __all__ = ["FindConfig", "FindResult", "find", "recommend_from_result", "load_result"]
@@ -250,13 +251,20 @@ def find(
         progress: ``progress(phase, done, total)`` for the phases ``range-test``, ``zoom``,
             ``probe``, ``check`` and ``tune``.
 
-    The task's model and the RNG states are exactly as before on return.
+    The task's model and the RNG states are exactly as before on return. With a seed
+    (``FindConfig.create(seed=0)``, the CLI's default), cuDNN runs its deterministic
+    algorithms meanwhile, so that the same seed gives the same result on a GPU too.
 
     Inside a process group (``torchrun``), the range tests run the model in
     DistributedDataParallel over each rank's shard of the data, and the plan counts the
     global batch and the per-rank steps per epoch (``dataset.world_size``).
     """
     config = config or FindConfig()
+    with deterministic_kernels(config.range_test.seed is not None):
+        return _find(task, config, progress)
+
+
+def _find(task: Task | str | Path, config: FindConfig, progress: Progress | None) -> FindResult:
     if config.tune is not None and distributed.is_distributed():
         raise ConfigError(
             "--tune is not available under torchrun (the search trains in one process): run "

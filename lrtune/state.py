@@ -4,7 +4,10 @@
 Ctrl-C) the model's parameters, buffers, gradients, training flags and device,
 the optimizer's state and param-group settings, and the RNG states (torch CPU and
 CUDA, numpy, random) are exactly what they were on entry. Snapshots live in host
-memory, so a test on the GPU never holds a second copy of the model there.
+memory, so a test on the GPU never holds a second copy of the model there. From a CUDA
+device they go to pinned (page-locked) memory in asynchronous copies, with one
+synchronization per snapshot: PyTorch's pinned-memory cache keeps the buffers for the next
+range test, which then pays no page faults (docs/benchmarks.md, "GPU check").
 
 Example:
     >>> import torch
@@ -32,6 +35,7 @@ from torch import nn
 
 __all__ = [
     "ModelSnapshot",
+    "deterministic_kernels",
     "RngSnapshot",
     "preserved_state",
     "seed_everything",
@@ -41,9 +45,28 @@ __all__ = [
 ]
 
 
+def _host_copy(tensor: torch.Tensor) -> torch.Tensor:
+    """A host copy of ``tensor``; from a CUDA device, an asynchronous copy into pinned
+    memory (call :func:`_copies_done` before reading it on the host)."""
+    tensor = tensor.detach()
+    if tensor.is_cuda:
+        try:
+            host = torch.empty_like(tensor, device="cpu", pin_memory=True)
+        except RuntimeError:  # no page-locked memory left: a plain copy
+            return tensor.to("cpu", copy=True)
+        return host.copy_(tensor, non_blocking=True)
+    return tensor.to("cpu", copy=True)
+
+
+def _copies_done() -> None:
+    """Wait for the asynchronous copies to or from pinned memory (one sync, CUDA only)."""
+    if torch.cuda.is_initialized():
+        torch.cuda.synchronize()
+
+
 def _to_host(value: Any) -> Any:
     if isinstance(value, torch.Tensor):
-        return value.detach().to("cpu", copy=True)
+        return _host_copy(value)
     if isinstance(value, dict):
         return {k: _to_host(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -67,12 +90,13 @@ class ModelSnapshot:
                 saved = self.tensors[name]
                 if tensor.device != self.devices[name] or tensor.shape != saved.shape:
                     tensor.data = torch.empty_like(saved, device=self.devices[name])
-                tensor.data.copy_(saved)
+                tensor.data.copy_(saved, non_blocking=True)
         for name, param in model.named_parameters(remove_duplicate=False):
             grad = self.grads[name]
-            param.grad = None if grad is None else grad.to(self.devices[name])
+            param.grad = None if grad is None else grad.to(self.devices[name], non_blocking=True)
         for name, module in model.named_modules(remove_duplicate=False):
             module.training = self.training[name]
+        _copies_done()
 
 
 def _named_tensors(model: nn.Module) -> Iterator[tuple[str, torch.Tensor]]:
@@ -84,13 +108,14 @@ def snapshot_model(model: nn.Module) -> ModelSnapshot:
     """Copy parameters and *all* buffers (also non-persistent ones) to host memory."""
     tensors, devices = {}, {}
     for name, tensor in _named_tensors(model):
-        tensors[name] = tensor.detach().to("cpu", copy=True)
+        tensors[name] = _host_copy(tensor)
         devices[name] = tensor.device
     grads = {
-        name: None if p.grad is None else p.grad.detach().to("cpu", copy=True)
+        name: None if p.grad is None else _host_copy(p.grad)
         for name, p in model.named_parameters(remove_duplicate=False)
     }
     training = {name: m.training for name, m in model.named_modules(remove_duplicate=False)}
+    _copies_done()
     return ModelSnapshot(tensors, devices, grads, training)
 
 
@@ -149,6 +174,33 @@ def seeded(seed: int | None) -> Iterator[None]:
 
 
 @contextmanager
+def deterministic_kernels(enabled: bool = True) -> Iterator[None]:
+    """cuDNN's deterministic algorithms (and no autotuning) inside the block, then the
+    caller's settings back.
+
+    On a GPU, some cuDNN kernels (a convolution's weight gradient, for one) sum in a varying
+    order: the same seed gave a bundled CNN's gradient noise scale differing in its tenth
+    digit (docs/benchmarks.md, "GPU check"). Other CUDA kernels that add atomically can
+    still vary; ``torch.use_deterministic_algorithms(True)`` in model.py covers those.
+
+    Example:
+        >>> with deterministic_kernels():
+        ...     torch.backends.cudnn.deterministic
+        True
+    """
+    if not enabled:
+        yield
+        return
+    cudnn = torch.backends.cudnn
+    saved = cudnn.deterministic, cudnn.benchmark
+    cudnn.deterministic, cudnn.benchmark = True, False
+    try:
+        yield
+    finally:
+        cudnn.deterministic, cudnn.benchmark = saved
+
+
+@contextmanager
 def preserved_state(
     model: nn.Module, optimizer: torch.optim.Optimizer | None = None
 ) -> Iterator[None]:
@@ -156,6 +208,7 @@ def preserved_state(
     rng = snapshot_rng()
     model_snapshot = snapshot_model(model)
     optim_snapshot = _to_host(optimizer.state_dict()) if optimizer is not None else None
+    _copies_done()
     try:
         yield
     finally:
@@ -166,9 +219,12 @@ def preserved_state(
 
 
 def _restore_optimizer(optimizer: torch.optim.Optimizer, saved: dict[str, Any]) -> None:
-    """Load ``saved`` back, keeping the optimizer's own tensors' devices and dtypes."""
+    """Load ``saved`` back, keeping the optimizer's own tensors' devices and dtypes.
+
+    ``saved`` is used up: the optimizer may keep its host tensors (state on the CPU).
+    """
     optimizer.state.clear()  # free the test's state first: never two copies on the device
-    optimizer.load_state_dict(copy.deepcopy(saved))
+    optimizer.load_state_dict(saved)
     # load_state_dict casts floating state to the param dtype; keep exact saved values
     # of "step" counters and of param-group entries that were tensors.
     for group, saved_group in zip(optimizer.param_groups, saved["param_groups"]):

@@ -57,3 +57,39 @@ def test_find_twice_in_fresh_processes_gives_the_same_result(tmp_path, source):
         assert other["range_test"][0]["losses"][0] != first["range_test"][0]["losses"][0]
     else:  # an object: the same initial weights, other data orders
         assert fresh == [False, False, False]
+
+
+def test_find_with_a_seed_runs_cudnn_deterministic_and_gives_the_settings_back():
+    import torch
+    from torch import nn
+
+    from lrtune import FindConfig, find
+    from lrtune.task import make_task
+
+    seen: list[tuple[bool, bool]] = []
+    cudnn = torch.backends.cudnn
+
+    def loss_fn(model, batch):
+        seen.append((cudnn.deterministic, cudnn.benchmark))
+        x, y = batch
+        return nn.functional.mse_loss(model(x), y)
+
+    x = torch.randn(64, 3)
+    task = make_task(
+        model=nn.Linear(3, 1),
+        train_loader=[(x[i : i + 16], x[i : i + 16].sum(1, keepdim=True)) for i in (0, 16, 32)],
+        loss_fn=loss_fn,
+        optimizer=lambda p, lr: torch.optim.SGD(p, lr=lr),
+        epochs=2,
+    )
+    saved = cudnn.deterministic, cudnn.benchmark
+    cudnn.deterministic, cudnn.benchmark = False, True  # a user's autotuning setting
+    try:
+        find(task, config=FindConfig.create(seed=0, num_iter=30, repeats=1, check=0))
+        assert seen and set(seen) == {(True, False)}
+        assert (cudnn.deterministic, cudnn.benchmark) == (False, True)
+        seen.clear()
+        find(task, config=FindConfig.create(seed=None, num_iter=30, repeats=1, check=0))
+        assert seen and set(seen) == {(False, True)}  # no seed: the user's settings stand
+    finally:
+        cudnn.deterministic, cudnn.benchmark = saved

@@ -42,3 +42,11 @@ def test_gpu_range_test_syncs_only_at_its_checks():
     tasks = gpu._tasks(torch.device("cuda"), tiny=True)
     rows = gpu.sync_rows(tasks, torch.device("cuda"), steps=40)
     assert all("**pass**" in row for row in rows[2:]), rows
+
+
+def test_first_difference_names_the_path_of_the_first_change():
+    a = {"range_test": [{"losses": [1.0, 2.0]}], "seed": 0}
+    assert gpu.first_difference(a, {"range_test": [{"losses": [1.0, 2.0]}], "seed": 0}) is None
+    b = {"range_test": [{"losses": [1.0, 2.5]}], "seed": 0}
+    assert gpu.first_difference(a, b) == "range_test[0].losses[1]: 2.0 != 2.5"
+    assert gpu.first_difference(a, {"seed": 0}) == "range_test: only in one"

@@ -232,6 +232,33 @@ def test_range_test_on_cuda_with_amp_restores_model_to_cpu(trained, cls_loader):
     _assert_same(before, model, opt)
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_range_test_on_a_cuda_resident_model_restores_it_from_pinned_memory(bn_model, cls_loader):
+    """Model, grads and Adam state on the GPU: the snapshot goes to pinned host memory in
+    asynchronous copies and comes back bitwise, on the GPU, also after a blow-up."""
+    from lrtune.state import snapshot_model
+
+    model = bn_model.cuda()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x, y = (t.cuda() for t in cls_loader[0])
+    nn.functional.cross_entropy(model(x), y).backward()
+    opt.step()
+    nn.functional.cross_entropy(model(x), y).backward()
+    before = _state(model, opt)
+    assert all(t.is_pinned() for t in snapshot_model(model).tensors.values())
+    result = range_test(
+        model,
+        opt,
+        cls_loader,
+        criterion=nn.CrossEntropyLoss(),
+        config=RangeTestConfig(start_lr=1e-4, end_lr=1e3, num_iter=60, device="cuda"),
+    )
+    assert result.steps > 1
+    assert next(model.parameters()).is_cuda
+    assert all(s["exp_avg"].is_cuda for s in opt.state.values())
+    _assert_same(before, model, opt)
+
+
 def test_range_test_does_not_stall_on_batch_noise_after_a_high_first_batch():
     """Losses of an untrained MLP on small regression batches (friedman_mlp_adamw, seed 1's
     third repeat): two low batches early pull the smoothed loss down, and it returns to its
