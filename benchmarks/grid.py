@@ -156,6 +156,9 @@ GRIDS: dict[str, GridDef] = {
     "friedman3_gelu_adam": GridDef(1e-5, 0.3),  # the fourteenth held-out batch
     "digits_colgru_nadam": GridDef(1e-5, 0.3),  # the fourteenth held-out batch
     "hastie_resmlp_radam": GridDef(1e-5, 0.3),  # the fourteenth held-out batch
+    "sparseunc_mlp_rmsprop": GridDef(1e-5, 0.3),  # the fifteenth held-out batch
+    "dwconv_digits_adamw": GridDef(1e-5, 0.3),  # the fifteenth held-out batch
+    "bytecnn_textwrap_sgd": GridDef(1e-3, 10.0),  # the fifteenth held-out batch
 }
 
 

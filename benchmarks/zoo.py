@@ -20,6 +20,7 @@ __all__ = [
     "HELD_OUT_FIRST",
     "HELD_OUT_ELEVENTH",
     "HELD_OUT_FOURTEENTH",
+    "HELD_OUT_FIFTEENTH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -94,6 +95,9 @@ FAMILY: dict[str, str] = {
     "friedman3_gelu_adam": "MLP",  # the fourteenth held-out batch
     "digits_colgru_nadam": "RNN",  # the fourteenth held-out batch
     "hastie_resmlp_radam": "MLP",  # the fourteenth held-out batch
+    "sparseunc_mlp_rmsprop": "MLP",  # the fifteenth held-out batch
+    "dwconv_digits_adamw": "CNN",  # the fifteenth held-out batch
+    "bytecnn_textwrap_sgd": "CNN",  # the fifteenth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -186,6 +190,13 @@ HELD_OUT_FOURTEENTH: frozenset[str] = frozenset(
     {"friedman3_gelu_adam", "digits_colgru_nadam", "hastie_resmlp_radam"}
 )
 
+#: A fifteenth held-out batch, written at the start of the next session after its candidate
+#: (22, the noise race) was registered and before it was coded; one task each of RMSprop
+#: with small noisy batches, AdamW on a CNN, and SGD on a text CNN.
+HELD_OUT_FIFTEENTH: frozenset[str] = frozenset(
+    {"sparseunc_mlp_rmsprop", "dwconv_digits_adamw", "bytecnn_textwrap_sgd"}
+)
+
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
     {
@@ -216,6 +227,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_TWELFTH
     | HELD_OUT_THIRTEENTH
     | HELD_OUT_FOURTEENTH
+    | HELD_OUT_FIFTEENTH
 )
 
 
