@@ -40,6 +40,7 @@ __all__ = [
     "analyse_runs",
     "first_sweep_readings",
     "measure",
+    "patient_readings",
     "pooled_lr",
     "read_runs",
     "zoom_reason",
@@ -58,22 +59,28 @@ def read_runs(runs: tuple[RangeTestResult, ...]) -> tuple[RangeTestResult, ...]:
     return zoom or runs
 
 
-def analyse_runs(runs: tuple[RangeTestResult, ...], *, momentum: float) -> CurveAnalysis:
+def analyse_runs(
+    runs: tuple[RangeTestResult, ...], *, momentum: float, patient: bool = False
+) -> CurveAnalysis:
     """Analyse the repeated runs' combined curve (the zoom's runs when there is a zoom).
 
     The curve counts as interrupted when Ctrl-C cut the last run short and that run is where
     the combined curve ends (the other runs did not measure beyond it). Its ``floor_lr`` is
     the repeats' own floors pooled (:func:`pooled_lr`): a threshold read off the step-wise
     median curve jumps between the repeats' values (on charlm_gru, three find seeds read
-    0.0118, 0.0145 and 0.0216 from repeats whose floors were 0.013–0.022).
+    0.0118, 0.0145 and 0.0216 from repeats whose floors were 0.013–0.022). ``patient``:
+    :func:`~lrtune.analysis.analyze_curve`'s patient reading.
     """
     runs = read_runs(runs)
     lrs, losses = aggregate_curves([(r.lrs, r.losses) for r in runs])
     last = runs[-1]
     interrupted = last.stop_reason == "interrupted" and len(lrs) <= last.steps
-    analysis = analyze_curve(lrs, losses, momentum=momentum, interrupted=interrupted)
+    analysis = analyze_curve(
+        lrs, losses, momentum=momentum, interrupted=interrupted, patient=patient
+    )
     if len(runs) > 1 and analysis.floor_lr is not None:
-        pooled = pooled_lr([lr for lr in (_floor_lr(r, momentum) for r in runs) if lr])
+        floors = (_floor_lr(r, momentum, patient) for r in runs)
+        pooled = pooled_lr([lr for lr in floors if lr])
         if pooled is not None:
             analysis = replace(analysis, floor_lr=pooled)
     return analysis
@@ -97,10 +104,32 @@ def first_sweep_readings(
     return replace(analysis, diverge_lr=zoomed.diverge_lr, diverge_method=zoomed.diverge_method)
 
 
-def _floor_lr(run: RangeTestResult, momentum: float) -> float | None:
+def patient_readings(runs: tuple[RangeTestResult, ...], *, momentum: float) -> CurveAnalysis | None:
+    """The patient reading of the first sweep's runs where it differs from their plain one:
+    the noise race's other candidate (:mod:`lrtune.recommend.zoom_race`). The first sweep,
+    not the zoom, because a blow-up read in the noise also places the zoom (one find seed of
+    friedman2_mlp_rmsprop zoomed around 2e-7). ``None`` where the two readings agree or the
+    patient one cannot be analysed.
+    """
+    first = tuple(r for r in runs if r.stage != "zoom")
+    if not first:
+        return None
+    try:
+        patient = analyse_runs(first, momentum=momentum, patient=True)
+        plain = analyse_runs(first, momentum=momentum)
+    except CurveError:
+        return None
+
+    def readings(a: CurveAnalysis) -> tuple[float | None, ...]:
+        return a.diverge_lr, a.floor_lr, a.min_loss_lr, a.suggested_lr
+
+    return None if readings(patient) == readings(plain) else patient
+
+
+def _floor_lr(run: RangeTestResult, momentum: float, patient: bool = False) -> float | None:
     """One repeat's ``floor_lr`` (``None`` where it alone is too short to analyse)."""
     try:
-        return analyze_curve(run.lrs, run.losses, momentum=momentum).floor_lr
+        return analyze_curve(run.lrs, run.losses, momentum=momentum, patient=patient).floor_lr
     except CurveError:
         return None
 

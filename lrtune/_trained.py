@@ -50,6 +50,7 @@ def train_stages(
     rec: Recommendation,
     *,
     other: Recommendation | None = None,
+    race: str = "zoom",
     analysis: CurveAnalysis,
     stats: DatasetStats | None,
     full_batch_gd: bool,
@@ -63,8 +64,10 @@ def train_stages(
     """Race, probe, check and search ``rec`` on ``task``; return it and whether Ctrl-C stopped
     one.
 
-    - The zoom's race (:mod:`lrtune.recommend.zoom_race`) runs with the probe, when ``other``
-      (the rules on the first sweep's readings after a zoom) disagrees with ``rec``.
+    - The race (:mod:`lrtune.recommend.zoom_race`) runs with the probe, when ``other``
+      disagrees with ``rec``: the rules on the first sweep's readings after a zoom
+      (``race="zoom"``), or on the patient reading of a blow-up within the batch noise
+      (``race="noise"``).
     - The stability probe (:mod:`lrtune.recommend.probe`) runs when ``probe`` and the task has
       a ``val_loader`` and a planned length, except for full-batch gradient descent's constant
       LR (its limit is measured exactly).
@@ -80,7 +83,9 @@ def train_stages(
     if probe and trainable and other is not None and disagree(rec.initial_lr, other.initial_lr):
         tick = (lambda done, total: progress("race", done, total)) if progress else None
         try:
-            rec = race_readings(task, rec, other, seed=seed, device=device, progress=tick)
+            rec = race_readings(
+                task, rec, other, kind=race, seed=seed, device=device, progress=tick
+            )
         except KeyboardInterrupt:  # keep the range test: the rules' proposal, marked
             interrupted = True
     if probe and trainable and not interrupted:

@@ -24,7 +24,14 @@ from typing import Any
 import torch
 
 from lrtune import distributed
-from lrtune._measure import analyse_runs, first_sweep_readings, measure, read_runs, zoom_reason
+from lrtune._measure import (
+    analyse_runs,
+    first_sweep_readings,
+    measure,
+    patient_readings,
+    read_runs,
+    zoom_reason,
+)
 from lrtune._result_file import check_result_data
 from lrtune._trained import train_stages
 from lrtune.analysis import MIN_POINTS, CurveAnalysis
@@ -34,6 +41,7 @@ from lrtune.errors import ConfigError, Interrupted, ResultFileError
 from lrtune.model_file import load_task
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, resolve_device
 from lrtune.recommend import Context, Reason, Recommendation, recommend
+from lrtune.recommend.zoom_race import disagree
 from lrtune.schedules._base import check_number
 from lrtune.state import deterministic_kernels
 from lrtune.task import StepsLoader, Task, loader_length
@@ -359,7 +367,7 @@ def recommend_from_result(
     # after a zoom, the rules on the first sweep's readings too: the zoom race's other peak
     momentum = float(info.get("heavy_ball") or 0.0)
     first = first_sweep_readings(result.runs, a, momentum=momentum)
-    other = None
+    other, race = None, "zoom"
     if first is not None:
         other = recommend(
             replace(
@@ -369,6 +377,21 @@ def recommend_from_result(
                 min_loss_lr=first.min_loss_lr,
             )
         )
+    if other is None or not disagree(rec.initial_lr, other.initial_lr):
+        # the patient reading of a blow-up within the batch noise: the noise race's peak
+        patient = patient_readings(result.runs, momentum=momentum)
+        if patient is not None:
+            race = "noise"
+            other = recommend(
+                replace(
+                    ctx,
+                    suggested_lr=patient.suggested_lr,
+                    diverge_lr=patient.diverge_lr,
+                    diverge_method=patient.diverge_method,
+                    floor_lr=patient.floor_lr,
+                    min_loss_lr=patient.min_loss_lr,
+                )
+            )
     if task is not None and stats is not None and stats.max_steps:  # one "epoch" = the run
         task = replace(task, train_loader=StepsLoader(task.train_loader, stats.max_steps), epochs=1)
     read = read_runs(result.runs)  # the zoom's runs when there was one
@@ -397,6 +420,7 @@ def recommend_from_result(
             task,
             rec,
             other=other,
+            race=race,
             analysis=a,
             stats=stats,
             full_batch_gd=ctx.deterministic_gd,

@@ -70,3 +70,30 @@ def test_cli_no_zoom_reads_the_first_sweep(tmp_path):
     assert run.returncode == 0, run.stderr
     stages = [r["stage"] for r in json.loads(out.read_text())["range_test"]]
     assert stages == ["sweep"] * 3
+
+
+def test_the_patient_reading_of_a_chance_blow_up_in_the_batch_noise():
+    """friedman2_mlp_rmsprop, find seed 2: batch losses spread 0.6-1.7 at a standstill, and
+    the median of the three repeats reads a blow-up at 7e-6 (which then placed the zoom);
+    each repeat alone, and the patient reading of the three, blow up near 3e-3."""
+    import json
+    from pathlib import Path
+
+    from lrtune._measure import analyse_runs, patient_readings
+    from lrtune.rangetest import RangeTestResult
+
+    data = json.loads((Path(__file__).parent / "data" / "friedman2_seed2_sweeps.json").read_text())
+    runs = tuple(
+        RangeTestResult(
+            lrs=tuple(data["lrs"][: len(losses)]),
+            losses=tuple(losses),
+            stop_reason="diverged",
+            num_iter=len(data["lrs"]),
+            seconds=0.0,
+        )
+        for losses in data["losses"]
+    )
+    plain = analyse_runs(runs, momentum=0.0)
+    assert plain.diverge_lr < 1e-5 and plain.flat_then_cliff
+    patient = patient_readings(runs, momentum=0.0)
+    assert patient is not None and 2e-3 < patient.diverge_lr < 4e-3

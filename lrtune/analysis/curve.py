@@ -222,6 +222,7 @@ def divergence_lr(
     momentum: float = 0.0,
     min_index: int | None = None,
     min_growth: float = 2.0,
+    patient: bool = False,
 ) -> tuple[float | None, str]:
     """Estimate the LR where the loss starts to blow up.
 
@@ -235,7 +236,8 @@ def divergence_lr(
     noise): near a low loss, batch noise doubles the loss from one step to the next (a
     trained classifier's 0.09, then 0.16, then 0.44). Without a clear blow-up the fallback
     is where an increasing isotonic fit of the loss after its minimum has risen 10% of the
-    drop.
+    drop. ``patient``: a curve that has not fallen by more than 3× its batch noise
+    (:func:`batch_noise`) has nothing to lose, so there only growth in a row counts.
 
     Returns:
         ``(lr, method)`` with ``method`` in ``growth-rate``, ``rebound``, ``none``.
@@ -264,6 +266,8 @@ def divergence_lr(
     level = float(np.median(loss[: max(1, len(loss) // 20)]))
     low = float(smooth[min_index])
     lost = low + LOST * max(level - low, 0.0)  # a blow-up has lost a share of what was learnt
+    if patient and level - low <= 3 * batch_noise(loss):  # nothing learnt beyond the noise
+        lost = math.inf  # so nothing to lose: only growth in a row counts
     grows = [loss[t] > 0 and loss[t + 1] / loss[t] >= min_growth for t in range(len(loss) - 1)]
     runs_of_3 = [all(grows[u : u + 3]) for u in range(len(grows) - 2)]  # exponential growth
     estimates = []
@@ -291,9 +295,30 @@ _RELAPSE_BELOW = 0.8
 #: The batch noise of a relapse is measured on the first this many losses (at the start's
 #: level: the noise of a regression loss scales with the loss).
 _NOISE_POINTS = 10
+#: The patient reading's batch noise is read on this many (:func:`batch_noise`).
+_PATIENT_NOISE_POINTS = 20
 
 
-def _first_blow_up(raw: np.ndarray, first: int, factor: float) -> int:
+def batch_noise(raw: np.ndarray, first: int = 0) -> float:
+    """The batch noise at the start of a curve, as the patient reading measures it: a robust
+    standard deviation of the first ``max(first, 20)`` losses, read from their step-to-step
+    differences (which a slow trend barely moves), 1.4826 × their median absolute deviation
+    / √2. Ten raw losses read 0.06 on friedman2_mlp_rmsprop, whose batch losses spread
+    0.6–1.7 at a standstill.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> flat, falling = 1 + 0.1 * rng.standard_normal(40), np.linspace(2, 1, 40)
+        >>> round(batch_noise(flat), 1), round(batch_noise(flat + falling), 1)
+        (0.1, 0.1)
+    """
+    steps = np.diff(raw[: max(first, _PATIENT_NOISE_POINTS)])
+    if len(steps) == 0:
+        return 0.0
+    return 1.4826 * float(np.median(np.abs(steps - np.median(steps)))) / math.sqrt(2)
+
+
+def _first_blow_up(raw: np.ndarray, first: int, factor: float, patient: bool = False) -> int:
     """Index of the first blown-up loss (else the end).
 
     A loss blows up when it exceeds ``factor`` × the lowest loss before it and has lost
@@ -305,6 +330,7 @@ def _first_blow_up(raw: np.ndarray, first: int, factor: float) -> int:
     level by more than 3× the noise. A classifier whose loss is bounded near ln(classes)
     never grows 4×, it just forgets; a curve of very noisy batches (a random-teacher stream:
     losses from 0.8 to 2.8 at the same LR) dips 20% by chance, which is not a fall.
+    ``patient``: the noise is :func:`batch_noise`.
 
     Example:
         >>> losses = np.r_[np.full(10, 2.3), np.linspace(2.3, 1.4, 20), [2.8, 2.7, 1.6]]
@@ -315,8 +341,11 @@ def _first_blow_up(raw: np.ndarray, first: int, factor: float) -> int:
     smooth = savgol_smooth(raw)
     smooth_min = np.minimum.accumulate(smooth)
     start = float(np.median(raw[: max(first, 1)]))
-    head = raw[: max(first, _NOISE_POINTS)]  # the batch noise at the start's loss level
-    noise = 1.4826 * float(np.median(np.abs(head - np.median(head))))
+    if patient:
+        noise = batch_noise(raw, first)
+    else:
+        head = raw[: max(first, _NOISE_POINTS)]  # the batch noise at the start's loss level
+        noise = 1.4826 * float(np.median(np.abs(head - np.median(head))))
     for t in range(first + 1, len(raw)):
         low = running_min[t - 1]
         lost = raw[t] - low >= LOST * (start - low)  # not a noisy jump of a low loss
@@ -336,6 +365,7 @@ def analyze_curve(
     skip_start: float = 0.05,
     diverge_factor: float = 4.0,
     interrupted: bool = False,
+    patient: bool = False,
 ) -> CurveAnalysis:
     """Analyse one range-test curve (or an aggregate of several).
 
@@ -352,6 +382,9 @@ def analyze_curve(
             at a huge LR, e.g. with BatchNorm) is not a usable learning rate.
         interrupted: the sweep was cut short (Ctrl-C) at the curve's last LR: nothing above
             it was measured, so the confidence is ``low`` and no note asks for a wider sweep.
+        patient: the patient reading of a blow-up before the loss has fallen beyond its
+            batch noise (only growth in a row counts there): the noise race's other reading
+            (:mod:`lrtune.recommend.zoom_race`).
 
     Raises:
         CurveError: fewer than ``MIN_POINTS`` (8) usable points, with the fix for the cause
@@ -364,7 +397,7 @@ def analyze_curve(
     finite = np.isfinite(raw)
     n = int(np.argmin(finite)) if not finite.all() else len(raw)
     first = max(1, int(skip_start * n))
-    cut = _first_blow_up(raw[:n], first, diverge_factor) if n else 0
+    cut = _first_blow_up(raw[:n], first, diverge_factor, patient) if n else 0
     if n < MIN_POINTS or cut < MIN_POINTS:
         blow_up = cut if 0 < cut < n else None
         raise short_curve_error(lr.tolist(), n, interrupted=interrupted, blow_up=blow_up)
@@ -390,7 +423,9 @@ def analyze_curve(
     valley = _log_interp(descent, lr[: i_min + 1], top - 2 / 3 * drop)
     min_loss_lr = float(lr[i_min])
     floor_lr = _log_interp(descent, lr[: i_min + 1], bottom + FLOOR_TOLERANCE * drop)
-    diverge, method = divergence_lr(blow_lr, blow_raw, momentum=momentum, min_index=i_min)
+    diverge, method = divergence_lr(
+        blow_lr, blow_raw, momentum=momentum, min_index=i_min, patient=patient
+    )
     if diverge is None and non_finite_lr is not None:
         diverge, method = non_finite_lr, "non-finite"
         notes.append(

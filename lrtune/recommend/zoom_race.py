@@ -19,6 +19,13 @@ full run did not (a short run's bias: Wu et al. arXiv 1803.02021); into a fifth,
 orders, it ranked the two as the grid's full-length runs did on all ten find seeds where
 they differed (docs/suggestion.md).
 
+The same race settles a second ambiguity (``kind="noise"``): a loss that blows up before it
+has fallen beyond its batch noise may have met a chance high batch, not its stability limit
+(friedman2_mlp_rmsprop: one find seed read a blow-up at 1e-7 in batch losses that spread
+0.6–1.7 at a standstill), or a real one (stream_teacher_adagrad). The *patient* reading
+(:func:`~lrtune.analysis.analyze_curve`) counts only growth in a row there; its peak replaces
+the rules' only if it wins on each data order, as the first sweep's does above.
+
 Example:
     >>> disagree(0.03, 0.1), disagree(0.03, 0.04)
     (True, False)
@@ -40,6 +47,22 @@ from lrtune.task import Task
 from lrtune.train import train_schedule
 
 __all__ = ["DISAGREE", "FRACTION", "ORDERS", "disagree", "race_readings"]
+
+#: Per kind of race: its rule name, the two readings' names (the kept one's first), and why
+#: they differ.
+_KINDS = {
+    "zoom": (
+        "zoom-race",
+        ("the zoom's", "the first sweep's"),
+        "the zoom trains about 3x longer at each LR, so its floor sits lower",
+    ),
+    "noise": (
+        "noise-race",
+        ("the rules'", "the patient reading's"),
+        "the loss blew up before it had fallen beyond its batch noise, which a chance high "
+        "batch can do; the patient reading counts only growth in a row there",
+    ),
+}
 
 #: The share of the planned run each of the two short runs trains, the whole schedule in it.
 FRACTION = 0.2
@@ -63,6 +86,7 @@ def race_readings(
     zoomed: Recommendation,
     first: Recommendation,
     *,
+    kind: str = "zoom",
     seed: int = 0,
     device: str | torch.device = "cpu",
     progress: Callable[[int, int], None] | None = None,
@@ -72,7 +96,8 @@ def race_readings(
     its record in ``race``: the ``peaks`` raced (the zoom's first), the final validation
     ``losses`` of each data order raced (``[zoom's, first's]``; ``inf`` where a run
     diverged), the ``steps`` trained in all, each run's ``window`` and the ``lr`` kept.
-    ``zoomed`` must carry its run length. Data orders are ``seed``, ``seed + 1``, ...;
+    ``zoomed`` must carry its run length. ``kind="noise"``: ``zoomed`` is the rules' reading
+    and ``first`` the patient one. Data orders are ``seed``, ``seed + 1``, ...;
     ``progress(done, total)`` is called after every epoch of each run.
     """
     if zoomed.steps_per_epoch is None or zoomed.epochs is None:
@@ -88,7 +113,11 @@ def race_readings(
         return zoomed
     per_run = math.ceil(window / spe)
     total = 2 * ORDERS * per_run
-    record: dict[str, Any] = {"peaks": [zoomed.initial_lr, first.initial_lr], "losses": []}
+    record: dict[str, Any] = {
+        "kind": kind,
+        "peaks": [zoomed.initial_lr, first.initial_lr],
+        "losses": [],
+    }
     steps = 0
     for order in range(ORDERS):
         pair = []
@@ -119,17 +148,17 @@ def race_readings(
 
 
 def _reason(record: dict[str, Any]) -> Reason:
+    rule, (kept_name, other_name), why = _KINDS[record.get("kind", "zoom")]
     zoom_lr, first_lr = record["peaks"]
     losses = "; ".join(
         f"{z:.4g} at {zoom_lr:.3g}, {f:.4g} at {first_lr:.3g}" for z, f in record["losses"]
     )
-    kept = "the first sweep's" if record["lr"] == first_lr and first_lr != zoom_lr else "the zoom's"
+    kept = other_name if record["lr"] == first_lr and first_lr != zoom_lr else kept_name
     return Reason(
-        "zoom-race",
-        f"the zoom's readings gave peak {zoom_lr:.3g} and the first sweep's {first_lr:.3g} (the "
-        "zoom trains about 3x longer at each LR, so its floor sits lower); the whole schedule "
-        f"compressed into {record['window']} updates reached validation losses of {losses} "
-        f"(one pair per data order; the first sweep's must win every one of {ORDERS}), so "
-        f"{kept} peak is kept.",
+        rule,
+        f"{kept_name} readings gave peak {zoom_lr:.3g} and {other_name} {first_lr:.3g} "
+        f"({why}); the whole schedule compressed into {record['window']} updates reached "
+        f"validation losses of {losses} (one pair per data order; {other_name} must win "
+        f"every one of {ORDERS}), so {kept} peak is kept.",
         SOURCE,
     )

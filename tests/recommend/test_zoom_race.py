@@ -45,3 +45,14 @@ def test_the_zooms_peak_stands_after_the_first_order_it_wins(least_squares):
     assert math.isinf(first_loss) or first_loss > zoom_loss  # 0.8 blows up
     assert race["steps"] <= 2 * race["window"]
     assert "the zoom's peak is kept" in rec.reasons[-1].text
+
+
+def test_the_noise_race_names_its_readings_and_keeps_the_rules_peak_when_it_holds(least_squares):
+    rec = race_readings(
+        least_squares, _rec(0.05, "rules"), _rec(0.8, "patient"), kind="noise", seed=0
+    )
+    assert rec.initial_lr == 0.05 and rec.race["kind"] == "noise"
+    reason = rec.reasons[-1]
+    assert reason.rule == "noise-race"
+    assert reason.text.startswith("the rules' readings gave peak 0.05 and the patient reading's")
+    assert "batch noise" in reason.text and reason.text.endswith("so the rules' peak is kept.")
