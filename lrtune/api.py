@@ -369,29 +369,12 @@ def recommend_from_result(
     first = first_sweep_readings(result.runs, a, momentum=momentum)
     other, race = None, "zoom"
     if first is not None:
-        other = recommend(
-            replace(
-                ctx,
-                suggested_lr=first.suggested_lr,
-                floor_lr=first.floor_lr,
-                min_loss_lr=first.min_loss_lr,
-            )
-        )
+        other = recommend(_with_readings(ctx, first))
     if other is None or not disagree(rec.initial_lr, other.initial_lr):
         # the patient reading of a blow-up within the batch noise: the noise race's peak
         patient = patient_readings(result.runs, momentum=momentum)
         if patient is not None:
-            race = "noise"
-            other = recommend(
-                replace(
-                    ctx,
-                    suggested_lr=patient.suggested_lr,
-                    diverge_lr=patient.diverge_lr,
-                    diverge_method=patient.diverge_method,
-                    floor_lr=patient.floor_lr,
-                    min_loss_lr=patient.min_loss_lr,
-                )
-            )
+            other, race = recommend(_with_readings(ctx, patient)), "noise"
     if task is not None and stats is not None and stats.max_steps:  # one "epoch" = the run
         task = replace(task, train_loader=StepsLoader(task.train_loader, stats.max_steps), epochs=1)
     read = read_runs(result.runs)  # the zoom's runs when there was one
@@ -451,6 +434,18 @@ def recommend_from_result(
     if interrupted:
         raise Interrupted(final)
     return final
+
+
+def _with_readings(ctx: Context, reading: CurveAnalysis) -> Context:
+    """``ctx`` with another reading of the curve: a race's other candidate."""
+    return replace(
+        ctx,
+        suggested_lr=reading.suggested_lr,
+        diverge_lr=reading.diverge_lr,
+        diverge_method=reading.diverge_method,
+        floor_lr=reading.floor_lr,
+        min_loss_lr=reading.min_loss_lr,
+    )
 
 
 def _check_storage(config: FindConfig) -> None:
