@@ -261,7 +261,9 @@ def find(
 
     The task's model and the RNG states are exactly as before on return. With a seed
     (``FindConfig.create(seed=0)``, the CLI's default), cuDNN runs its deterministic
-    algorithms meanwhile, so that the same seed gives the same result on a GPU too.
+    algorithms meanwhile, so that the same seed gives the same result on a GPU too; the short
+    runs after the range test (race, probe, check, search) are always seeded, and always run
+    so.
 
     Inside a process group (``torchrun``), the range tests run the model in
     DistributedDataParallel over each rank's shard of the data, and the plan counts the
@@ -399,21 +401,22 @@ def recommend_from_result(
         rec = replace(rec, reasons=(*rec.reasons, note))
     interrupted = False  # Ctrl-C in the probe, the check or the search: raise Interrupted
     if task is not None and ranks == 1:
-        rec, interrupted = train_stages(
-            task,
-            rec,
-            other=other,
-            race=race,
-            analysis=a,
-            stats=stats,
-            full_batch_gd=ctx.deterministic_gd,
-            probe=config.probe,
-            check=config.check,
-            tune=config.tune,
-            device=str(resolve_device(config.range_test.device)),
-            seed=config.range_test.seed or 0,
-            progress=progress,
-        )
+        with deterministic_kernels():  # the short runs are seeded: the same bits on a GPU too
+            rec, interrupted = train_stages(
+                task,
+                rec,
+                other=other,
+                race=race,
+                analysis=a,
+                stats=stats,
+                full_batch_gd=ctx.deterministic_gd,
+                probe=config.probe,
+                check=config.check,
+                tune=config.tune,
+                device=str(resolve_device(config.range_test.device)),
+                seed=config.range_test.seed or 0,
+                progress=progress,
+            )
     opt_for_code = optimizer or _optimizer_from_info(info)
     train = TrainSettings.from_stats(stats, max_grad_norm=config.range_test.clip_grad_norm)
     code = {

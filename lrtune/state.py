@@ -35,8 +35,8 @@ from torch import nn
 
 __all__ = [
     "ModelSnapshot",
-    "deterministic_kernels",
     "RngSnapshot",
+    "deterministic_kernels",
     "preserved_state",
     "seed_everything",
     "seeded",
