@@ -330,7 +330,10 @@ def _first_blow_up(raw: np.ndarray, first: int, factor: float, patient: bool = F
     level by more than 3× the noise. A classifier whose loss is bounded near ln(classes)
     never grows 4×, it just forgets; a curve of very noisy batches (a random-teacher stream:
     losses from 0.8 to 2.8 at the same LR) dips 20% by chance, which is not a fall.
-    ``patient``: the noise is :func:`batch_noise`.
+    ``patient``: the noise is :func:`batch_noise`, and before the smoothed loss has fallen
+    by more than 3× it, a jump counts only past ``factor`` × the starting level (a chance high
+    batch over a chance low one is not a blow-up: friedman3_gelu_adam's batch losses spread
+    0.4–1.6 at a standstill).
 
     Example:
         >>> losses = np.r_[np.full(10, 2.3), np.linspace(2.3, 1.4, 20), [2.8, 2.7, 1.6]]
@@ -350,7 +353,9 @@ def _first_blow_up(raw: np.ndarray, first: int, factor: float, patient: bool = F
         low = running_min[t - 1]
         lost = raw[t] - low >= LOST * (start - low)  # not a noisy jump of a low loss
         if raw[t] > factor * low and low > 0 and lost:
-            return t
+            learnt = smooth_min[t - 1] < start - 3 * noise  # fallen beyond the noise
+            if not patient or learnt or raw[t] > factor * start:
+                return t
         fell = smooth_min[t - 1] < min(_RELAPSE_BELOW * start, start - 3 * noise)
         if start > 0 and fell and raw[t] > start + 3 * noise:
             return t
