@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from lrtune._measure import ZOOM_ABOVE, ZOOM_BELOW, analyse_runs, first_sweep_readings, read_runs
+from lrtune._measure import (
+    ZOOM_ABOVE,
+    ZOOM_BELOW,
+    analyse_runs,
+    first_sweep_readings,
+    patient_readings,
+    read_runs,
+)
 from lrtune.api import FindConfig, find, load_result
 
 from .conftest import ROOT
@@ -72,18 +79,12 @@ def test_cli_no_zoom_reads_the_first_sweep(tmp_path):
     assert stages == ["sweep"] * 3
 
 
-def test_the_patient_reading_of_a_chance_blow_up_in_the_batch_noise():
-    """friedman2_mlp_rmsprop, find seed 2: batch losses spread 0.6-1.7 at a standstill, and
-    the median of the three repeats reads a blow-up at 7e-6 (which then placed the zoom);
-    each repeat alone, and the patient reading of the three, blow up near 3e-3."""
-    import json
-    from pathlib import Path
-
-    from lrtune._measure import analyse_runs, patient_readings
+def _recorded(name: str) -> tuple:
+    """Recorded first-sweep repeats (tests/data), as range-test results."""
     from lrtune.rangetest import RangeTestResult
 
-    data = json.loads((Path(__file__).parent / "data" / "friedman2_seed2_sweeps.json").read_text())
-    runs = tuple(
+    data = json.loads((ROOT / "tests" / "data" / name).read_text())
+    return tuple(
         RangeTestResult(
             lrs=tuple(data["lrs"][: len(losses)]),
             losses=tuple(losses),
@@ -93,7 +94,24 @@ def test_the_patient_reading_of_a_chance_blow_up_in_the_batch_noise():
         )
         for losses in data["losses"]
     )
+
+
+def test_the_patient_reading_of_a_chance_blow_up_in_the_batch_noise():
+    """friedman2_mlp_rmsprop, find seed 2: batch losses spread 0.6-1.7 at a standstill, and
+    the median of the three repeats reads a blow-up at 7e-6 (which then placed the zoom);
+    each repeat alone, and the patient reading of the three, blow up near 3e-3."""
+    runs = _recorded("friedman2_seed2_sweeps.json")
     plain = analyse_runs(runs, momentum=0.0)
     assert plain.diverge_lr < 1e-5 and plain.flat_then_cliff
     patient = patient_readings(runs, momentum=0.0)
     assert patient is not None and 2e-3 < patient.diverge_lr < 4e-3
+
+
+def test_the_patient_reading_passes_a_single_chance_jump_before_any_learning():
+    """friedman3_gelu_adam, find seed 0: batch losses spread 0.4-1.6 at a standstill, and
+    a chance high batch over a chance low one is a 4x jump: the plain reading blows up near
+    5e-6, the patient one runs on to the real blow-up near 0.1."""
+    runs = _recorded("friedman3_gelu_seed0_sweeps.json")
+    assert analyse_runs(runs, momentum=0.9).diverge_lr < 1e-5
+    patient = patient_readings(runs, momentum=0.9)
+    assert patient is not None and 0.05 < patient.diverge_lr < 0.2
