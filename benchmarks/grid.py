@@ -159,6 +159,9 @@ GRIDS: dict[str, GridDef] = {
     "sparseunc_mlp_rmsprop": GridDef(1e-5, 0.3),  # the fifteenth held-out batch
     "dwconv_digits_adamw": GridDef(1e-5, 0.3),  # the fifteenth held-out batch
     "bytecnn_textwrap_sgd": GridDef(1e-3, 10.0),  # the fifteenth held-out batch
+    "scurve_resmlp_adamw": GridDef(1e-5, 0.3),  # the sixteenth held-out batch
+    "gratings_cnn_sgd": GridDef(1e-3, 10.0),  # the sixteenth held-out batch
+    "snippet_lstm_rmsprop": GridDef(1e-5, 0.3),  # the sixteenth held-out batch
 }
 
 

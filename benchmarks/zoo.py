@@ -21,6 +21,7 @@ __all__ = [
     "HELD_OUT_ELEVENTH",
     "HELD_OUT_FOURTEENTH",
     "HELD_OUT_FIFTEENTH",
+    "HELD_OUT_SIXTEENTH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -98,6 +99,9 @@ FAMILY: dict[str, str] = {
     "sparseunc_mlp_rmsprop": "MLP",  # the fifteenth held-out batch
     "dwconv_digits_adamw": "CNN",  # the fifteenth held-out batch
     "bytecnn_textwrap_sgd": "CNN",  # the fifteenth held-out batch
+    "scurve_resmlp_adamw": "MLP",  # the sixteenth held-out batch
+    "gratings_cnn_sgd": "CNN",  # the sixteenth held-out batch
+    "snippet_lstm_rmsprop": "RNN",  # the sixteenth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -197,6 +201,13 @@ HELD_OUT_FIFTEENTH: frozenset[str] = frozenset(
     {"sparseunc_mlp_rmsprop", "dwconv_digits_adamw", "bytecnn_textwrap_sgd"}
 )
 
+#: A sixteenth held-out batch, written at the start of the next session after its candidate
+#: (24, --tune's peak race) was registered and before it was coded; one task each of AdamW on
+#: a residual MLP, SGD on a CNN without normalisation, and RMSprop on a character LSTM.
+HELD_OUT_SIXTEENTH: frozenset[str] = frozenset(
+    {"scurve_resmlp_adamw", "gratings_cnn_sgd", "snippet_lstm_rmsprop"}
+)
+
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
     {
@@ -228,6 +239,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_THIRTEENTH
     | HELD_OUT_FOURTEENTH
     | HELD_OUT_FIFTEENTH
+    | HELD_OUT_SIXTEENTH
 )
 
 
