@@ -162,6 +162,9 @@ GRIDS: dict[str, GridDef] = {
     "scurve_resmlp_adamw": GridDef(1e-5, 0.3),  # the sixteenth held-out batch
     "gratings_cnn_sgd": GridDef(1e-3, 10.0),  # the sixteenth held-out batch
     "snippet_lstm_rmsprop": GridDef(1e-5, 0.3),  # the sixteenth held-out batch
+    "classif5_mlp_adam": GridDef(1e-5, 0.3),  # the seventeenth held-out batch
+    "checker_mlp_sgd": GridDef(1e-3, 10.0),  # the seventeenth held-out batch
+    "sinemix_conv1d_adagrad": GridDef(1e-3, 10.0),  # the seventeenth held-out batch
 }
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "HELD_OUT_FOURTEENTH",
     "HELD_OUT_FIFTEENTH",
     "HELD_OUT_SIXTEENTH",
+    "HELD_OUT_SEVENTEENTH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -102,6 +103,9 @@ FAMILY: dict[str, str] = {
     "scurve_resmlp_adamw": "MLP",  # the sixteenth held-out batch
     "gratings_cnn_sgd": "CNN",  # the sixteenth held-out batch
     "snippet_lstm_rmsprop": "RNN",  # the sixteenth held-out batch
+    "classif5_mlp_adam": "MLP",  # the seventeenth held-out batch
+    "checker_mlp_sgd": "MLP",  # the seventeenth held-out batch
+    "sinemix_conv1d_adagrad": "CNN",  # the seventeenth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -208,6 +212,13 @@ HELD_OUT_SIXTEENTH: frozenset[str] = frozenset(
     {"scurve_resmlp_adamw", "gratings_cnn_sgd", "snippet_lstm_rmsprop"}
 )
 
+#: A seventeenth held-out batch, written in the same session after (24) was rejected and its
+#: successor (25) registered, before (25) was coded; one task each of Adam on an MLP with
+#: dropout, SGD on a ReLU MLP, and Adagrad on a 1-D CNN.
+HELD_OUT_SEVENTEENTH: frozenset[str] = frozenset(
+    {"classif5_mlp_adam", "checker_mlp_sgd", "sinemix_conv1d_adagrad"}
+)
+
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
     {
@@ -240,6 +251,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_FOURTEENTH
     | HELD_OUT_FIFTEENTH
     | HELD_OUT_SIXTEENTH
+    | HELD_OUT_SEVENTEENTH
 )
 
 
