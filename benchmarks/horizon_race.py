@@ -60,8 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     tuned = find(bench.find_task(args.seed), config=FindConfig.create(seed=args.seed, tune=tune))
     rec = tuned.recommendation
     race = rec.search.confirmation if rec is not None and rec.search else None
-    if race is None:
-        print(f"{args.task} seed {args.seed}: no race (the proposal scored best, or no search)")
+    if race is None or race.get("kind") == "peak-race":
+        print(
+            f"{args.task} seed {args.seed}: no search race (the proposal scored best, no "
+            "search, or the peak race instead; raise --budget)"
+        )
         return 0
     rules_config = FindConfig.create(seed=args.seed)
     rules = find(bench.find_task(args.seed), config=rules_config).recommendation

@@ -19,7 +19,7 @@ from lrtune.recommend import Reason, Recommendation
 from lrtune.recommend.cautions import OverfitRiskRule
 from lrtune.recommend.horizon import can_check, check_recommendation, check_steps
 from lrtune.recommend.probe import probe_recommendation
-from lrtune.recommend.refine import TuneConfig, refine, search_fits
+from lrtune.recommend.refine import TuneConfig, race_peaks, refine, search_budget, search_fits
 from lrtune.recommend.zoom_race import disagree, race_readings
 from lrtune.task import Task
 
@@ -76,6 +76,8 @@ def train_stages(
       after it.
     - The search (:func:`lrtune.recommend.refine.refine`) runs with ``tune``, unless the check
       found overfitting or the proposal is full-batch gradient descent's stability limit.
+      Where its budget fits no search, the peak race
+      (:func:`lrtune.recommend.refine.race_peaks`) runs instead, if it fits.
     """
     interrupted = False
     exact_limit = full_batch_gd and rec.schedule.name == "constant"  # probe and check keep it
@@ -114,8 +116,9 @@ def train_stages(
         return replace(rec, reasons=(*rec.reasons, SEARCH_SKIPPED_FULL_BATCH)), interrupted
     if interrupted:
         return rec, interrupted
+    spent = rec.check["steps"] if rec.check else 0  # what the check has trained
     try:
-        rec = refine(
+        refined = refine(
             task,
             rec,
             analysis=analysis,
@@ -125,11 +128,28 @@ def train_stages(
             progress=(lambda done, total, _best: progress("tune", done, total))
             if progress
             else None,
-            spent=rec.check["steps"] if rec.check else unaffordable,
+            spent=spent or unaffordable,
         )
     except Interrupted as stop:  # the proposal, with the finished trials' record
         return stop.result, True
-    return rec, False
+    if refined.search is not None or tune.n_trials < 2:  # searched, or asked for no other peak
+        return refined, False
+    tick = (lambda done, total: progress("tune", done, total)) if progress else None
+    try:
+        raced = race_peaks(
+            task,
+            rec,
+            budget=tune.budget,
+            spent=spent,
+            sgd=stats is not None and stats.optimizer == "SGD",
+            search_budget=search_budget(rec, stats, tune, spent=spent or unaffordable),
+            seed=seed,
+            device=device,
+            progress=tick,
+        )
+    except KeyboardInterrupt:  # the proposal stands, unraced
+        return refined, True
+    return (raced or refined), False
 
 
 def _unaffordable_check(

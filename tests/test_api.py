@@ -199,16 +199,23 @@ def test_tune_skips_its_check_when_the_search_would_not_fit_after_it(regression)
     from lrtune.recommend.refine import TuneConfig
 
     task = regression(noise=0.1, hidden=0, n_train=256, epochs=15)  # < 20 passes: no caution
-    config = FindConfig(tune=TuneConfig(n_trials=3), probe=False)
+    config = FindConfig(tune=TuneConfig(n_trials=3, budget=0.5), probe=False)
     rec = recommend_from_result(_measured(task, 0.01), task=task, config=config).recommendation
-    # 480 steps; after a check of 192, 288 cannot hold 2 trials of 32 and the race (576)
+    # 480 steps; after a check of 192, 48 cannot hold 2 trials of 32 and the race (576), and
+    # 240 not the peak race's 4 runs of 15% of the run
     assert rec.check is None and rec.search is None
     assert "overfit-risk" not in [r.rule for r in rec.reasons]
     assert rec.reasons[-1].text.startswith(
-        "No search: the budget 1× of a 480-step run, less 192 steps for the horizon check, "
+        "No search: the budget 0.5× of a 480-step run, less 192 steps for the horizon check, "
         "fits no trial of 32 updates"
     )
     assert "--budget 1.6 would fit them" in rec.reasons[-1].text
+    # at the default budget the peak race runs instead, without the check
+    config = FindConfig(tune=TuneConfig(n_trials=3), probe=False)
+    rec = recommend_from_result(_measured(task, 0.01), task=task, config=config).recommendation
+    assert rec.check is None and rec.search.confirmation["kind"] == "peak-race"
+    assert rec.reasons[-1].rule == "peak-race" and "it needs --budget 1.6" in rec.reasons[-1].text
+    assert rec.search.cost_steps == rec.search.confirmation["steps"] <= 480
     # with a budget that fits both, the check runs first
     config = FindConfig(tune=TuneConfig(n_trials=2, budget=1.6), probe=False)
     rec = recommend_from_result(_measured(task, 0.01), task=task, config=config).recommendation

@@ -14,8 +14,9 @@ Optuna is imported only in this package.
 
 Modules: :mod:`._config` (:class:`TuneConfig`), :mod:`._plan` (the trial plan and
 :func:`trial_schedule`), :mod:`._space` (the search space), :mod:`._trials` (one trial),
-:mod:`._study` (the study and its shared setup), :mod:`._race` (the confirmation race) and
-:mod:`._explain` (the record and the reason); :func:`refine` and its search loop live here.
+:mod:`._study` (the study and its shared setup), :mod:`._race` (the confirmation race),
+:mod:`._explain` (the record and the reason) and :mod:`._peaks` (the peak race that runs
+instead where the budget fits no search); :func:`refine` and its search loop live here.
 
 Example:
     >>> import torch
@@ -59,6 +60,7 @@ from lrtune.recommend._storage import redact as _redact
 from lrtune.recommend.refine._config import Pruner as Pruner  # re-exported
 from lrtune.recommend.refine._config import TuneConfig
 from lrtune.recommend.refine._explain import _result, _skipped
+from lrtune.recommend.refine._peaks import race_peaks
 from lrtune.recommend.refine._plan import _Plan, _plan, _refit, trial_schedule
 from lrtune.recommend.refine._race import _confirm
 from lrtune.recommend.refine._space import _full_spec, _proposal_params, _Space, _space, _suggest
@@ -75,7 +77,16 @@ from lrtune.recommend.refine._study import (
 from lrtune.recommend.refine._trials import _eval_task, _run_trial  # tests patch it here
 from lrtune.task import Task
 
-__all__ = ["TuneConfig", "refine", "search_fits", "ProgressFn", "trial_schedule", "open_storage"]
+__all__ = [
+    "TuneConfig",
+    "refine",
+    "race_peaks",
+    "search_budget",
+    "search_fits",
+    "ProgressFn",
+    "trial_schedule",
+    "open_storage",
+]
 
 ProgressFn = Callable[[int, int, "float | None"], None]
 
@@ -221,6 +232,13 @@ def search_fits(
         return _plan(proposal, stats, config, spent).n_trials > 0
     except ConfigError:
         return True
+
+
+def search_budget(
+    proposal: Recommendation, stats: DatasetStats | None, config: TuneConfig, *, spent: int = 0
+) -> float:
+    """The smallest ``--budget`` (to 0.1) that fits a search after ``spent`` steps."""
+    return _plan(proposal, stats, config, spent).fit_budget
 
 
 def _search(

@@ -1,0 +1,222 @@
+"""``--tune``'s peak race, where the budget fits no Optuna search.
+
+An Optuna search needs two trials and a confirmation race four times their length, at least
+68% of the run (:mod:`._plan`), more with the horizon check before it; at the default
+``--budget 1`` that rarely fits. The rules' peak can still be far off: on the benchmark's
+held-out tasks it missed the grid's best by 4-50× on some Adam-family models (too low) and
+by 2-6× on some SGD ones (too high, up to divergence). So with what the budget holds, the
+proposal races its own schedule at other peaks: 1/``FACTOR`` of it, and for optimizers other
+than SGD also ``FACTOR``× it (SGD's peak sits just under its divergence LR; 4× it won a
+compressed race on the benchmark's digits CNN and stalled in the full run). Each run trains
+the whole schedule compressed into a fifth of the run (:func:`~._plan.trial_schedule`), the
+length at which the zoom's race ranked two peaks as full-length runs did
+(:mod:`lrtune.recommend.zoom_race`). All run on one fresh data order; a challenger that beat
+the proposal there by more than ``MARGIN`` (the better one, if both did) runs again on a
+second, and it replaces the proposal only if it won by that much on each order. A compressed
+run favours the higher of two peaks: on the benchmark, 4× the rules' peak led by 2-8% in
+compressed runs on tasks where the full run favoured the rules' peak, while true gains led
+by 10-98%. Five runs of a fifth cost at most the whole run. Where the budget, less a horizon
+check already run, holds only four runs of at least 15% of the run, one challenger races: a
+quarter of the peak for SGD, four times it for the others.
+
+Example:
+    >>> peak_plan(1000, 1000, sgd=False)
+    (200, (4.0, 0.25))
+    >>> peak_plan(1000, 1000, sgd=True)  # SGD: only a lower peak
+    (200, (0.25,))
+    >>> peak_plan(1000, 600, sgd=False)  # a check spent 400 of a budget of 1000
+    (150, (4.0,))
+    >>> peak_plan(1000, 500, sgd=True) is None
+    True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import torch
+
+from lrtune.errors import ConfigError
+from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecord
+from lrtune.recommend.refine._plan import RACE_MIN_FRACTION, trial_schedule
+from lrtune.recommend.refine._trials import _eval_task
+from lrtune.task import Task
+from lrtune.train import train_schedule
+
+__all__ = ["FACTOR", "FRACTION", "ORDERS", "peak_plan", "race_peaks"]
+
+#: The challengers' peaks are the proposal's times and over this factor.
+FACTOR = 4.0
+#: The share of the planned run each race run trains, the whole schedule in it.
+FRACTION = 0.2
+#: Data orders a challenger must win on, each...
+ORDERS = 2
+#: ...with a final validation loss lower than the proposal's by more than this share of it.
+MARGIN = 0.10
+#: The race's data orders are ``seed + ORDER_OFFSET``, ...: none the other stages train on.
+ORDER_OFFSET = 1000
+SOURCE = (
+    "Smith arXiv 1506.01186 (the best LR lies within a few × of the range test's reading); "
+    "Wu et al. arXiv 1803.02021 (short runs, the whole schedule compressed)"
+)
+
+
+def peak_plan(total: int, available: int, *, sgd: bool) -> tuple[int, tuple[float, ...]] | None:
+    """The race runs' length and the challengers' factors that ``available`` steps of a
+    ``total``-step run hold: for SGD, a quarter of the peak when four runs of a fifth (at
+    least 15%) fit; for the others, both challengers when five runs fit, four times the peak
+    when four do; ``None`` when not even that."""
+    longest = max(1, round(FRACTION * total))
+    shortest = math.ceil(RACE_MIN_FRACTION * total)
+    plans = [(4, (1 / FACTOR,))] if sgd else [(5, (FACTOR, 1 / FACTOR)), (4, (FACTOR,))]
+    for runs, factors in plans:
+        window = min(longest, available // runs)
+        if window >= shortest:
+            return window, factors
+    return None
+
+
+def race_peaks(
+    task: Task,
+    proposal: Recommendation,
+    *,
+    budget: float,
+    spent: int,
+    sgd: bool,
+    search_budget: float,
+    seed: int = 0,
+    device: str | torch.device = "cpu",
+    progress: Callable[[int, int], None] | None = None,
+) -> Recommendation | None:
+    """Race ``proposal`` against its schedule at other peaks (see the module); return the
+    winner with a ``peak-race`` reason and a :class:`SearchRecord` (``confirmation["kind"]
+    == "peak-race"``), or ``None`` when ``budget`` × the run, less ``spent`` steps, holds no
+    race. ``search_budget`` is the ``--budget`` an Optuna search would need (for the reason).
+    Runs score on ``task``'s validation loader, else on 8 training batches drawn once.
+    """
+    spe, epochs = proposal.steps_per_epoch, proposal.epochs
+    if not spe or not epochs:
+        return None
+    total = spe * epochs
+    fit = peak_plan(total, max(int(budget * total) - spent, 0), sgd=sgd)
+    if fit is None:
+        return None
+    window, factors = fit
+    peaks = [proposal.schedule.lr, *(proposal.schedule.lr * f for f in factors)]
+    specs = [proposal.schedule.replace(lr=lr) for lr in peaks]
+    try:
+        shorts = [trial_schedule(s, steps_per_epoch=spe, factor=window / total) for s in specs]
+    except ConfigError:  # too few steps for the schedule's shape: no race
+        return None
+    task = _eval_task(task, seed)
+    most = len(peaks) + 2
+    runs: list[tuple[int, int, float]] = []  # (peak index, data order, validation loss)
+    steps = 0
+
+    def run(index: int, order: int) -> float:
+        nonlocal steps
+        result = train_schedule(
+            task,
+            shorts[index],
+            epochs=epochs,
+            seed=seed + ORDER_OFFSET + order,
+            device=device,
+            max_steps=window,
+        )
+        steps += result.steps
+        loss = result.val_loss if not result.diverged else math.inf
+        runs.append((index, order, loss if math.isfinite(loss) else math.inf))
+        if progress is not None:
+            progress(len(runs), most)
+        return runs[-1][2]
+
+    first = [run(i, 0) for i in range(len(peaks))]
+    ahead = [i for i in range(1, len(peaks)) if _beats(first[0], first[i])]
+    challenger = min(ahead, key=lambda i: first[i]) if ahead else 0
+    pairs: list[tuple[float, float]] = []
+    if challenger:
+        pairs = [(first[0], first[challenger]), (run(0, 1), run(challenger, 1))]
+    if progress is not None:
+        progress(most, most)
+    kept = challenger if challenger and _wins(pairs) else 0
+    record = {
+        "kind": "peak-race",
+        "peaks": peaks,
+        "runs": [
+            {"peak": peaks[i], "order": seed + ORDER_OFFSET + o, "loss": _finite(v)}
+            for i, o, v in runs
+        ],
+        "window": window,
+        "steps": steps,
+        "kept": "winner" if kept else "proposal",
+        "lr": peaks[kept],
+    }
+    scored = [v for v in first if math.isfinite(v)]
+    search = SearchRecord(
+        n_trials=len(peaks),
+        n_pruned=0,
+        cost_steps=spent + steps,
+        cost_fraction=(spent + steps) / total,
+        best_value=min(scored) if scored else None,
+        trials=tuple(
+            {
+                "number": i,
+                "params": {"lr": lr},
+                "value": _finite(first[i]),
+                "state": "complete",
+                "steps": window,
+            }
+            for i, lr in enumerate(peaks)
+        ),
+        confirmation=record,
+    )
+    reason = _reason(record, budget=budget, search_budget=search_budget, total=total)
+    return replace(
+        proposal,
+        schedule=specs[kept],
+        reasons=(*proposal.reasons, reason),
+        search=search,
+    )
+
+
+def _beats(proposal: float, challenger: float) -> bool:
+    """Whether ``challenger``'s loss is lower than ``proposal``'s by more than ``MARGIN``
+    (a diverged proposal, ``inf``, is beaten by any finite loss)."""
+    return challenger < (1 - MARGIN) * proposal
+
+
+def _wins(pairs: list[tuple[float, float]]) -> bool:
+    """Whether the challenger (each pair's second) beat the proposal on each of ``ORDERS``."""
+    return len(pairs) >= ORDERS and all(_beats(p, c) for p, c in pairs)
+
+
+def _finite(value: float) -> float | None:
+    """``value``, or ``None`` for a run that diverged."""
+    return value if math.isfinite(value) else None
+
+
+def _reason(record: dict[str, Any], *, budget: float, search_budget: float, total: int) -> Reason:
+    orders: dict[int, list[str]] = {}
+    for r in record["runs"]:
+        loss = "diverged" if r["loss"] is None else f"{r['loss']:.4g}"
+        orders.setdefault(r["order"], []).append(f"{loss} at {r['peak']:.3g}")
+    runs = "; ".join(f"order {n}: {', '.join(v)}" for n, v in enumerate(orders.values(), 1))
+    peaks = record["peaks"]
+    kept = (
+        f"the challenger's peak {record['lr']:.3g} replaces the proposal's {peaks[0]:.3g}"
+        if record["kept"] == "winner"
+        else f"the proposal's peak {peaks[0]:.3g} is kept"
+    )
+    fit = f"--budget {search_budget:g}" if search_budget <= 10 else "more than --budget 10"
+    return Reason(
+        "peak-race",
+        f"The budget {budget:g}x of a {total}-step run fits no Optuna search (it needs "
+        f"{fit}), so the proposal raced its schedule at other peaks, each compressed into "
+        f"{record['window']} updates on fresh data orders ({runs}); a challenger must be "
+        f"lower by more than {MARGIN:.0%} on each of {ORDERS} orders, so "
+        f"{kept}.",
+        SOURCE,
+    )
