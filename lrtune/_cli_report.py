@@ -95,7 +95,7 @@ def interrupted_lines(result: FindResult, rerun: Rerun, saved: str | None) -> li
     search = rec.search if rec is not None else None
     tune = rerun.config.tune
     if search is None:
-        stage = "the horizon check" if tune is None else "the horizon check before the search"
+        stage = "the horizon check" if tune is None else "the horizon check or the peak race"
         lines = [
             f"interrupted: {stage} stopped; the range test is kept, and the recommendation is "
             "the rules' proposal, not checked" + ("" if tune is None else " or searched") + "."

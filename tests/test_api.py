@@ -267,6 +267,24 @@ def test_tune_keeps_the_stability_limit_of_full_batch_gradient_descent():
     assert rec.scheduler == "cosine" and rec.search.n_trials == 3
 
 
+def test_ctrl_c_during_the_peak_race_keeps_the_rules_proposal(regression, monkeypatch):
+    from lrtune.errors import Interrupted
+    from lrtune.recommend.refine import TuneConfig, _peaks
+
+    def interrupted_run(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_peaks, "train_schedule", interrupted_run)
+    task = regression(noise=0.1, hidden=0, n_train=256, epochs=15)
+    measured = _measured(task, 0.01)
+    config = FindConfig(tune=TuneConfig(n_trials=3), probe=False)
+    with pytest.raises(Interrupted) as info:
+        recommend_from_result(measured, task=task, config=config)
+    rec = info.value.result.recommendation
+    assert rec.search is None and rec.initial_lr == pytest.approx(0.01)  # the rules' proposal
+    assert rec.reasons[-1].text.startswith("No search: the budget 1×")  # the race never finished
+
+
 def test_ctrl_c_during_the_check_keeps_the_range_test(overfitting, monkeypatch):
     import lrtune._trained as _trained
     from lrtune.errors import Interrupted
