@@ -117,6 +117,7 @@ def train_stages(
     if interrupted:
         return rec, interrupted
     spent = rec.check["steps"] if rec.check else 0  # what the check has trained
+    reserved = spent or unaffordable  # ...or would have: the budget a search needs counts it
     try:
         refined = refine(
             task,
@@ -128,7 +129,7 @@ def train_stages(
             progress=(lambda done, total, _best: progress("tune", done, total))
             if progress
             else None,
-            spent=spent or unaffordable,
+            spent=reserved,
         )
     except Interrupted as stop:  # the proposal, with the finished trials' record
         return stop.result, True
@@ -142,7 +143,7 @@ def train_stages(
             budget=tune.budget,
             spent=spent,
             sgd=stats is not None and stats.optimizer == "SGD",
-            search_budget=search_budget(rec, stats, tune, spent=spent or unaffordable),
+            search_budget=search_budget(rec, stats, tune, spent=reserved),
             seed=seed,
             device=device,
             progress=tick,

@@ -148,7 +148,7 @@ def race_readings(
 
 
 def _reason(record: dict[str, Any]) -> Reason:
-    rule, (kept_name, other_name), why = _KINDS[record.get("kind", "zoom")]
+    rule, (kept_name, other_name), why = _KINDS[record["kind"]]
     zoom_lr, first_lr = record["peaks"]
     losses = "; ".join(
         f"{z:.4g} at {zoom_lr:.3g}, {f:.4g} at {first_lr:.3g}" for z, f in record["losses"]

@@ -38,6 +38,7 @@ def test_a_peak_four_times_too_low_is_raised_after_winning_both_orders(least_squ
     for order in map(dict, orders):
         assert order[0.04] < order[0.01]
     assert race["steps"] == rec.search.cost_steps == 5 * 16  # at most the whole run
+    assert [t["steps"] for t in rec.search.trials] == [16, 16, 16]  # the first order's, as trained
     reason = rec.reasons[-1]
     assert reason.rule == "peak-race" and "it needs --budget 1.6" in reason.text
     assert reason.text.endswith("the challenger's peak 0.04 replaces the proposal's 0.01.")

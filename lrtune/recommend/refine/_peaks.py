@@ -113,7 +113,7 @@ def race_peaks(
         return None
     task = _eval_task(task, seed)
     most = len(peaks) + 2
-    runs: list[tuple[int, int, float]] = []  # (peak index, data order, validation loss)
+    runs: list[tuple[int, int, float, int]] = []  # (peak index, data order, loss, steps)
     steps = 0
 
     def run(index: int, order: int) -> float:
@@ -127,11 +127,11 @@ def race_peaks(
             max_steps=window,
         )
         steps += result.steps
-        loss = result.val_loss if not result.diverged else math.inf
-        runs.append((index, order, loss if math.isfinite(loss) else math.inf))
+        loss = result.val_loss if math.isfinite(result.val_loss) else math.inf  # inf: diverged
+        runs.append((index, order, loss, result.steps))
         if progress is not None:
             progress(len(runs), most)
-        return runs[-1][2]
+        return loss
 
     first = [run(i, 0) for i in range(len(peaks))]
     ahead = [i for i in range(1, len(peaks)) if _beats(first[0], first[i])]
@@ -147,7 +147,7 @@ def race_peaks(
         "peaks": peaks,
         "runs": [
             {"peak": peaks[i], "order": seed + ORDER_OFFSET + o, "loss": _finite(v)}
-            for i, o, v in runs
+            for i, o, v, _ in runs
         ],
         "window": window,
         "steps": steps,
@@ -164,12 +164,13 @@ def race_peaks(
         trials=tuple(
             {
                 "number": i,
-                "params": {"lr": lr},
-                "value": _finite(first[i]),
+                "params": {"lr": peaks[i]},
+                "value": _finite(v),
                 "state": "complete",
-                "steps": window,
+                "steps": n,
             }
-            for i, lr in enumerate(peaks)
+            for i, o, v, n in runs
+            if o == 0
         ),
         confirmation=record,
     )
