@@ -165,6 +165,9 @@ GRIDS: dict[str, GridDef] = {
     "classif5_mlp_adam": GridDef(1e-5, 0.3),  # the seventeenth held-out batch
     "checker_mlp_sgd": GridDef(1e-3, 10.0),  # the seventeenth held-out batch
     "sinemix_conv1d_adagrad": GridDef(1e-3, 10.0),  # the seventeenth held-out batch
+    "keyval_transformer_adamw": GridDef(1e-5, 0.3),  # the eighteenth held-out batch
+    "digits_tcn_sgd": GridDef(1e-3, 10.0),  # the eighteenth held-out batch
+    "lnmlp_regression_rmsprop": GridDef(1e-5, 0.3),  # the eighteenth held-out batch
 }
 
 

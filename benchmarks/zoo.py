@@ -23,6 +23,7 @@ __all__ = [
     "HELD_OUT_FIFTEENTH",
     "HELD_OUT_SIXTEENTH",
     "HELD_OUT_SEVENTEENTH",
+    "HELD_OUT_EIGHTEENTH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -106,6 +107,9 @@ FAMILY: dict[str, str] = {
     "classif5_mlp_adam": "MLP",  # the seventeenth held-out batch
     "checker_mlp_sgd": "MLP",  # the seventeenth held-out batch
     "sinemix_conv1d_adagrad": "CNN",  # the seventeenth held-out batch
+    "keyval_transformer_adamw": "transformer",  # the eighteenth held-out batch
+    "digits_tcn_sgd": "CNN",  # the eighteenth held-out batch
+    "lnmlp_regression_rmsprop": "MLP",  # the eighteenth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -219,6 +223,14 @@ HELD_OUT_SEVENTEENTH: frozenset[str] = frozenset(
     {"classif5_mlp_adam", "checker_mlp_sgd", "sinemix_conv1d_adagrad"}
 )
 
+#: An eighteenth held-out batch, written at the start of the next session after its candidate
+#: (26, the peak race climbs one rung) was registered and before it was coded; one task each
+#: of AdamW on a transformer (key-value recall), SGD on a dilated 1-D CNN, and RMSprop on an
+#: MLP with layer normalisation.
+HELD_OUT_EIGHTEENTH: frozenset[str] = frozenset(
+    {"keyval_transformer_adamw", "digits_tcn_sgd", "lnmlp_regression_rmsprop"}
+)
+
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
     {
@@ -252,6 +264,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_FIFTEENTH
     | HELD_OUT_SIXTEENTH
     | HELD_OUT_SEVENTEENTH
+    | HELD_OUT_EIGHTEENTH
 )
 
 
