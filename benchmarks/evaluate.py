@@ -50,6 +50,8 @@ class FindScore:
     lr: float
     val_losses: tuple[float, ...]
     cost_steps: float
+    #: lrtune's range test alone (part of ``cost_steps``); ``None`` for the other methods.
+    range_test_steps: float | None = None
 
     @property
     def val(self) -> float:
@@ -250,7 +252,7 @@ def _score(
     for find_seed in find_seeds if method.seeded else find_seeds[:1]:
         plan = None
         losses = []
-        lr, cost = math.nan, 0.0
+        lr, cost, sweeps = math.nan, 0.0, None
         for train_seed in train_seeds:
             key = _key(bench.hash, method.name, version, find_seed, train_seed, device)
             run = cache.get(key)
@@ -259,11 +261,11 @@ def _score(
                 run = {**_train(bench, plan, train_seed, device), "method": method.name}
                 cache.put(key, {**run, "version": version})
             losses.append(math.inf if run["val_loss"] is None else run["val_loss"])
-            lr, cost = run["lr"], run["cost_steps"]
+            lr, cost, sweeps = run["lr"], run["cost_steps"], run.get("range_test_steps")
             seconds.append(run["seconds"])
             if run["note"]:
                 notes.add(run["note"])
-        finds.append(FindScore(find_seed, lr, tuple(losses), cost))
+        finds.append(FindScore(find_seed, lr, tuple(losses), cost, sweeps))
     finite = [s for s in seconds if s and math.isfinite(s)]
     return MethodScore(
         method.name,
@@ -280,6 +282,7 @@ def _train(bench: suite.BenchTask, plan: methods.Plan, seed: int, device: str) -
             "lr": None,
             "val_loss": None,
             "cost_steps": plan.cost_steps,
+            "range_test_steps": plan.range_test_steps,
             "seconds": None,
             "note": "no LR suggested",
         }
@@ -296,6 +299,7 @@ def _train(bench: suite.BenchTask, plan: methods.Plan, seed: int, device: str) -
         "lr": lr if math.isfinite(lr) else None,
         "val_loss": None if result.diverged else result.val_loss,
         "cost_steps": plan.cost_steps,
+        "range_test_steps": plan.range_test_steps,
         "seconds": round(time.perf_counter() - start, 3),
         "note": plan.note,
     }

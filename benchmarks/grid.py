@@ -168,6 +168,9 @@ GRIDS: dict[str, GridDef] = {
     "keyval_transformer_adamw": GridDef(1e-5, 0.3),  # the eighteenth held-out batch
     "digits_tcn_sgd": GridDef(1e-3, 10.0),  # the eighteenth held-out batch
     "lnmlp_regression_rmsprop": GridDef(1e-5, 0.3),  # the eighteenth held-out batch
+    "blobs10_mlp_adamax": GridDef(1e-5, 0.3),  # the nineteenth held-out batch
+    "moons_tanh_sgd": GridDef(1e-3, 10.0),  # the nineteenth held-out batch
+    "cancer_mlp_rmsprop_momentum": GridDef(1e-5, 0.3),  # the nineteenth held-out batch
 }
 
 

@@ -40,6 +40,8 @@ class Plan:
         setup: alternative: builds ``(optimizer, scheduler)`` from the model.
         steps_per: the scheduler's basis.
         cost_steps: optimizer steps spent finding the proposal (0 for a fixed default).
+        range_test_steps: lrtune's range test alone (its sweeps, a zoom, the statistics
+            batches), part of ``cost_steps``; ``None`` for the other methods.
         note: anything the report should say about it.
     """
 
@@ -48,6 +50,7 @@ class Plan:
     setup: Setup | None = None
     steps_per: Literal["iteration", "epoch"] = "iteration"
     cost_steps: int = 0
+    range_test_steps: int | None = None
     note: str = ""
 
 
@@ -261,7 +264,8 @@ def _lrtune_plan(name: str, seed: int, device: str, tune: bool) -> Plan:
         tune_config = TuneConfig()  # TODO(recommender): the budget the benchmark should use
     config = FindConfig.create(seed=seed, device=device, tune=tune_config)
     result = find(bench.find_task(seed), config=config)
-    cost = sum(len(run.lrs) for run in result.runs) + LrtuneMethod.STATS_BATCHES
+    sweeps = sum(len(run.lrs) for run in result.runs) + LrtuneMethod.STATS_BATCHES
+    cost = sweeps
     rec = result.recommendation
     search = getattr(rec, "search", None)
     check = getattr(rec, "check", None)
@@ -276,12 +280,14 @@ def _lrtune_plan(name: str, seed: int, device: str, tune: bool) -> Plan:
             setup=_exec_setup(code),
             steps_per=rec.basis,
             cost_steps=cost,
+            range_test_steps=sweeps,
             note=f"recommends {rec.scheduler} ({rec.basis} basis)",
         )
     return Plan(
         lr=float(result.analysis.suggested_lr),
         make_scheduler=shapes.build("cosine", bench.planned_steps),
         cost_steps=cost,
+        range_test_steps=sweeps,
         note="no recommendation: suggested_lr + cosine",
     )
 

@@ -16,6 +16,7 @@ __all__ = [
     "fmt",
     "family_view",
     "fit_view",
+    "range_test_view",
     "ratio_cell",
     "sem",
     "split_view",
@@ -25,6 +26,8 @@ __all__ = [
 ]
 
 TARGET_RATIO, TARGET_BEATS = 1.10, 0.90
+#: The range test's cost target, as a share of the planned run, on runs of ``LONG_RUN`` or more.
+TARGET_RANGE_TEST, LONG_RUN = 0.15, 1000
 
 
 def fmt(x: float | None, digits: int = 3) -> str:
@@ -149,6 +152,34 @@ def fit_view(reports: Sequence[TaskReport], method: str = "lrtune") -> list[str]
             f"| {fmt(statistics.median(ratios)) if ratios else '–'} "
             f"| {fmt(max(worst)) if worst else '–'} |"
         )
+    return lines
+
+
+def range_test_view(reports: Sequence[TaskReport], method: str = "lrtune") -> list[str]:
+    """The range test's own cost (sweeps, a zoom, the statistics batches) per find seed, as a
+    share of the planned run, on the tasks of at least ``LONG_RUN`` planned steps."""
+    lines = [
+        "| task | planned steps | range-test steps per find seed | share of the run, worst "
+        f"| ≤ {TARGET_RANGE_TEST} |",
+        "|---|---:|---:|---:|---|",
+    ]
+    met = counted = 0
+    for r in sorted(reports, key=lambda r: r.bench.name):
+        planned = r.bench.planned_steps
+        if planned < LONG_RUN or (s := _score(r, method)) is None:
+            continue
+        steps = [f.range_test_steps for f in s.finds]
+        if any(n is None for n in steps):
+            lines.append(f"| {r.bench.name} | {planned:,} | – | – | – |")
+            continue
+        worst = max(steps) / planned
+        counted += 1
+        met += worst <= TARGET_RANGE_TEST
+        lines.append(
+            f"| {r.bench.name} | {planned:,} | {', '.join(f'{n:.0f}' for n in steps)} "
+            f"| {worst:.2f} | {'yes' if worst <= TARGET_RANGE_TEST else 'no'} |"
+        )
+    lines.append(f"| **{met} of {counted} meet it** | | | | |")
     return lines
 
 

@@ -186,7 +186,9 @@ def _markdown(
         "after (24) was rejected and (25) registered, before (25) was coded: "
         f"{batch(zoo.HELD_OUT_SEVENTEENTH)}; and an eighteenth, written at the start of the "
         "next session after (26), a change to `--tune` alone, was registered and before it "
-        f"was coded: {batch(zoo.HELD_OUT_EIGHTEENTH)}. "
+        f"was coded: {batch(zoo.HELD_OUT_EIGHTEENTH)}; and a nineteenth, written after (26) "
+        f"was rejected and (27) registered, before (27) was coded: "
+        f"{batch(zoo.HELD_OUT_NINETEENTH)}. "
         "lrtune's quality claim is that "
         "half; the "
         "rest is the design half. lrtune's rules as they stand were fitted on four tasks of "
@@ -420,6 +422,16 @@ def _markdown(
         "were not fitted on (for the transformers, rules designed without the family):",
         "",
         *render.fit_view(reports),
+        "",
+        "## Range-test cost",
+        "",
+        "The range test alone (its sweeps, a zoom where it ran, and the batches the dataset "
+        "statistics read), before any race, probe, check or search, as a share of the planned "
+        f"run; the target is at most {render.TARGET_RANGE_TEST} on runs of "
+        f"{render.LONG_RUN:,} steps or more (lrtune's rules; `--tune` runs the same range "
+        "test). The cost columns of each task's table count everything.",
+        "",
+        *render.range_test_view(reports),
         "",
         f"![val loss vs peak LR]({os.path.relpath(img, doc.parent)})",
         "",

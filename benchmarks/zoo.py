@@ -24,6 +24,7 @@ __all__ = [
     "HELD_OUT_SIXTEENTH",
     "HELD_OUT_SEVENTEENTH",
     "HELD_OUT_EIGHTEENTH",
+    "HELD_OUT_NINETEENTH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -110,6 +111,9 @@ FAMILY: dict[str, str] = {
     "keyval_transformer_adamw": "transformer",  # the eighteenth held-out batch
     "digits_tcn_sgd": "CNN",  # the eighteenth held-out batch
     "lnmlp_regression_rmsprop": "MLP",  # the eighteenth held-out batch
+    "blobs10_mlp_adamax": "MLP",  # the nineteenth held-out batch
+    "moons_tanh_sgd": "MLP",  # the nineteenth held-out batch
+    "cancer_mlp_rmsprop_momentum": "MLP",  # the nineteenth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -231,6 +235,13 @@ HELD_OUT_EIGHTEENTH: frozenset[str] = frozenset(
     {"keyval_transformer_adamw", "digits_tcn_sgd", "lnmlp_regression_rmsprop"}
 )
 
+#: A nineteenth held-out batch, written in the same session after (26) was rejected and its
+#: successor (27) registered, before (27) was coded; one task each of Adamax on a GELU MLP,
+#: plain SGD on a tanh MLP, and centred RMSprop with momentum on an MLP.
+HELD_OUT_NINETEENTH: frozenset[str] = frozenset(
+    {"blobs10_mlp_adamax", "moons_tanh_sgd", "cancer_mlp_rmsprop_momentum"}
+)
+
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
     {
@@ -265,6 +276,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_SIXTEENTH
     | HELD_OUT_SEVENTEENTH
     | HELD_OUT_EIGHTEENTH
+    | HELD_OUT_NINETEENTH
 )
 
 

@@ -181,3 +181,38 @@ def test_reference_is_the_lowest_of_the_top_cells_on_fresh_seeds(tmp_path, monke
     trained.clear()
     assert evaluate._rescore(bench, cells, (100, 101, 102), cache) == rescores
     assert trained == []
+
+
+def test_the_range_test_cost_is_reported_apart_on_long_runs():
+    """The range test's own steps are a share of the planned run, judged against 0.15 on runs
+    of 1,000 steps or more; shorter runs, and cache entries written before the field, are
+    not judged."""
+    from types import SimpleNamespace
+
+    from benchmarks import evaluate, render
+
+    def report(name, planned, steps):
+        finds = tuple(
+            evaluate.FindScore(seed, 0.01, (1.0,), 2 * (n or 0), n) for seed, n in enumerate(steps)
+        )
+        bench = SimpleNamespace(name=name, planned_steps=planned)
+        return SimpleNamespace(bench=bench, scores=(evaluate.MethodScore("lrtune", finds, 1.0),))
+
+    lines = render.range_test_view(
+        [
+            report("long_cheap", 2000, (200, 300, 250)),
+            report("long_dear", 1000, (120, 151, 100)),
+            report("short", 400, (300, 300, 300)),
+            report("old_entries", 3000, (None, None, None)),
+        ]
+    )
+    assert "| long_cheap | 2,000 | 200, 300, 250 | 0.15 | yes |" in lines
+    assert "| long_dear | 1,000 | 120, 151, 100 | 0.15 | no |" in lines  # 0.151: the worst
+    assert "| old_entries | 3,000 | – | – | – |" in lines
+    assert not any("short" in line for line in lines)
+    assert lines[-1].startswith("| **1 of 2 meet it**")
+
+
+def test_lrtune_plan_counts_its_range_test_within_its_cost():
+    plan = methods._lrtune_plan.__wrapped__(TINY, 0, "cpu", False)
+    assert methods.LrtuneMethod.STATS_BATCHES < plan.range_test_steps <= plan.cost_steps
