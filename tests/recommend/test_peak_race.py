@@ -1,6 +1,7 @@
 """--tune's peak race: where the budget fits no Optuna search, the proposal races its schedule
-at a quarter of its peak (and, but for SGD, 4x it), and a challenger replaces it only if it
-wins every order by more than 10%."""
+at 4x its peak (a quarter for SGD), climbs one more rung that way when that won, else (but
+for SGD) races a quarter; a challenger replaces it only if it wins every order by more than
+10%."""
 
 from __future__ import annotations
 
@@ -23,25 +24,27 @@ def _race(task, lr: float, **options):
     return race_peaks(task, _rec(lr), **options)
 
 
-def test_a_peak_four_times_too_low_is_raised_after_winning_both_orders(least_squares):
-    rec = _race(least_squares, 0.01, sgd=False)  # stable up to about 0.25: 0.04 learns faster
+def test_a_peak_sixteen_times_too_low_climbs_two_rungs_and_wins_both_orders(least_squares):
+    rec = _race(least_squares, 0.01, sgd=False)  # stable up to about 0.25: 0.16 learns fastest
     race = rec.search.confirmation
     assert race["kind"] == "peak-race" and race["window"] == 16  # a fifth of 80 updates
-    assert race["peaks"] == pytest.approx([0.01, 0.04, 0.0025])
-    assert rec.initial_lr == pytest.approx(0.04) and race["kept"] == "winner"
+    assert race["peaks"] == pytest.approx([0.01, 0.04, 0.16])  # 4x won, so 16x raced
+    assert rec.initial_lr == pytest.approx(0.16) and race["kept"] == "winner"
     assert rec.schedule.total == 80 and rec.schedule.warmup == 4  # the full-length schedule
     orders = [
         [(round(r["peak"], 6), r["loss"]) for r in race["runs"] if r["order"] == ORDER_OFFSET + o]
         for o in (0, 1)
     ]
     assert [len(o) for o in orders] == [3, 2]  # only the better challenger runs again
-    for order in map(dict, orders):
-        assert order[0.04] < order[0.01]
+    assert orders[0][1][1] < 0.9 * orders[0][0][1]  # 4x beat the proposal by the margin...
+    assert orders[0][2][1] < 0.9 * orders[0][1][1]  # ...and 16x beat 4x by it
+    second = dict(orders[1])  # the second order decides between the rung and 4x
+    assert set(second) == {0.04, 0.16} and second[0.16] < 0.9 * second[0.04]
     assert race["steps"] == rec.search.cost_steps == 5 * 16  # at most the whole run
     assert [t["steps"] for t in rec.search.trials] == [16, 16, 16]  # the first order's, as trained
     reason = rec.reasons[-1]
     assert reason.rule == "peak-race" and "it needs --budget 1.6" in reason.text
-    assert reason.text.endswith("the challenger's peak 0.04 replaces the proposal's 0.01.")
+    assert reason.text.endswith("the challenger's peak 0.16 replaces the proposal's 0.01.")
 
 
 def test_a_peak_near_the_stability_limit_is_kept_over_one_that_blows_up(least_squares):
@@ -56,20 +59,21 @@ def test_a_peak_near_the_stability_limit_is_kept_over_one_that_blows_up(least_sq
     assert [r.text for r in rec.reasons][0] == "rules"
 
 
-def test_a_diverging_proposal_is_lowered(least_squares):
+def test_a_diverging_sgd_proposal_is_lowered_one_rung_not_two(least_squares):
     rec = _race(least_squares, 0.4)  # above the limit: a quarter of it trains
     assert rec.initial_lr == pytest.approx(0.1)
     race = rec.search.confirmation
-    assert race["kept"] == "winner" and race["peaks"] == pytest.approx([0.4, 0.1])  # SGD: no 4x
-    assert race["steps"] <= 4 * 16
+    assert race["kept"] == "winner"
+    assert race["peaks"] == pytest.approx([0.4, 0.1, 0.025])  # SGD: no 4x; 1/16 learns slower
+    assert race["steps"] <= 5 * 16
 
 
 def test_a_smaller_budget_races_one_challenger_and_a_tiny_one_none(least_squares):
     # a check spent 32 of 80: 48 hold 4 runs of 12 = 15% of the run, not 5
-    assert peak_plan(80, 48, sgd=True) == (12, (0.25,))
-    assert peak_plan(80, 48, sgd=False) == (12, (4.0,))
+    assert peak_plan(80, 48, sgd=True) == (12, 4)
+    assert peak_plan(80, 48, sgd=False) == (12, 4)
     rec = _race(least_squares, 0.4, spent=32, sgd=True)
-    assert rec.search.confirmation["peaks"] == pytest.approx([0.4, 0.1])
+    assert rec.search.confirmation["peaks"] == pytest.approx([0.4, 0.1])  # no room for a rung
     assert rec.search.cost_steps == 32 + rec.search.confirmation["steps"] <= 80
     assert _race(least_squares, 0.4, budget=0.5) is None  # 40 steps hold no race
 
@@ -86,7 +90,13 @@ def test_the_race_reports_progress_to_the_end(least_squares):
         ({0.01: [1.0, 1.0], 0.04: [0.85, 0.88]}, 0.04, 5),  # 15% and 12% lower: it wins
         ({0.01: [1.0, 1.0], 0.04: [0.85, 0.95]}, 0.01, 5),  # 5% on the second: not enough
         ({0.01: [1.0, 1.0], 0.04: [0.93, 0.5]}, 0.01, 3),  # 7% on the first: no second order
-        ({0.01: [1.0, 1.0], 0.04: [0.8, 0.8], 0.0025: [0.7, 0.7]}, 0.0025, 5),  # the better
+        ({0.01: [1.0, 1.0], 0.04: [0.8, 0.8], 0.16: [0.6, 0.6]}, 0.16, 5),  # the rung wins
+        ({0.01: [1.0, 1.0], 0.04: [0.8, 0.8], 0.16: [0.75, 0.5]}, 0.04, 5),  # by 6%: 4x's
+        ({0.01: [1.0, 1.0], 0.04: [0.8, 0.8], 0.16: [0.6, 2.0]}, 0.04, 5),  # the rung relapsed
+        ({0.01: [1.0, 1.0], 0.04: [0.8, float("inf")], 0.16: [0.6, 0.5]}, 0.01, 5),  # 4x blew
+        ({0.01: [1.0, 1.0], 0.04: [0.8, 0.8], 0.0025: [0.7, 0.7]}, 0.04, 5),  # no quarter
+        ({0.01: [1.0, 1.0], 0.04: [1.2, 1.2], 0.0025: [0.7, 0.7]}, 0.0025, 5),  # 4x lost
+        ({0.01: [1.0, 1.0], 0.04: [1.2, 1.2], 0.0025: [0.95, 0.5]}, 0.01, 3),  # 5%: no order 2
         ({0.01: [float("inf")] * 2, 0.04: [0.5, 0.5]}, 0.04, 5),  # a diverged proposal
     ],
 )
@@ -104,3 +114,20 @@ def test_a_challenger_must_lead_by_more_than_the_margin_on_each_order(
     runs = rec.search.confirmation["runs"]
     assert len(runs) == n_runs
     assert rec.search.confirmation["kept"] == ("proposal" if kept == 0.01 else "winner")
+
+
+def test_sgd_climbs_down_a_rung_only_when_its_quarter_won(least_squares, monkeypatch):
+    losses = {0.4: 1.0, 0.1: 0.8, 0.025: 0.5}
+
+    def fake_train(task, spec, *, max_steps, **_):
+        loss = losses.get(round(spec.lr, 6), 2.0)
+        return TrainResult(loss, loss, max_steps, 0.0, [], diverged=False)
+
+    monkeypatch.setattr(_peaks, "train_schedule", fake_train)
+    rec = _race(least_squares, 0.4)
+    assert rec.search.confirmation["peaks"] == pytest.approx([0.4, 0.1, 0.025])
+    assert rec.initial_lr == pytest.approx(0.025)
+    losses[0.1] = 1.5  # the quarter lost: no rung, no second order
+    rec = _race(least_squares, 0.4)
+    assert rec.search.confirmation["peaks"] == pytest.approx([0.4, 0.1])
+    assert rec.initial_lr == 0.4 and len(rec.search.confirmation["runs"]) == 2

@@ -5,27 +5,35 @@ An Optuna search needs two trials and a confirmation race four times their lengt
 ``--budget 1`` that rarely fits. The rules' peak can still be far off: on the benchmark's
 held-out tasks it missed the grid's best by 4-50× on some Adam-family models (too low) and
 by 2-6× on some SGD ones (too high, up to divergence). So with what the budget holds, the
-proposal races its own schedule at other peaks: 1/``FACTOR`` of it, and for optimizers other
-than SGD also ``FACTOR``× it (SGD's peak sits just under its divergence LR; 4× it won a
-compressed race on the benchmark's digits CNN and stalled in the full run). Each run trains
-the whole schedule compressed into a fifth of the run (:func:`~._plan.trial_schedule`), the
-length at which the zoom's race ranked two peaks as full-length runs did
-(:mod:`lrtune.recommend.zoom_race`). All run on one fresh data order; a challenger that beat
-the proposal there by more than ``MARGIN`` (the better one, if both did) runs again on a
-second, and it replaces the proposal only if it won by that much on each order. A compressed
-run favours the higher of two peaks: on the benchmark, 4× the rules' peak led by 2-8% in
-compressed runs on tasks where the full run favoured the rules' peak, while true gains led
-by 10-98%. Five runs of a fifth cost at most the whole run. Where the budget, less a horizon
-check already run, holds only four runs of at least 15% of the run, one challenger races: a
-quarter of the peak for SGD, four times it for the others.
+proposal races its own schedule at other peaks on one fresh data order: first ``FACTOR``×
+it, or for SGD 1/``FACTOR`` of it (SGD's peak sits just under its divergence LR; 4× it won
+a compressed race on the benchmark's digits CNN and stalled in the full run). Where that
+challenger beat the proposal by more than ``MARGIN``, the race climbs one rung the same way
+(16×, or a sixteenth for SGD); where it did not, the others race a quarter of the peak
+instead. Each run trains the whole schedule compressed into a fifth of the run
+(:func:`~._plan.trial_schedule`), the length at which the zoom's race ranked two peaks as
+full-length runs did (:mod:`lrtune.recommend.zoom_race`). A second data order then decides:
+where the rung beat the first challenger by more than ``MARGIN``, the two run again and the
+rung is kept only if it wins by that much again, else the first challenger (its lead over
+the proposal and the rung's over it show the trend; a rung at 16× the proposal's peak won
+the first order on the benchmark's friedman2 MLP, 0.052 against 0.088 and 0.118, and
+relapsed on the second, 0.44); otherwise the challenger runs again with the proposal and
+replaces it only if it won by that much on each order.
+A compressed run favours the higher of two peaks: on the benchmark, 4× the rules' peak led
+by 2-8% in compressed runs on tasks where the full run favoured the rules' peak, while true
+gains led by 10-98%. Five runs of a fifth cost at most the whole run. Where the budget, less
+a horizon check already run, holds only four runs of at least 15% of the run, the first
+challenger races alone.
 
 Example:
-    >>> peak_plan(1000, 1000, sgd=False)
-    (200, (4.0, 0.25))
-    >>> peak_plan(1000, 1000, sgd=True)  # SGD: only a lower peak
-    (200, (0.25,))
+    >>> peak_plan(1000, 1000, sgd=False)  # (window, runs)
+    (200, 5)
     >>> peak_plan(1000, 600, sgd=False)  # a check spent 400 of a budget of 1000
-    (150, (4.0,))
+    (150, 4)
+    >>> peak_plan(1000, 900, sgd=True)  # SGD's window is sized for four runs
+    (200, 4)
+    >>> peak_plan(1000, 500, sgd=True) is None
+    True
     >>> peak_plan(1000, 500, sgd=True) is None
     True
 """
@@ -48,7 +56,7 @@ from lrtune.train import train_schedule
 
 __all__ = ["FACTOR", "FRACTION", "ORDERS", "peak_plan", "race_peaks"]
 
-#: The challengers' peaks are the proposal's times and over this factor.
+#: Each rung of the race multiplies (divides, for SGD) the peak by this factor.
 FACTOR = 4.0
 #: The share of the planned run each race run trains, the whole schedule in it.
 FRACTION = 0.2
@@ -64,18 +72,18 @@ SOURCE = (
 )
 
 
-def peak_plan(total: int, available: int, *, sgd: bool) -> tuple[int, tuple[float, ...]] | None:
-    """The race runs' length and the challengers' factors that ``available`` steps of a
-    ``total``-step run hold: for SGD, a quarter of the peak when four runs of a fifth (at
-    least 15%) fit; for the others, both challengers when five runs fit, four times the peak
-    when four do; ``None`` when not even that."""
+def peak_plan(total: int, available: int, *, sgd: bool) -> tuple[int, int] | None:
+    """The race runs' length and how many of them ``available`` steps of a ``total``-step run
+    hold: for SGD, a window of a fifth (at least 15%) that four runs fit; for the others, one
+    that five runs fit, else four; and up to five runs of it. ``None`` when not even four
+    fit. Four runs race one challenger; a fifth lets the race climb a rung, or race the
+    other direction."""
     longest = max(1, round(FRACTION * total))
     shortest = math.ceil(RACE_MIN_FRACTION * total)
-    plans = [(4, (1 / FACTOR,))] if sgd else [(5, (FACTOR, 1 / FACTOR)), (4, (FACTOR,))]
-    for runs, factors in plans:
+    for runs in (4,) if sgd else (5, 4):
         window = min(longest, available // runs)
         if window >= shortest:
-            return window, factors
+            return window, min(5, available // window)
     return None
 
 
@@ -104,23 +112,20 @@ def race_peaks(
     fit = peak_plan(total, max(int(budget * total) - spent, 0), sgd=sgd)
     if fit is None:
         return None
-    window, factors = fit
-    peaks = [proposal.schedule.lr, *(proposal.schedule.lr * f for f in factors)]
-    specs = [proposal.schedule.replace(lr=lr) for lr in peaks]
-    try:
-        shorts = [trial_schedule(s, steps_per_epoch=spe, factor=window / total) for s in specs]
-    except ConfigError:  # too few steps for the schedule's shape: no race
-        return None
+    window, most = fit
     task = _eval_task(task, seed)
-    most = len(peaks) + 2
+    step = 1 / FACTOR if sgd else FACTOR  # SGD's peak sits near its cliff: only lower
+    peaks: list[float] = []
     runs: list[tuple[int, int, float, int]] = []  # (peak index, data order, loss, steps)
     steps = 0
 
     def run(index: int, order: int) -> float:
         nonlocal steps
+        spec = proposal.schedule.replace(lr=peaks[index])
+        short = trial_schedule(spec, steps_per_epoch=spe, factor=window / total)
         result = train_schedule(
             task,
-            shorts[index],
+            short,
             epochs=epochs,
             seed=seed + ORDER_OFFSET + order,
             device=device,
@@ -133,15 +138,35 @@ def race_peaks(
             progress(len(runs), most)
         return loss
 
-    first = [run(i, 0) for i in range(len(peaks))]
-    ahead = [i for i in range(1, len(peaks)) if _beats(first[0], first[i])]
-    challenger = min(ahead, key=lambda i: first[i]) if ahead else 0
-    pairs: list[tuple[float, float]] = []
-    if challenger:
+    def race(peak: float) -> float:  # a new peak on the first order
+        peaks.append(peak)
+        return run(len(peaks) - 1, 0)
+
+    try:
+        trial_schedule(proposal.schedule, steps_per_epoch=spe, factor=window / total)
+    except ConfigError:  # too few steps for the schedule's shape: no race
+        return None
+    lr = proposal.schedule.lr
+    first = [race(lr), race(lr * step)]
+    challenger = 1 if _beats(first[0], first[1]) else 0
+    climbed = False
+    if most >= 5 and challenger:  # the first challenger won: climb a rung the same way
+        first.append(race(lr * step * step))
+        climbed = _beats(first[1], first[2])
+    elif most >= 5 and not sgd:  # 4x lost: a quarter of the peak instead
+        first.append(race(lr / FACTOR))
+        challenger = 2 if _beats(first[0], first[2]) else 0
+    if climbed:  # the second order decides between the rung and the challenger below it
+        below, rung = run(1, 1), run(2, 1)
+        kept = 0 if math.isinf(below) else 2 if _beats(below, rung) else 1  # diverged: neither
+    elif challenger:
         pairs = [(first[0], first[challenger]), (run(0, 1), run(challenger, 1))]
+        kept = challenger if _wins(pairs) else 0
+    else:
+        kept = 0
     if progress is not None:
         progress(most, most)
-    kept = challenger if challenger and _wins(pairs) else 0
+    specs = [proposal.schedule.replace(lr=p) for p in peaks]
     record = {
         "kind": "peak-race",
         "peaks": peaks,
@@ -217,7 +242,7 @@ def _reason(record: dict[str, Any], *, budget: float, search_budget: float, tota
         f"The budget {budget:g}x of a {total}-step run fits no Optuna search (it needs "
         f"{fit}), so the proposal raced its schedule at other peaks, each compressed into "
         f"{record['window']} updates on fresh data orders ({runs}); a challenger must be "
-        f"lower by more than {MARGIN:.0%} on each of {ORDERS} orders, so "
-        f"{kept}.",
+        f"lower by more than {MARGIN:.0%} on each of {ORDERS} orders (a rung, than the peak "
+        f"below it), so {kept}.",
         SOURCE,
     )
