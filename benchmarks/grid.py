@@ -171,6 +171,9 @@ GRIDS: dict[str, GridDef] = {
     "blobs10_mlp_adamax": GridDef(1e-5, 0.3),  # the nineteenth held-out batch
     "moons_tanh_sgd": GridDef(1e-3, 10.0),  # the nineteenth held-out batch
     "cancer_mlp_rmsprop_momentum": GridDef(1e-5, 0.3),  # the nineteenth held-out batch
+    "wine_gelu_adamw": GridDef(1e-5, 0.3),  # the twentieth held-out batch
+    "iris_deep_sgd": GridDef(1e-3, 10.0),  # the twentieth held-out batch
+    "digits_logreg_rmsprop": GridDef(1e-5, 0.3),  # the twentieth held-out batch
 }
 
 

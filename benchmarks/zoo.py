@@ -25,6 +25,7 @@ __all__ = [
     "HELD_OUT_SEVENTEENTH",
     "HELD_OUT_EIGHTEENTH",
     "HELD_OUT_NINETEENTH",
+    "HELD_OUT_TWENTIETH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -114,6 +115,9 @@ FAMILY: dict[str, str] = {
     "blobs10_mlp_adamax": "MLP",  # the nineteenth held-out batch
     "moons_tanh_sgd": "MLP",  # the nineteenth held-out batch
     "cancer_mlp_rmsprop_momentum": "MLP",  # the nineteenth held-out batch
+    "wine_gelu_adamw": "MLP",  # the twentieth held-out batch
+    "iris_deep_sgd": "MLP",  # the twentieth held-out batch
+    "digits_logreg_rmsprop": "linear",  # the twentieth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -242,6 +246,13 @@ HELD_OUT_NINETEENTH: frozenset[str] = frozenset(
     {"blobs10_mlp_adamax", "moons_tanh_sgd", "cancer_mlp_rmsprop_momentum"}
 )
 
+#: A twentieth held-out batch, written in the same session after (27) was kept and (28), a
+#: change to the rules' zoom, registered, before (28) was coded; one task each of AdamW on a
+#: GELU MLP, Nesterov SGD on a deep narrow MLP, and RMSprop on a logistic regression.
+HELD_OUT_TWENTIETH: frozenset[str] = frozenset(
+    {"wine_gelu_adamw", "iris_deep_sgd", "digits_logreg_rmsprop"}
+)
+
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
     {
@@ -277,6 +288,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_SEVENTEENTH
     | HELD_OUT_EIGHTEENTH
     | HELD_OUT_NINETEENTH
+    | HELD_OUT_TWENTIETH
 )
 
 
