@@ -6,7 +6,9 @@ does half of its falling in the last few steps before it blows up (a flat-then-c
 move, and the blow-up is measured on a model still near its initialisation, whose stability
 limit can lie far above a trained one's. A second sweep (the *zoom*) then runs the same
 repeats over ``[diverge_lr / 100, diverge_lr × 3]``, 2.5 decades in as many steps: the model
-trains at the moderate rates first and meets the high ones trained. The analysis reads the
+trains at the moderate rates first and meets the high ones trained (centred instead on the
+lowest LR at which a repeat blew up, where the reading sits more than 100× below it:
+:func:`zoom_anchor`). The analysis reads the
 zoom's runs (:func:`analyse_runs`); result.json keeps both sweeps (``range_test[].stage``).
 
 Example:
@@ -43,6 +45,7 @@ __all__ = [
     "patient_readings",
     "pooled_lr",
     "read_runs",
+    "zoom_anchor",
     "zoom_reason",
 ]
 
@@ -176,7 +179,8 @@ def measure(
         if not zoom or not analysis.flat_then_cliff or runs[-1].stop_reason == "interrupted":
             return runs, analysis
         assert analysis.diverge_lr is not None  # a flat-then-cliff curve has one
-        low, high = analysis.diverge_lr / ZOOM_BELOW, analysis.diverge_lr * ZOOM_ABOVE
+        anchor = zoom_anchor(analysis.diverge_lr, runs)
+        low, high = anchor / ZOOM_BELOW, anchor * ZOOM_ABOVE
         narrow = replace(config, start_lr=low, end_lr=high)
         fresh = _repeats(task, model, optimizer, narrow, repeats, device, "zoom", progress)
     zoomed = runs + tuple(replace(r, stage="zoom") for r in fresh)
@@ -184,6 +188,26 @@ def measure(
         return zoomed, analyse_runs(zoomed, momentum=momentum)
     except CurveError:
         return runs, analysis
+
+
+def zoom_anchor(diverge_lr: float, runs: tuple[RangeTestResult, ...]) -> float:
+    """Where the zoom centres: the divergence LR read, unless it sits more than
+    ``ZOOM_BELOW``× below the lowest LR at which a repeat blew up; then that LR. A reading so
+    far below every blow-up came from the batch noise at tiny rates (on the benchmark's
+    lnmlp_regression_rmsprop, 2.4e-6 against blow-ups at 0.045-0.14), and a zoom around it
+    never meets the cliff.
+
+    Example:
+        >>> from lrtune.rangetest import RangeTestResult
+        >>> blew = RangeTestResult(lrs=(1e-6, 1e-3, 0.1), losses=(1.0, 0.9, 9.0),
+        ...                        stop_reason="diverged", num_iter=3, seconds=0.1)
+        >>> zoom_anchor(2e-6, (blew,)), zoom_anchor(0.01, (blew,))
+        (0.1, 0.01)
+    """
+    stops = [r.lrs[-1] for r in runs if r.stop_reason == "diverged" and r.lrs]
+    if stops and diverge_lr * ZOOM_BELOW < min(stops):
+        return min(stops)
+    return diverge_lr
 
 
 def _repeats(
@@ -230,13 +254,22 @@ def zoom_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
     sweep = zoom[0].sweep
     low, high = sweep.get("start_lr", zoom[0].lrs[0]), sweep.get("end_lr", zoom[0].lrs[-1])
     per_decade = zoom[0].num_iter / math.log10(high / low)
+    first = tuple(r for r in runs if r.stage != "zoom")
+    stops = [r.lrs[-1] for r in first if r.stop_reason == "diverged" and r.lrs]
+    where = ""
+    if stops and math.isclose(high / ZOOM_ABOVE, min(stops), rel_tol=1e-9):
+        where = (
+            f" (centred on {min(stops):.3g}, the lowest LR at which a repeat blew up: the "
+            f"first sweep's divergence reading sat more than {ZOOM_BELOW:g}x below it, in the "
+            "batch noise)"
+        )
     return Reason(
         "zoom",
         "the first sweep's loss did half of its falling in the last few steps before it blew "
         "up (flat, then a cliff: at moderate LRs the model had too few steps to move, and the "
         f"blow-up was met by a barely trained model), so a second sweep over {low:.3g}-"
-        f"{high:.3g} ({per_decade:.0f} steps per decade) measured it again; the analysis reads "
-        "the second sweep.",
+        f"{high:.3g}{where} ({per_decade:.0f} steps per decade) measured it again; the "
+        "analysis reads the second sweep.",
         "Smith arXiv 1506.01186 (a range test's range is narrowed once the region is known); "
         "Cohen et al. arXiv 2103.00065 (sharpness rises as training starts)",
     )

@@ -13,6 +13,7 @@ from lrtune._measure import (
     first_sweep_readings,
     patient_readings,
     read_runs,
+    zoom_anchor,
 )
 from lrtune.api import FindConfig, find, load_result
 
@@ -115,3 +116,22 @@ def test_the_patient_reading_passes_a_single_chance_jump_before_any_learning():
     assert analyse_runs(runs, momentum=0.9).diverge_lr < 1e-5
     patient = patient_readings(runs, momentum=0.9)
     assert patient is not None and 0.05 < patient.diverge_lr < 0.2
+
+
+def test_a_divergence_reading_far_below_every_blow_up_does_not_place_the_zoom():
+    """lnmlp_regression_rmsprop, find seed 2: its noisy first sweep read a divergence at
+    2.4e-6 while every repeat blew up at 0.045 or above; the zoom centres on the blow-up."""
+    task = ROOT / "benchmarks" / "tasks" / "lnmlp_regression_rmsprop" / "model.py"
+    result = find(task, config=FindConfig.create(seed=2, device="cpu", probe=False, check=0))
+    first = tuple(run for run in result.runs if run.stage != "zoom")
+    stops = [run.lrs[-1] for run in first if run.stop_reason == "diverged"]
+    reading = analyse_runs(first, momentum=0.0).diverge_lr
+    assert reading * ZOOM_BELOW < min(stops)  # the reading sits in the noise
+    zoom = next(run for run in result.runs if run.stage == "zoom")
+    assert zoom.sweep["end_lr"] == pytest.approx(min(stops) * ZOOM_ABOVE)
+    assert zoom_anchor(reading, first) == min(stops)
+    assert result.recommendation.initial_lr > 1e-5  # not the noise's 3e-8
+    reasons = {r.rule: r.text for r in result.recommendation.reasons}
+    assert (
+        f"centred on {min(stops):.3g}, the lowest LR at which a repeat blew up" in reasons["zoom"]
+    )
