@@ -8,8 +8,8 @@ limit can lie far above a trained one's. A second sweep (the *zoom*) then runs t
 repeats over ``[diverge_lr / 100, diverge_lr × 3]``, 2.5 decades in as many steps: the model
 trains at the moderate rates first and meets the high ones trained (centred instead on the
 lowest LR at which a repeat blew up, where the reading sits more than 100× below it:
-:func:`zoom_anchor`). The analysis reads the
-zoom's runs (:func:`analyse_runs`); result.json keeps both sweeps (``range_test[].stage``).
+:func:`zoom_anchor`). The analysis reads the zoom's runs (:func:`analyse_runs`);
+result.json keeps both sweeps (``range_test[].stage``).
 
 Example:
     >>> from lrtune.rangetest import RangeTestResult
@@ -204,10 +204,16 @@ def zoom_anchor(diverge_lr: float, runs: tuple[RangeTestResult, ...]) -> float:
         >>> zoom_anchor(2e-6, (blew,)), zoom_anchor(0.01, (blew,))
         (0.1, 0.01)
     """
-    stops = [r.lrs[-1] for r in runs if r.stop_reason == "diverged" and r.lrs]
-    if stops and diverge_lr * ZOOM_BELOW < min(stops):
-        return min(stops)
+    lowest = _lowest_blow_up(runs)
+    if lowest is not None and diverge_lr * ZOOM_BELOW < lowest:
+        return lowest
     return diverge_lr
+
+
+def _lowest_blow_up(runs: tuple[RangeTestResult, ...]) -> float | None:
+    """The lowest LR at which one of ``runs`` stopped on a blow-up (``None``: none did)."""
+    stops = [r.lrs[-1] for r in runs if r.stop_reason == "diverged" and r.lrs]
+    return min(stops) if stops else None
 
 
 def _repeats(
@@ -254,12 +260,11 @@ def zoom_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
     sweep = zoom[0].sweep
     low, high = sweep.get("start_lr", zoom[0].lrs[0]), sweep.get("end_lr", zoom[0].lrs[-1])
     per_decade = zoom[0].num_iter / math.log10(high / low)
-    first = tuple(r for r in runs if r.stage != "zoom")
-    stops = [r.lrs[-1] for r in first if r.stop_reason == "diverged" and r.lrs]
+    lowest = _lowest_blow_up(tuple(r for r in runs if r.stage != "zoom"))
     where = ""
-    if stops and math.isclose(high / ZOOM_ABOVE, min(stops), rel_tol=1e-9):
+    if lowest is not None and math.isclose(high / ZOOM_ABOVE, lowest, rel_tol=1e-9):
         where = (
-            f" (centred on {min(stops):.3g}, the lowest LR at which a repeat blew up: the "
+            f" (centred on {lowest:.3g}, the lowest LR at which a repeat blew up: the "
             f"first sweep's divergence reading sat more than {ZOOM_BELOW:g}x below it, in the "
             "batch noise)"
         )
