@@ -62,6 +62,11 @@ def read_runs(runs: tuple[RangeTestResult, ...]) -> tuple[RangeTestResult, ...]:
     return zoom or runs
 
 
+def _first_sweep(runs: tuple[RangeTestResult, ...]) -> tuple[RangeTestResult, ...]:
+    """The first sweep's runs (all of them when there was no zoom)."""
+    return tuple(r for r in runs if r.stage != "zoom")
+
+
 def analyse_runs(
     runs: tuple[RangeTestResult, ...], *, momentum: float, patient: bool = False
 ) -> CurveAnalysis:
@@ -97,7 +102,7 @@ def first_sweep_readings(
     (:mod:`lrtune.recommend.zoom_race`). ``None`` without a zoom, where the zoom never blew
     up, or where the first sweep cannot be analysed.
     """
-    first = tuple(r for r in runs if r.stage != "zoom")
+    first = _first_sweep(runs)
     if zoomed.diverge_lr is None or len(first) == len(runs) or not first:
         return None
     try:
@@ -114,7 +119,7 @@ def patient_readings(runs: tuple[RangeTestResult, ...], *, momentum: float) -> C
     friedman2_mlp_rmsprop zoomed around 2e-7). ``None`` where the two readings agree or the
     patient one cannot be analysed.
     """
-    first = tuple(r for r in runs if r.stage != "zoom")
+    first = _first_sweep(runs)
     if not first:
         return None
     try:
@@ -260,7 +265,7 @@ def zoom_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
     sweep = zoom[0].sweep
     low, high = sweep.get("start_lr", zoom[0].lrs[0]), sweep.get("end_lr", zoom[0].lrs[-1])
     per_decade = zoom[0].num_iter / math.log10(high / low)
-    lowest = _lowest_blow_up(tuple(r for r in runs if r.stage != "zoom"))
+    lowest = _lowest_blow_up(_first_sweep(runs))
     where = ""
     if lowest is not None and math.isclose(high / ZOOM_ABOVE, lowest, rel_tol=1e-9):
         where = (

@@ -166,7 +166,6 @@ def race_peaks(
         kept = 0
     if progress is not None:
         progress(most, most)
-    specs = [proposal.schedule.replace(lr=p) for p in peaks]
     record = {
         "kind": "peak-race",
         "peaks": peaks,
@@ -202,7 +201,7 @@ def race_peaks(
     reason = _reason(record, budget=budget, search_budget=search_budget, total=total)
     return replace(
         proposal,
-        schedule=specs[kept],
+        schedule=proposal.schedule.replace(lr=peaks[kept]),
         reasons=(*proposal.reasons, reason),
         search=search,
     )
