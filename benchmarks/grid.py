@@ -174,6 +174,9 @@ GRIDS: dict[str, GridDef] = {
     "wine_gelu_adamw": GridDef(1e-5, 0.3),  # the twentieth held-out batch
     "iris_deep_sgd": GridDef(1e-3, 10.0),  # the twentieth held-out batch
     "digits_logreg_rmsprop": GridDef(1e-5, 0.3),  # the twentieth held-out batch
+    "charmlp_shlex_sgd": GridDef(1e-3, 10.0),  # the twenty-first held-out batch
+    "digits_lenet_sgd": GridDef(1e-3, 10.0),  # the twenty-first held-out batch
+    "makereg_deep_adam": GridDef(1e-5, 0.3),  # the twenty-first held-out batch
 }
 
 

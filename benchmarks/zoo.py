@@ -26,6 +26,7 @@ __all__ = [
     "HELD_OUT_EIGHTEENTH",
     "HELD_OUT_NINETEENTH",
     "HELD_OUT_TWENTIETH",
+    "HELD_OUT_TWENTY_FIRST",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -118,6 +119,9 @@ FAMILY: dict[str, str] = {
     "wine_gelu_adamw": "MLP",  # the twentieth held-out batch
     "iris_deep_sgd": "MLP",  # the twentieth held-out batch
     "digits_logreg_rmsprop": "linear",  # the twentieth held-out batch
+    "charmlp_shlex_sgd": "MLP",  # the twenty-first held-out batch
+    "digits_lenet_sgd": "CNN",  # the twenty-first held-out batch
+    "makereg_deep_adam": "MLP",  # the twenty-first held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -253,6 +257,13 @@ HELD_OUT_TWENTIETH: frozenset[str] = frozenset(
     {"wine_gelu_adamw", "iris_deep_sgd", "digits_logreg_rmsprop"}
 )
 
+#: A twenty-first held-out batch, written in the next session after (28) was kept and (29), a
+#: second run in the stability probe, registered, before (29) was coded; one task each of SGD
+#: with momentum on a character MLP, plain SGD on a tanh LeNet, and Adam on a deep ReLU MLP.
+HELD_OUT_TWENTY_FIRST: frozenset[str] = frozenset(
+    {"charmlp_shlex_sgd", "digits_lenet_sgd", "makereg_deep_adam"}
+)
+
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
     {
@@ -289,6 +300,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_EIGHTEENTH
     | HELD_OUT_NINETEENTH
     | HELD_OUT_TWENTIETH
+    | HELD_OUT_TWENTY_FIRST
 )
 
 
