@@ -1,4 +1,5 @@
-"""The end of ``find`` and ``recommend``: write the report, print the result, say what was lost.
+"""What ``find`` and ``recommend`` show: a progress bar per phase and, at the end, the report,
+the result, and what was lost.
 
 The summary and the code always reach the terminal, even when a file cannot be written (one
 ``error: ...`` line then says which) or the run was interrupted (a line says what is kept and
@@ -8,6 +9,8 @@ the command that resumes it).
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 
     from lrtune.api import FindConfig, FindResult
 
-__all__ = ["Rerun", "finish", "interrupted_lines"]
+__all__ = ["Rerun", "finish", "interrupted_lines", "progress_bar"]
 
 #: The exit status after Ctrl-C, as a shell reports SIGINT.
 EXIT_INTERRUPTED = 130
@@ -148,3 +151,26 @@ def _storage_shown(storage: str) -> str:
     from lrtune.recommend._storage import redact
 
     return redact(storage)
+
+
+@contextmanager
+def progress_bar(console: Any) -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar per phase; yields ``progress(phase, done, total)``."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bars: dict[str, Any] = {}
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+
+        def update(phase: str, done: int, total: int) -> None:
+            if phase not in bars:
+                bars[phase] = progress.add_task(phase, total=total)
+            progress.update(bars[phase], completed=done, total=total)
+
+        yield update

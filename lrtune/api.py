@@ -13,36 +13,33 @@ Example:
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from lrtune import distributed
+from lrtune._config import FindConfig
 from lrtune._measure import (
-    analyse_runs,
     first_sweep_readings,
     measure,
     patient_readings,
     read_runs,
     zoom_reason,
 )
-from lrtune._result_file import check_result_data
+from lrtune._result_file import FindResult, json_safe, load_result
 from lrtune._trained import train_stages
-from lrtune.analysis import MIN_POINTS, CurveAnalysis
-from lrtune.analysis.dataset import DatasetStats, dataset_stats
-from lrtune.emit import FORMATS, TrainSettings, optimizer_kwargs, render_or_refusal
-from lrtune.errors import ConfigError, Interrupted, ResultFileError
+from lrtune.analysis import CurveAnalysis
+from lrtune.analysis.dataset import dataset_stats
+from lrtune.emit import TrainSettings, optimizer_kwargs, render_or_refusal
+from lrtune.errors import ConfigError, Interrupted
 from lrtune.model_file import load_task
-from lrtune.rangetest import RangeTestConfig, RangeTestResult, resolve_device
-from lrtune.recommend import Context, Reason, Recommendation, recommend
+from lrtune.rangetest import RangeTestResult, resolve_device
+from lrtune.recommend import Context, Reason, recommend
 from lrtune.recommend.zoom_race import disagree
-from lrtune.schedules._base import check_number
 from lrtune.state import deterministic_kernels
 from lrtune.task import StepsLoader, Task, loader_length
 
@@ -50,183 +47,7 @@ __all__ = ["FindConfig", "FindResult", "find", "recommend_from_result", "load_re
 
 logger = logging.getLogger(__name__)
 
-RESULT_VERSION = 1
-
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class FindConfig:
-    """Every option of ``lrtune find`` (validated on construction).
-
-    Attributes:
-        range_test: the sweep and loop options.
-        repeats: range tests from the same initial state with different data orders;
-            the curves are averaged before analysis. One run can stray (a lucky data order
-            that postpones the blow-up); three make the suggestion steady.
-        zoom: over a flat-then-cliff curve, run the repeats again over a narrow range and
-            read that (:mod:`lrtune._measure`); ``False`` reads the first sweep whatever it is.
-        probe: train the proposal's first 20% and halve a peak that blows up
-            (:mod:`lrtune.recommend.probe`; needs the task's ``val_loader``).
-        epochs: planned training length (overrides model.py's ``epochs`` and ``max_steps``).
-        max_steps: planned training length in optimizer updates (overrides everything else;
-            planned on the iteration basis).
-        scheduler: force a scheduler type instead of the rules' choice.
-        tune: an Optuna refinement config, or ``None`` for the rules alone.
-        check: the fraction of the planned run the horizon check trains (needs the task's
-            ``val_loader`` and a window of at least 6 epochs; 0: off). It runs when the rules
-            warn of overfitting (many passes over small data), and always before a search;
-            with ``tune``, it is part of the search budget and must be below it.
-        formats: code formats to render into ``FindResult.code``.
-    """
-
-    range_test: RangeTestConfig = field(default_factory=RangeTestConfig)
-    repeats: int = 3
-    zoom: bool = True
-    probe: bool = True
-    epochs: int | None = None
-    max_steps: int | None = None
-    scheduler: str | None = None
-    tune: Any = None  # lrtune.recommend.refine.TuneConfig (optuna is imported lazily)
-    check: float = 0.4
-    formats: tuple[str, ...] = ("torch",)
-
-    def __post_init__(self) -> None:
-        _check_num_iter(self.range_test.num_iter)
-        if isinstance(self.repeats, bool) or not isinstance(self.repeats, int) or self.repeats < 1:
-            raise ConfigError(f"repeats: expected a positive int, got {self.repeats!r}.")
-        if self.epochs is not None and (
-            isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1
-        ):
-            raise ConfigError(f"epochs: expected a positive int, got {self.epochs!r}.")
-        if self.max_steps is not None and (
-            isinstance(self.max_steps, bool)
-            or not isinstance(self.max_steps, int)
-            or self.max_steps < 1
-        ):
-            raise ConfigError(f"max_steps: expected a positive int, got {self.max_steps!r}.")
-        check_number("check", self.check, low=0.0, high=1.0)
-        if self.tune is not None and self.check >= self.tune.budget:
-            raise ConfigError(
-                f"check: expected less than the budget ({self.tune.budget:g}) so trials get a "
-                f"share, got {self.check:g}; lower --check or raise --budget"
-            )
-        unknown = [f for f in self.formats if f not in FORMATS]
-        if unknown:
-            raise ConfigError(f"formats: expected some of {', '.join(FORMATS)}, got {unknown}.")
-
-    @classmethod
-    def create(cls, *, seed: int | None = None, **options: Any) -> FindConfig:
-        """Build from flat keyword options: range-test fields go to ``range_test``.
-
-        Example:
-            >>> FindConfig.create(num_iter=50, repeats=2).range_test.num_iter
-            50
-        """
-        if isinstance(options.get("num_iter"), int):
-            _check_num_iter(options["num_iter"])  # before the sweep's own, lower, minimum
-        rt_fields = RangeTestConfig.__dataclass_fields__
-        rt = {k: v for k, v in options.items() if k in rt_fields and v is not None}
-        rest = {k: v for k, v in options.items() if k not in rt_fields}
-        return cls(range_test=RangeTestConfig(seed=seed, **rt), **rest)
-
-
-def _check_num_iter(num_iter: int) -> None:
-    """``find`` analyses the curve, which needs MIN_POINTS steps: refuse fewer before training."""
-    if num_iter < MIN_POINTS:
-        raise ConfigError(
-            f"num_iter: expected >= {MIN_POINTS} (the curve analysis reads at least "
-            f"{MIN_POINTS} points), got {num_iter}; raise --num-iter (default 100)."
-        )
-
-
-@dataclass(frozen=True)
-class FindResult:
-    """Everything ``find`` measured and decided; ``to_dict`` is result.json."""
-
-    runs: tuple[RangeTestResult, ...]
-    analysis: CurveAnalysis
-    dataset: DatasetStats | None = None
-    recommendation: Recommendation | None = None
-    code: dict[str, str] = field(default_factory=dict)
-    source: str | None = None
-    optimizer: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def interrupted(self) -> bool:
-        """Ctrl-C stopped the range test: the analysis reads the curve measured so far."""
-        return bool(self.runs) and self.runs[-1].stop_reason == "interrupted"
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON form (docs/result-json.md)."""
-        return {
-            "lrtune_result": RESULT_VERSION,
-            "source": self.source,
-            "optimizer": self.optimizer,
-            "range_test": [run.to_dict() for run in self.runs],
-            "analysis": self.analysis.to_dict(),
-            "dataset": self.dataset.to_dict() if self.dataset else None,
-            "recommendation": self.recommendation.to_dict() if self.recommendation else None,
-            "code": dict(self.code),
-        }
-
-    def save(self, path: str | Path) -> Path:
-        """Write result.json (parents created). NaN/inf are written as null."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(_json_safe(self.to_dict()), indent=2) + "\n")
-        return path
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    return value
-
-
-def load_result(path: str | Path) -> FindResult:
-    """Read a result.json written by :meth:`FindResult.save`.
-
-    Raises:
-        ResultFileError: missing, not JSON, not an lrtune result, a format version this
-            lrtune does not read, or a required part missing.
-    """
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise ResultFileError(f"{path}: no such file; run `lrtune find model.py` first.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ResultFileError(
-            f"{path}: not a JSON file ({exc}); re-run `lrtune find` to write a new one."
-        ) from None
-    check_result_data(data, path)  # version and parts: refused, never silently replanned
-    try:
-        runs = tuple(RangeTestResult.from_dict(r) for r in data["range_test"])
-        momentum = float(data.get("optimizer", {}).get("momentum") or 0.0)
-        analysis = analyse_runs(runs, momentum=momentum)
-        dataset = DatasetStats.from_dict(data["dataset"]) if data.get("dataset") else None
-        rec = data.get("recommendation")
-        recommendation = Recommendation.from_dict(rec) if rec else None
-    except ResultFileError:
-        raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ResultFileError(
-            f"{path}: corrupt lrtune result ({type(exc).__name__}: {exc}); re-run `lrtune find`."
-        ) from None
-    return FindResult(
-        runs=runs,
-        analysis=analysis,
-        dataset=dataset,
-        recommendation=recommendation,
-        code=dict(data.get("code") or {}),
-        source=data.get("source"),
-        optimizer=dict(data.get("optimizer") or {}),
-    )
 
 
 def _optimizer_info(optimizer: torch.optim.Optimizer) -> dict[str, Any]:
@@ -236,7 +57,7 @@ def _optimizer_info(optimizer: torch.optim.Optimizer) -> dict[str, Any]:
     return {
         "class": type(optimizer).__name__,
         "module": type(optimizer).__module__,
-        "kwargs": _json_safe(changed),
+        "kwargs": json_safe(changed),
         "momentum": float(defaults["momentum"]) if "momentum" in defaults else None,
         "beta1": float(betas[0]) if betas else None,
         "beta2": float(betas[1]) if betas else None,

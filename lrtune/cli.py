@@ -6,12 +6,13 @@ Errors deriving from :class:`lrtune.errors.LrtuneError` print as one line and ex
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
+from lrtune._cli_report import progress_bar
+from lrtune._cli_schedules import FORMAT_CHOICES, schedules_command, snippet_command
 from lrtune.errors import LrtuneError
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ def main() -> None:
 
 # ---------------------------------------------------------------- find and recommend
 
-_FORMAT_CHOICES = click.Choice(["torch", "loop", "lightning", "hf", "timm", "yaml", "json"])
-
 
 def _recommend_options(fn: Callable[..., None]) -> Callable[..., None]:
     """Options shared by ``find`` and ``recommend``."""
@@ -62,7 +61,7 @@ def _recommend_options(fn: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "--format",
             "fmt",
-            type=_FORMAT_CHOICES,
+            type=FORMAT_CHOICES,
             default="torch",
             show_default=True,
             help="Code to print.",
@@ -242,7 +241,7 @@ def find_command(
         return
     rerun = None
     try:
-        with _progress_bar(console) as progress:
+        with progress_bar(console) as progress:
             result = find(task, config=config, progress=progress)
     except Interrupted as stop:  # Ctrl-C in the check or the search: keep the range test
         result, rerun = stop.result, Rerun(None, model_py, config, out)
@@ -308,7 +307,7 @@ def recommend_command(
     console = Console(stderr=True)
     rerun = None
     try:
-        with _progress_bar(console) as progress:
+        with progress_bar(console) as progress:
             result = recommend_from_result(saved, task=task, config=config, progress=progress)
     except Interrupted as stop:  # Ctrl-C in the check or the search: keep the range test
         result, rerun = stop.result, Rerun(result_json, source, config, out)
@@ -317,114 +316,5 @@ def recommend_command(
         sys.exit(status)
 
 
-@contextmanager
-def _progress_bar(console: Any) -> Iterator[Callable[[str, int, int], None]]:
-    """A rich progress bar per phase; yields ``progress(phase, done, total)``."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    bars: dict[str, Any] = {}
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
-
-        def update(phase: str, done: int, total: int) -> None:
-            if phase not in bars:
-                bars[phase] = progress.add_task(phase, total=total)
-            progress.update(bars[phase], completed=done, total=total)
-
-        yield update
-
-
-# ---------------------------------------------------------------- schedules and snippets
-
-
-@cli.command("schedules")
-def schedules_command() -> None:
-    """List the schedule types with their parameters."""
-    import dataclasses
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from lrtune.schedules import get_schedule, list_schedules, schedule_params
-
-    table = Table(title="lrtune schedules")
-    for column in ("name", "parameters", "description"):
-        table.add_column(column)
-    for name in list_schedules():
-        params = [
-            key if default is dataclasses.MISSING else f"{key}={default}"
-            for key, default in schedule_params(name).items()
-        ]
-        table.add_row(name, ", ".join(params), get_schedule(name).description)
-    Console(width=160).print(table)
-
-
-def _parse_set(values: tuple[str, ...]) -> dict[str, object]:
-    import yaml
-
-    params: dict[str, object] = {}
-    for item in values:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
-        params[key.strip()] = yaml.safe_load(raw)
-    return params
-
-
-@cli.command("snippet")
-@click.argument("scheduler")
-@click.option("--lr", type=float, required=True, help="Initial (peak) learning rate.")
-@click.option("--epochs", type=int, required=True, help="Planned epochs.")
-@click.option("--steps-per-epoch", type=int, required=True, help="Optimizer updates per epoch.")
-@click.option("--basis", type=click.Choice(["iteration", "epoch"]), default="epoch")
-@click.option("--warmup", type=int, default=0, help="Linear warmup, in units of the basis.")
-@click.option("--eta-min-ratio", type=float, default=None, help="Floor as a fraction of --lr.")
-@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Other parameters.")
-@click.option("--optimizer", type=click.Choice(["adamw", "sgd", "adam"]), default="adamw")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["torch", "loop", "lightning", "hf", "timm", "yaml", "json"]),
-    default="torch",
-)
-@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Write a PNG.")
-def snippet_command(
-    scheduler: str,
-    lr: float,
-    epochs: int,
-    steps_per_epoch: int,
-    basis: str,
-    warmup: int,
-    eta_min_ratio: float | None,
-    sets: tuple[str, ...],
-    optimizer: str,
-    fmt: str,
-    plot: str | None,
-) -> None:
-    """Print code for SCHEDULER (periods default to the whole run)."""
-    from lrtune.emit import plot_schedule, render_code
-    from lrtune.schedules import spec_for_run
-
-    spec = spec_for_run(
-        scheduler,
-        lr=lr,
-        epochs=epochs,
-        steps_per_epoch=steps_per_epoch,
-        basis=basis,
-        warmup=warmup,
-        eta_min_ratio=eta_min_ratio,
-        params=_parse_set(sets),
-    )
-    code = render_code(
-        spec, fmt, optimizer=optimizer, steps_per_epoch=steps_per_epoch, epochs=epochs
-    )
-    click.echo(code, nl=False)
-    if plot:
-        plot_schedule(spec, plot, steps_per_epoch=steps_per_epoch, epochs=epochs)
-        click.echo(f"# plot written to {plot}", err=True)
+cli.add_command(schedules_command)
+cli.add_command(snippet_command)
