@@ -6,8 +6,9 @@ Example:
     50
 """
 
+from lrtune.rangetest._config import Amp, RangeTestConfig
 from lrtune.rangetest._result import RangeTestResult, StopReason
-from lrtune.rangetest._runner import Amp, ProgressFn, RangeTestConfig, range_test, resolve_device
+from lrtune.rangetest._runner import ProgressFn, range_test, resolve_device
 from lrtune.rangetest._sweep import Sweep, SweepMode
 
 __all__ = [
