@@ -16,20 +16,11 @@ high to train), and the control is proposed: a short window favours the higher o
 so a long run would favour the lower one all the more. If none learns, the peak is kept; a
 peak too low is never raised.
 
-Each peak's window trains twice: from the find's model and data order and, where that run
-held, from a second initialisation (model.py's factory under ``seed + SECOND_OFFSET``; the
-same model where it is an object) and data order. One run says little about a peak near the
-edge: on bytecnn_textwrap_sgd the find's run learnt at 1.9 and 2.75, where 5 of 6 other
-seeds diverged within 34 updates. A peak fails when either run diverges or relapses, and has
-learnt when either learnt (:func:`combined`).
-
 Example:
     >>> relapsed(initial=2.3, val_losses=[1.0, 0.6, 2.5])
     True
     >>> relapsed(initial=2.3, val_losses=[2.3, 2.29, 2.28])  # never fell: not a relapse
     False
-    >>> combined(["learnt", "diverged"]), combined(["did not learn", "learnt"])
-    ('diverged', 'learnt')
 """
 
 from __future__ import annotations
@@ -54,8 +45,6 @@ __all__ = [
     "HALVINGS",
     "POINTS",
     "PROBE_FRACTION",
-    "SECOND_OFFSET",
-    "combined",
     "probe_recommendation",
     "relapsed",
 ]
@@ -74,8 +63,6 @@ FELL = 0.8
 RELAPSED = 0.9
 #: How many halvings of a peak that has not learnt are probed as controls.
 CONTROLS = 2
-#: The second run of each window trains from seed ``seed + SECOND_OFFSET``: no other stage does.
-SECOND_OFFSET = 2000
 #: The outcomes that reject a peak outright (it is halved).
 _UNSTABLE = ("diverged", "relapsed")
 SOURCE = (
@@ -105,10 +92,9 @@ def probe_recommendation(
 
     Returns ``rec`` with the (possibly lowered) schedule, a ``stability-probe`` reason and
     the probe's record in ``rec.probe``: ``steps`` trained in all, the ``peaks`` tried in
-    order with each one's ``outcomes`` (:func:`combined` from its ``runs``, the find's run's
-    outcome and the second run's, see :func:`_outcome`) and whether it ``failed`` (was
-    rejected), and ``lr``, the peak proposed. ``progress(done, total)`` is called after every
-    epoch of each peak's two runs.
+    order with each one's ``outcomes`` (see :func:`_outcome`) and whether it ``failed``
+    (was rejected), and ``lr``, the peak proposed. ``progress(done, total)`` is called after
+    every epoch of each probe's window.
     """
     if rec.steps_per_epoch is None or rec.epochs is None:
         raise ValueError("probe_recommendation: the recommendation has no run length.")
@@ -116,44 +102,33 @@ def probe_recommendation(
     warmup = rec.schedule.to_basis("iteration", rec.steps_per_epoch).warmup
     steps = min(total, max(round(PROBE_FRACTION * total), warmup + MIN_AFTER))
     initial = _untrained_loss(task, seed, device)
-    second = seed + SECOND_OFFSET
-    initials = {seed: initial, second: _untrained_loss(task, second, device)}
     record: dict[str, Any] = {
         "steps": 0,
         "window": steps,
         "peaks": [],
         "failed": [],
         "outcomes": [],
-        "runs": [],
     }
     epochs = math.ceil(steps / rec.steps_per_epoch)
+    report = (lambda epoch, _val: progress(epoch + 1, epochs)) if progress else None
 
-    def run(schedule: ScheduleSpec, run_seed: int, done: int) -> str:
-        report = (lambda epoch, _val: progress(done + epoch + 1, 2 * epochs)) if progress else None
+    def probe(schedule: ScheduleSpec) -> str:
         result = train_schedule(
             task,
             schedule,
             epochs=rec.epochs,
-            seed=run_seed,
+            seed=seed,
             device=device,
             max_steps=steps,
             eval_every=max(1, steps // POINTS),
             report=report,
-            model_factory=task.model_factory if run_seed == second else None,
         )
-        record["steps"] += result.steps
         vals = [r.val_loss for r in result.trace] or [result.val_loss]
-        return _outcome(result.diverged, vals, initials[run_seed])
-
-    def probe(schedule: ScheduleSpec) -> str:
-        runs = [run(schedule, seed, 0)]
-        if runs[0] not in _UNSTABLE:  # the find's run held: try a second one
-            runs.append(run(schedule, second, epochs))
-        outcome = combined(runs)
+        outcome = _outcome(result.diverged, vals, initial)
+        record["steps"] += result.steps
         record["peaks"].append(schedule.lr)
         record["failed"].append(outcome in _UNSTABLE)
         record["outcomes"].append(outcome)
-        record["runs"].append(runs)
         return outcome
 
     schedule = rec.schedule
@@ -172,21 +147,7 @@ def probe_recommendation(
                 schedule = control
                 break
     record["lr"] = schedule.lr
-    return replace(
-        rec,
-        schedule=schedule,
-        reasons=(*rec.reasons, _reason(record, fresh_init=task.model_factory is not None)),
-        probe=record,
-    )
-
-
-def combined(outcomes: Sequence[str]) -> str:
-    """One peak's outcome from its runs' (see :func:`_outcome`): the first that diverged or
-    relapsed; else ``learnt`` if any run learnt; else ``did not learn``."""
-    unstable = [o for o in outcomes if o in _UNSTABLE]
-    if unstable:
-        return unstable[0]
-    return "learnt" if "learnt" in outcomes else "did not learn"
+    return replace(rec, schedule=schedule, reasons=(*rec.reasons, _reason(record)), probe=record)
 
 
 def _outcome(diverged: bool, vals: Sequence[float], initial: float) -> str:
@@ -203,16 +164,12 @@ def _untrained_loss(task: Task, seed: int, device: str | torch.device) -> float:
     return evaluate(task, model.to(device), device=device)
 
 
-def _reason(record: dict[str, Any], *, fresh_init: bool) -> Reason:
-    """The ``stability-probe`` reason; ``fresh_init``: the second runs built a fresh model."""
+def _reason(record: dict[str, Any]) -> Reason:
     window, lr = record["window"], record["lr"]
     peaks, outcomes = record["peaks"], record["outcomes"]
     still = [i for i, o in enumerate(outcomes) if o == "did not learn"]
     halvings = slice(0, still[0] if still else len(peaks))  # the controls come after
     unstable = [p for p, o in zip(peaks[halvings], outcomes[halvings]) if o in _UNSTABLE]
-    runs = record.get("runs") or [[o] for o in outcomes]  # a record from before the second run
-    second = [p for p, r in zip(peaks[halvings], runs[halvings]) if r[1:] and r[1] in _UNSTABLE]
-    other = "second initialisation and data order" if fresh_init else "second data order"
     parts = []
     if unstable:
         parts.append(
@@ -221,11 +178,6 @@ def _reason(record: dict[str, Any], *, fresh_init: bool) -> Reason:
             "its divergence LR from a barely trained model, and the reading varies with the "
             "data order), so the peak was halved"
         )
-        if second:
-            parts[-1] += (
-                f" (at {', '.join(f'{p:.3g}' for p in second)} the find's own run held, and a "
-                f"{other} blew up)"
-            )
     if still:
         first, controls = peaks[still[0]], peaks[still[0] + 1 :]
         tried = ", ".join(f"{p:.3g}" for p in controls)
@@ -248,8 +200,7 @@ def _reason(record: dict[str, Any], *, fresh_init: bool) -> Reason:
     if not parts:
         text = (
             f"the first {window} updates of the planned run at peak {lr:.3g} trained without "
-            f"blowing up, from the find's model and data order and from a {other}; the peak is "
-            "kept."
+            "blowing up; the peak is kept."
         )
     else:
         if unstable and not still:
