@@ -22,7 +22,7 @@ from pathlib import Path
 
 import torch
 
-from benchmarks import evaluate, gpu, grid, render, suite, zoo
+from benchmarks import evaluate, gpu, grid, render, render_peers, suite, zoo
 from benchmarks.evaluate import TaskReport, evaluate_task
 from benchmarks.plot import plot
 
@@ -451,6 +451,10 @@ def _markdown(
         "## By half (each task judged by its worst find seed)",
         "",
         *render.split_view(reports),
+        "",
+        "## Against the peers (mean ratios)",
+        "",
+        *render_peers.peers_view(reports),
         "",
         "## By family (median of the mean ratios)",
         "",

@@ -216,3 +216,43 @@ def test_the_range_test_cost_is_reported_apart_on_long_runs():
 def test_lrtune_plan_counts_its_range_test_within_its_cost():
     plan = methods._lrtune_plan.__wrapped__(TINY, 0, "cpu", False)
     assert methods.LrtuneMethod.STATS_BATCHES < plan.range_test_steps <= plan.cost_steps
+
+
+def test_peers_view_counts_the_wins_and_says_why_each_loss():
+    from types import SimpleNamespace
+
+    from benchmarks import evaluate, render_peers
+
+    def score(method, lr, losses):
+        finds = tuple(
+            evaluate.FindScore(seed, lr * (1 + seed / 10), losses, 0) for seed in range(3)
+        )
+        return evaluate.MethodScore(method, finds, 1.0)
+
+    cells = tuple(
+        grid.Cell(shape, lr, (loss,))
+        for shape in ("cosine", "constant")
+        for lr, loss in ((0.01, 1.0), (0.1, 0.5), (1.0, 2.0))
+    )
+
+    def task(name, ours, peer):
+        r = evaluate.TaskReport(
+            SimpleNamespace(name=name), cells, (ours, score("Prodigy", 0.1, peer)), initial=3.0
+        )
+        return r
+
+    low = task("too_low", score("lrtune", 0.01, (0.8, 0.8, 0.8)), (0.6, 0.6, 0.6))
+    won = task("won", score("lrtune", 0.1, (0.5, 0.5, 0.5)), (0.6, 0.6, 0.6))
+    tie = task("tie", score("lrtune", 0.1, (0.505, 0.505, 0.505)), (0.5, 0.5, 0.5))
+    stalled = task("stalled", score("lrtune", 0.1, (2.9, 0.5, 0.5)), (0.5, 0.5, 0.5))
+    lines = render_peers.peers_view([low, won, tie, stalled])
+    assert lines[0].startswith("lrtune's rules beat every peer on **1 of 4 tasks**")
+    rows = {
+        line.split(" | ")[0][2:]: line
+        for line in lines
+        if line.startswith("| ") and "---" not in line
+    }
+    assert "won" not in rows
+    assert rows["too_low"].endswith("| peak too low (0.1–0.12× the grid's best cosine peak) |")
+    assert rows["tie"].endswith("| within 2% of the best peer |")
+    assert rows["stalled"].endswith("| 3 runs stalled |")  # one loss per find seed: 2.9 stalls
