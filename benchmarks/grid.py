@@ -177,6 +177,9 @@ GRIDS: dict[str, GridDef] = {
     "charmlp_shlex_sgd": GridDef(1e-3, 10.0),  # the twenty-first held-out batch
     "digits_lenet_sgd": GridDef(1e-3, 10.0),  # the twenty-first held-out batch
     "makereg_deep_adam": GridDef(1e-5, 0.3),  # the twenty-first held-out batch
+    "wine_wide_sgd": GridDef(1e-3, 10.0),  # the twenty-second held-out batch
+    "sinefreq_gru_sgd": GridDef(1e-3, 10.0),  # the twenty-second held-out batch
+    "digits_resmlp_sgd": GridDef(1e-3, 10.0),  # the twenty-second held-out batch
 }
 
 

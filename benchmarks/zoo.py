@@ -27,6 +27,7 @@ __all__ = [
     "HELD_OUT_NINETEENTH",
     "HELD_OUT_TWENTIETH",
     "HELD_OUT_TWENTY_FIRST",
+    "HELD_OUT_TWENTY_SECOND",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -122,6 +123,9 @@ FAMILY: dict[str, str] = {
     "charmlp_shlex_sgd": "MLP",  # the twenty-first held-out batch
     "digits_lenet_sgd": "CNN",  # the twenty-first held-out batch
     "makereg_deep_adam": "MLP",  # the twenty-first held-out batch
+    "wine_wide_sgd": "MLP",  # the twenty-second held-out batch
+    "sinefreq_gru_sgd": "RNN",  # the twenty-second held-out batch
+    "digits_resmlp_sgd": "MLP",  # the twenty-second held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -264,6 +268,13 @@ HELD_OUT_TWENTY_FIRST: frozenset[str] = frozenset(
     {"charmlp_shlex_sgd", "digits_lenet_sgd", "makereg_deep_adam"}
 )
 
+#: A twenty-second held-out batch, written in the same session after (29) was rejected and
+#: (30), a change to the rules' SGD peak, registered, before (30) was coded; three SGD tasks:
+#: momentum on a wide MLP, momentum on a GRU regressor, Nesterov on a residual BatchNorm MLP.
+HELD_OUT_TWENTY_SECOND: frozenset[str] = frozenset(
+    {"wine_wide_sgd", "sinefreq_gru_sgd", "digits_resmlp_sgd"}
+)
+
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
     {
@@ -301,6 +312,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_NINETEENTH
     | HELD_OUT_TWENTIETH
     | HELD_OUT_TWENTY_FIRST
+    | HELD_OUT_TWENTY_SECOND
 )
 
 
