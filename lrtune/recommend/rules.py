@@ -136,19 +136,14 @@ class PeakLrRule(Rule):
     def apply(self, ctx: Context) -> Fired:
         scheduler = ctx.decided["scheduler"]
         if _sgd_cosine_near_divergence(ctx):
-            limit, which = ctx.diverge_lr, "the divergence LR"
-            if ctx.min_loss_lr is not None and ctx.min_loss_lr < limit:  # type: ignore[operator]
-                limit, which = ctx.min_loss_lr, "the LR where the loss stopped falling"
-                which += f" (below the divergence LR, {ctx.diverge_lr:.3g})"
-            lr = limit / self.cosine_margin  # type: ignore[operator]
+            lr = ctx.diverge_lr / self.cosine_margin  # type: ignore[operator]
             return (
                 {"lr": lr},
-                f"peak LR {lr:.3g} = {which} / {self.cosine_margin:g}: after a warmup, SGD "
-                "trains best from a peak close to the largest LR that still trains, the lower "
-                "of where the range test's loss blew up and where it stopped falling; cosine "
-                "stays near its peak longer than 1cycle, so a little further below it.",
-                "Smith arXiv 1506.01186 (best LR within 2x of the largest that converges; the "
-                "largest LR is where the loss stops falling)",
+                f"peak LR {lr:.3g} = the divergence LR / {self.cosine_margin:g}: after a "
+                "warmup, SGD trains best from a peak close to the largest LR that still "
+                "trains; cosine stays near its peak longer than 1cycle, so a little further "
+                "below it.",
+                "Smith arXiv 1506.01186 (best LR within 2x of the largest that converges)",
             )
         if scheduler == "onecycle" and ctx.diverge_lr is not None:
             lr = ctx.diverge_lr / self.onecycle_margin
@@ -252,7 +247,7 @@ class WarmupRule(Rule):
         elif _sgd_cosine_near_divergence(ctx) and total:
             want = max(1, round(self.near_divergence_fraction * total))
             why = (
-                f"SGD at a peak near the largest LR that still trains: linear warmup over "
+                f"SGD at a peak within 2x of the divergence LR: linear warmup over "
                 f"{self.near_divergence_fraction:.0%} of the run ({want} updates), so the "
                 "first updates, while the gradients are largest, do not blow up (Goyal et al. "
                 "warm up over 5 of 90 epochs)"

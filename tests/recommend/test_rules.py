@@ -257,21 +257,6 @@ def test_peak_lr_is_the_floor_capped_by_the_divergence_lr(floor_lr, diverge_lr, 
     assert why in peak.text and "1506.01186" in peak.source
 
 
-@pytest.mark.parametrize(
-    ("min_loss_lr", "expected", "why"),
-    [
-        (0.05, 0.05 / 2.5, "the LR where the loss stopped falling (below the divergence LR, 0.08)"),
-        (0.2, 0.08 / 2.5, "the divergence LR / 2.5"),  # the loss fell until it blew up
-        (None, 0.08 / 2.5, "the divergence LR / 2.5"),
-    ],
-)
-def test_sgd_peak_is_below_the_lower_of_its_two_limits(min_loss_lr, expected, why):
-    given, _ = SCENARIOS["sgd-clear-divergence"]
-    rec = recommend(Context(suggested_lr=0.01, diverge_lr=0.08, min_loss_lr=min_loss_lr, **given))
-    assert rec.scheduler == "cosine" and rec.initial_lr == pytest.approx(expected)
-    assert why in next(r for r in rec.reasons if r.rule == "peak-lr").text
-
-
 def test_full_batch_gd_cites_its_sources():
     given, _ = SCENARIOS["full-batch-gd"]
     rec = recommend(Context(suggested_lr=0.01, diverge_lr=0.16, **given))
