@@ -81,15 +81,20 @@ class MethodScore:
         return max(self.finds, key=lambda f: f.val)
 
     @property
+    def peaks(self) -> list[float]:
+        """The proposed peak LRs, one per find seed that proposed a finite one."""
+        return [f.lr for f in self.finds if f.lr and math.isfinite(f.lr) and f.lr > 0]
+
+    @property
     def lr(self) -> float:
         """Geometric mean of the proposed peak LRs (nan when none)."""
-        good = [f.lr for f in self.finds if f.lr and math.isfinite(f.lr) and f.lr > 0]
+        good = self.peaks
         return float(np.exp(np.mean(np.log(good)))) if good else math.nan
 
     @property
     def spread(self) -> float:
         """max/min of the proposed LR over the find seeds (nan with one plan or none)."""
-        good = [f.lr for f in self.finds if f.lr and math.isfinite(f.lr) and f.lr > 0]
+        good = self.peaks
         return max(good) / min(good) if len(good) > 1 else math.nan
 
     @property
@@ -142,6 +147,10 @@ class TaskReport:
     @property
     def grid_steps(self) -> int:
         return sum(len(c.val_losses) for c in self.cells) * self.bench.planned_steps
+
+    def score(self, method: str) -> MethodScore | None:
+        """``method``'s score on this task (None where it did not run)."""
+        return next((s for s in self.scores if s.method == method), None)
 
     def beats(self, val: float) -> float:
         """Fraction of grid configurations (seed-mean) whose val loss is above ``val``."""

@@ -57,10 +57,6 @@ def _methods(reports: Sequence[TaskReport]) -> list[str]:
     return list(dict.fromkeys(s.method for r in reports for s in r.scores))
 
 
-def _score(r: TaskReport, method: str) -> MethodScore | None:
-    return next((s for s in r.scores if s.method == method), None)
-
-
 def summary(reports: Sequence[TaskReport]) -> list[str]:
     """Task × method: ratio to the re-scored grid best, share of the grid beaten, worst
     find seed; the held-out tasks marked."""
@@ -71,7 +67,7 @@ def summary(reports: Sequence[TaskReport]) -> list[str]:
     ]
     for r in sorted(reports, key=lambda r: (zoo.held_out(r.bench.name), r.bench.name)):
         name = r.bench.name + (" (held out)" if zoo.held_out(r.bench.name) else "")
-        cells = [ratio_cell(r, s) if (s := _score(r, m)) else "n/a" for m in names]
+        cells = [ratio_cell(r, s) if (s := r.score(m)) else "n/a" for m in names]
         lines.append(f"| {name} | {zoo.family(r.bench.name)} | " + " | ".join(cells) + " |")
     return lines
 
@@ -99,7 +95,7 @@ def split_view(reports: Sequence[TaskReport]) -> list[str]:
                 (r, s)
                 for r in reports
                 if zoo.held_out(r.bench.name) == held and r.cells
-                if (s := _score(r, method))
+                if (s := r.score(method))
             ]
             if not pairs:
                 continue
@@ -121,7 +117,7 @@ def family_view(reports: Sequence[TaskReport]) -> list[str]:
         members = [r for r in reports if zoo.family(r.bench.name) == family and r.cells]
         cells = []
         for method in names:
-            ratios = [s.val / r.reference for r in members if (s := _score(r, method))]
+            ratios = [s.val / r.reference for r in members if (s := r.score(method))]
             cells.append(fmt(statistics.median(ratios)) if ratios else "n/a")
         lines.append(f"| {family} | {len(members)} | " + " | ".join(cells) + " |")
     return lines
@@ -143,7 +139,7 @@ def fit_view(reports: Sequence[TaskReport], method: str = "lrtune") -> list[str]
         members = [r for r in reports if zoo.family(r.bench.name) == family and r.cells]
         fitted = [r.bench.name for r in members if r.bench.name in FITTED_ON]
         scored = [
-            (r, s) for r in members if r.bench.name not in FITTED_ON if (s := _score(r, method))
+            (r, s) for r in members if r.bench.name not in FITTED_ON if (s := r.score(method))
         ]
         ratios = [s.val / r.reference for r, s in scored]
         worst = [s.worst.val / r.reference for r, s in scored]
@@ -166,7 +162,7 @@ def range_test_view(reports: Sequence[TaskReport], method: str = "lrtune") -> li
     met = counted = 0
     for r in sorted(reports, key=lambda r: r.bench.name):
         planned = r.bench.planned_steps
-        if planned < LONG_RUN or (s := _score(r, method)) is None:
+        if planned < LONG_RUN or (s := r.score(method)) is None:
             continue
         steps = [f.range_test_steps for f in s.finds]
         if any(n is None for n in steps):

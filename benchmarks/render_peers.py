@@ -77,7 +77,7 @@ def peers_view(reports: Sequence[TaskReport]) -> list[str]:
         "|---|---:|---|---:|---|---|",
     ]
     for r in sorted(measured, key=lambda r: r.bench.name):
-        mine = _score(r, "lrtune")
+        mine = r.score("lrtune")
         if mine is None or r in wins["lrtune"]:
             continue
         peers = [s for s in r.scores if s.method not in ours and math.isfinite(s.val)]
@@ -95,12 +95,8 @@ def peers_view(reports: Sequence[TaskReport]) -> list[str]:
     return lines
 
 
-def _score(r: TaskReport, method: str) -> MethodScore | None:
-    return next((s for s in r.scores if s.method == method), None)
-
-
 def _beats_every_peer(r: TaskReport, method: str, ours: Sequence[str]) -> bool:
-    mine = _score(r, method)
+    mine = r.score(method)
     peers = [s for s in r.scores if s.method not in ours]
     return mine is not None and all(mine.val < s.val for s in peers)
 
@@ -111,4 +107,4 @@ def _peak_ratios(r: TaskReport, score: MethodScore) -> list[float]:
     if not cosine:
         return []
     best = min(cosine, key=lambda c: c.mean).lr
-    return [f.lr / best for f in score.finds if f.lr and math.isfinite(f.lr) and f.lr > 0]
+    return [lr / best for lr in score.peaks]

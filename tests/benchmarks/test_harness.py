@@ -196,7 +196,7 @@ def test_the_range_test_cost_is_reported_apart_on_long_runs():
             evaluate.FindScore(seed, 0.01, (1.0,), 2 * (n or 0), n) for seed, n in enumerate(steps)
         )
         bench = SimpleNamespace(name=name, planned_steps=planned)
-        return SimpleNamespace(bench=bench, scores=(evaluate.MethodScore("lrtune", finds, 1.0),))
+        return evaluate.TaskReport(bench, (), (evaluate.MethodScore("lrtune", finds, 1.0),))
 
     lines = render.range_test_view(
         [
