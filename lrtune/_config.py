@@ -15,7 +15,7 @@ from lrtune.analysis import MIN_POINTS
 from lrtune.emit import FORMATS
 from lrtune.errors import ConfigError
 from lrtune.rangetest import RangeTestConfig
-from lrtune.schedules._base import check_number
+from lrtune.schedules._base import check_number, check_positive_int
 
 __all__ = ["FindConfig"]
 
@@ -58,18 +58,11 @@ class FindConfig:
 
     def __post_init__(self) -> None:
         _check_num_iter(self.range_test.num_iter)
-        if isinstance(self.repeats, bool) or not isinstance(self.repeats, int) or self.repeats < 1:
-            raise ConfigError(f"repeats: expected a positive int, got {self.repeats!r}.")
-        if self.epochs is not None and (
-            isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1
-        ):
-            raise ConfigError(f"epochs: expected a positive int, got {self.epochs!r}.")
-        if self.max_steps is not None and (
-            isinstance(self.max_steps, bool)
-            or not isinstance(self.max_steps, int)
-            or self.max_steps < 1
-        ):
-            raise ConfigError(f"max_steps: expected a positive int, got {self.max_steps!r}.")
+        check_positive_int("repeats", self.repeats)
+        if self.epochs is not None:
+            check_positive_int("epochs", self.epochs)
+        if self.max_steps is not None:
+            check_positive_int("max_steps", self.max_steps)
         check_number("check", self.check, low=0.0, high=1.0)
         if self.tune is not None and self.check >= self.tune.budget:
             raise ConfigError(

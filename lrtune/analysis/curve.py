@@ -24,19 +24,10 @@ from sklearn.isotonic import IsotonicRegression
 
 from lrtune.analysis._limits import MIN_POINTS, short_curve_error
 from lrtune.analysis.divergence import divergence_lr, first_blow_up
-from lrtune.analysis.smoothing import aggregate_curves, ema_smooth, savgol_smooth
+from lrtune.analysis.smoothing import savgol_smooth
 from lrtune.errors import ConfigError
 
-__all__ = [
-    "CLIFF_STEPS",
-    "FLOOR_TOLERANCE",
-    "CurveAnalysis",
-    "analyze_curve",
-    "ema_smooth",
-    "savgol_smooth",
-    "divergence_lr",
-    "aggregate_curves",
-]
+__all__ = ["CLIFF_STEPS", "FLOOR_TOLERANCE", "CurveAnalysis", "analyze_curve"]
 
 Confidence = Literal["high", "medium", "low"]
 

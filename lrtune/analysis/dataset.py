@@ -29,12 +29,12 @@ from typing import Any
 
 import torch
 
-from lrtune.analysis.noise import grad_noise_scale, measure_noise
+from lrtune.analysis.noise import measure_noise
 from lrtune.errors import ConfigError
 from lrtune.state import preserved_state
 from lrtune.task import Task
 
-__all__ = ["DatasetStats", "dataset_stats", "grad_noise_scale", "run_length"]
+__all__ = ["DatasetStats", "dataset_stats", "run_length"]
 
 
 def run_length(

@@ -8,10 +8,11 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from lrtune.errors import ConfigError
 from lrtune.rangetest._sweep import Sweep, SweepMode
+from lrtune.schedules._base import check_positive_int
 
 __all__ = ["Amp", "RangeTestConfig"]
 
@@ -56,8 +57,8 @@ class RangeTestConfig:
 
     def __post_init__(self) -> None:
         self.sweep  # validates the sweep fields  # noqa: B018
-        _positive_int("accumulation_steps", self.accumulation_steps)
-        _positive_int("check_every", self.check_every)
+        check_positive_int("accumulation_steps", self.accumulation_steps)
+        check_positive_int("check_every", self.check_every)
         if self.clip_grad_norm is not None and not self.clip_grad_norm > 0:
             raise ConfigError(f"clip_grad_norm: expected > 0 or None, got {self.clip_grad_norm}.")
         if self.amp not in ("off", "auto", "bf16", "fp16"):
@@ -67,15 +68,10 @@ class RangeTestConfig:
         if not 0 < self.stall_fraction <= 1:
             raise ConfigError(f"stall_fraction: expected in (0, 1], got {self.stall_fraction}.")
         if self.stall_patience is not None:
-            _positive_int("stall_patience", self.stall_patience)
+            check_positive_int("stall_patience", self.stall_patience)
         if not 0 < self.smoothing <= 1:
             raise ConfigError(f"smoothing: expected in (0, 1], got {self.smoothing}.")
 
     @property
     def sweep(self) -> Sweep:
         return Sweep(self.start_lr, self.end_lr, self.num_iter, self.mode)
-
-
-def _positive_int(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{name}: expected a positive int, got {value!r}.")

@@ -96,6 +96,12 @@ def check_number(
         raise ConfigError(f"{name}: expected {kind} {bounds}, got {value!r}")
 
 
+def check_positive_int(name: str, value: Any) -> None:
+    """Raise :class:`ConfigError` unless ``value`` is an int >= 1 (a bool is not)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{name}: expected a positive int, got {value!r}.")
+
+
 def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
     """Raise :class:`ConfigError` unless ``value`` is one of ``choices``."""
     if value not in choices:

@@ -9,7 +9,8 @@ import pytest
 import torch
 from torch import nn
 
-from lrtune.analysis.dataset import DatasetStats, dataset_stats, grad_noise_scale
+from lrtune.analysis.dataset import DatasetStats, dataset_stats
+from lrtune.analysis.noise import grad_noise_scale
 from lrtune.errors import ConfigError
 from lrtune.task import make_task
 
