@@ -180,6 +180,9 @@ GRIDS: dict[str, GridDef] = {
     "wine_wide_sgd": GridDef(1e-3, 10.0),  # the twenty-second held-out batch
     "sinefreq_gru_sgd": GridDef(1e-3, 10.0),  # the twenty-second held-out batch
     "digits_resmlp_sgd": GridDef(1e-3, 10.0),  # the twenty-second held-out batch
+    "rnn_difflib_sgd": GridDef(1e-3, 10.0),  # the twenty-third held-out batch
+    "classif_bn_mlp_sgd": GridDef(1e-3, 10.0),  # the twenty-third held-out batch
+    "digits_ae_sgd": GridDef(1e-3, 10.0),  # the twenty-third held-out batch
 }
 
 

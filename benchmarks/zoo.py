@@ -28,6 +28,7 @@ __all__ = [
     "HELD_OUT_TWENTIETH",
     "HELD_OUT_TWENTY_FIRST",
     "HELD_OUT_TWENTY_SECOND",
+    "HELD_OUT_TWENTY_THIRD",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -126,6 +127,9 @@ FAMILY: dict[str, str] = {
     "wine_wide_sgd": "MLP",  # the twenty-second held-out batch
     "sinefreq_gru_sgd": "RNN",  # the twenty-second held-out batch
     "digits_resmlp_sgd": "MLP",  # the twenty-second held-out batch
+    "rnn_difflib_sgd": "RNN",  # the twenty-third held-out batch
+    "classif_bn_mlp_sgd": "MLP",  # the twenty-third held-out batch
+    "digits_ae_sgd": "MLP",  # the twenty-third held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -275,6 +279,14 @@ HELD_OUT_TWENTY_SECOND: frozenset[str] = frozenset(
     {"wine_wide_sgd", "sinefreq_gru_sgd", "digits_resmlp_sgd"}
 )
 
+#: A twenty-third held-out batch, written at the start of the next session after (31), a
+#: change to the rules' SGD peak, was registered, before (31) was coded; three SGD tasks:
+#: momentum on a character RNN, momentum and weight decay on a BatchNorm MLP, Nesterov on an
+#: autoencoder.
+HELD_OUT_TWENTY_THIRD: frozenset[str] = frozenset(
+    {"rnn_difflib_sgd", "classif_bn_mlp_sgd", "digits_ae_sgd"}
+)
+
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
     {
@@ -313,6 +325,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_TWENTIETH
     | HELD_OUT_TWENTY_FIRST
     | HELD_OUT_TWENTY_SECOND
+    | HELD_OUT_TWENTY_THIRD
 )
 
 
