@@ -236,10 +236,9 @@ def test_peers_view_counts_the_wins_and_says_why_each_loss():
     )
 
     def task(name, ours, peer):
-        r = evaluate.TaskReport(
+        return evaluate.TaskReport(
             SimpleNamespace(name=name), cells, (ours, score("Prodigy", 0.1, peer)), initial=3.0
         )
-        return r
 
     low = task("too_low", score("lrtune", 0.01, (0.8, 0.8, 0.8)), (0.6, 0.6, 0.6))
     won = task("won", score("lrtune", 0.1, (0.5, 0.5, 0.5)), (0.6, 0.6, 0.6))
