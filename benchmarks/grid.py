@@ -183,6 +183,9 @@ GRIDS: dict[str, GridDef] = {
     "rnn_difflib_sgd": GridDef(1e-3, 10.0),  # the twenty-third held-out batch
     "classif_bn_mlp_sgd": GridDef(1e-3, 10.0),  # the twenty-third held-out batch
     "digits_ae_sgd": GridDef(1e-3, 10.0),  # the twenty-third held-out batch
+    "cancer_deep_sgd": GridDef(1e-3, 10.0),  # the twenty-fourth held-out batch
+    "regress_deep_sgd": GridDef(1e-3, 10.0),  # the twenty-fourth held-out batch
+    "gaussq_mlp_rmsprop": GridDef(1e-5, 0.3),  # the twenty-fourth held-out batch
 }
 
 
