@@ -23,6 +23,7 @@ from typing import Literal
 import torch
 
 from benchmarks import shapes
+from benchmarks.machine import fingerprint
 from benchmarks.suite import BenchTask, file_hash, load
 from lrtune.train import SchedulerFactory, Setup
 
@@ -231,10 +232,12 @@ class LrtuneMethod(Method):
         return (_lrtune_plan.__wrapped__, _exec_setup)
 
     def version(self) -> str:
-        """The lrtune package's source: any change to it re-runs lrtune's rows."""
+        """The lrtune package's source and the machine's arithmetic
+        (:func:`benchmarks.machine.fingerprint`): a change to either re-runs lrtune's rows."""
         package = Path(__file__).resolve().parents[1] / "lrtune"
         blob = "".join(file_hash(p) for p in sorted(package.rglob("*.py")))
-        return super().version() + " lrtune " + hashlib.sha256(blob.encode()).hexdigest()[:16]
+        source = hashlib.sha256(blob.encode()).hexdigest()[:16]
+        return f"{super().version()} lrtune {source} machine {fingerprint()}"
 
     def unavailable(self, bench: BenchTask) -> str | None:
         try:

@@ -24,6 +24,7 @@ import torch
 
 from benchmarks import evaluate, gpu, grid, render, render_peers, suite, zoo
 from benchmarks.evaluate import TaskReport, evaluate_task
+from benchmarks.machine import fingerprint
 from benchmarks.plot import plot
 
 __all__ = ["TaskReport", "evaluate_task", "run"]
@@ -549,6 +550,7 @@ def _machine(device: str, threads: int) -> str:
     cpu = platform.processor() or platform.machine()
     text = f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores ({cpu})"
     text += f", {threads} torch thread(s) per process"
+    text += f", arithmetic fingerprint {fingerprint()} (lrtune's runs are keyed by it)"
     if hasattr(os, "getloadavg"):
         text += f", load average {os.getloadavg()[0]:.1f} at the end"
     if device.startswith("cuda") and torch.cuda.is_available():

@@ -255,3 +255,39 @@ def test_peers_view_counts_the_wins_and_says_why_each_loss():
     assert rows["too_low"].endswith("| peak too low (0.1–0.12× the grid's best cosine peak) |")
     assert rows["tie"].endswith("| within 2% of the best peer |")
     assert rows["stalled"].endswith("| 3 runs stalled |")  # one loss per find seed: 2.9 stalls
+
+
+def test_lrtune_rows_are_keyed_by_the_machines_arithmetic(monkeypatch):
+    from benchmarks import machine
+
+    fp = machine.fingerprint()
+    assert re.fullmatch(r"[0-9a-f]{12}", fp)
+    lrtune = methods.get("lrtune")
+    assert lrtune.version().endswith(f" machine {fp}")
+    # a machine whose training bits differ gets another key, so lrtune's rows are re-run there
+    machine.fingerprint.cache_clear()
+    monkeypatch.setattr(machine, "_torch_bits", lambda: "other bits")
+    try:
+        assert machine.fingerprint() != fp and lrtune.version().split()[-1] != fp
+        assert "machine" not in methods.get("default LR + cosine").version()  # the peers'
+        assert "machine" not in methods.get("torch-lr-finder + cosine").version()
+    finally:
+        machine.fingerprint.cache_clear()
+
+
+def test_the_fingerprint_is_the_same_in_a_fresh_process_and_leaves_the_rng_alone():
+    import subprocess
+    import sys
+
+    from benchmarks import machine
+
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    machine.fingerprint.cache_clear()
+    fp = machine.fingerprint()
+    assert torch.equal(torch.rand(3), expected)
+    code = "from benchmarks.machine import fingerprint; print(fingerprint())"
+    root = str(suite.TASKS_DIR.parents[1])
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert out.stdout.strip() == fp, out.stderr
