@@ -31,6 +31,7 @@ import torch
 
 from lrtune.analysis.noise import measure_noise
 from lrtune.errors import ConfigError
+from lrtune.schedules._base import check_positive_int
 from lrtune.state import preserved_state
 from lrtune.task import Task
 
@@ -119,8 +120,7 @@ class DatasetStats:
 
     def with_max_steps(self, max_steps: int) -> DatasetStats:
         """These statistics for a run of ``max_steps`` optimizer updates (it overrides epochs)."""
-        if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
-            raise ConfigError(f"max_steps: expected a positive integer, got {max_steps!r}")
+        check_positive_int("max_steps", max_steps)
         total, passes = run_length(  # one "epoch" of max_steps updates
             epochs=1,
             steps_per_epoch=max_steps,
@@ -168,8 +168,7 @@ class DatasetStats:
             >>> three.batch_size, three.steps_per_epoch, three.total_steps, three.accumulation
             (30, 34, 68, 3)
         """
-        if isinstance(accumulation, bool) or not isinstance(accumulation, int) or accumulation < 1:
-            raise ConfigError(f"accumulation: expected a positive integer, got {accumulation!r}")
+        check_positive_int("accumulation", accumulation)
         if accumulation == 1:
             return self
         steps = self.steps_per_epoch
@@ -250,13 +249,10 @@ def dataset_stats(
         >>> stats.n_samples, stats.steps_per_epoch, stats.optimizer, stats.momentum
         (None, 4, 'SGD', 0.9)
     """
-    if isinstance(n_batches, bool) or not isinstance(n_batches, int) or n_batches < 1:
-        raise ConfigError(f"n_batches: expected a positive integer, got {n_batches!r}")
+    check_positive_int("n_batches", n_batches)
     epochs = epochs if epochs is not None else task.epochs
-    if epochs is not None and (
-        isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1
-    ):
-        raise ConfigError(f"epochs: expected a positive integer, got {epochs!r}")
+    if epochs is not None:
+        check_positive_int("epochs", epochs)
     n_samples, batch_size, steps = task.n_samples, task.batch_size, task.steps_per_epoch
     total, passes = run_length(
         epochs=epochs, steps_per_epoch=steps, batch_size=batch_size, n_samples=n_samples

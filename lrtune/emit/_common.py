@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from lrtune.errors import ConfigError
 from lrtune.schedules import ScheduleSpec
-from lrtune.schedules._base import literal
+from lrtune.schedules._base import check_positive_int, literal
 
 if TYPE_CHECKING:
     import torch
@@ -75,20 +75,9 @@ class TrainSettings:
     max_grad_norm: float | None = None
 
     def __post_init__(self) -> None:
-        if self.batch_size is not None and (
-            isinstance(self.batch_size, bool)
-            or not isinstance(self.batch_size, int)
-            or self.batch_size < 1
-        ):
-            raise ConfigError(f"batch_size: expected a positive integer, got {self.batch_size!r}")
-        if (
-            isinstance(self.accumulation, bool)
-            or not isinstance(self.accumulation, int)
-            or (self.accumulation < 1)
-        ):
-            raise ConfigError(
-                f"accumulation: expected a positive integer, got {self.accumulation!r}"
-            )
+        if self.batch_size is not None:
+            check_positive_int("batch_size", self.batch_size)
+        check_positive_int("accumulation", self.accumulation)
         if self.max_grad_norm is not None and not self.max_grad_norm > 0:
             raise ConfigError(f"max_grad_norm: expected > 0 or None, got {self.max_grad_norm!r}")
 

@@ -160,3 +160,15 @@ def test_dataset_stats_round_trip_and_bad_options():
         dataset_stats(task, n_batches=0)
     with pytest.raises(ConfigError, match="epochs"):
         dataset_stats(task, epochs=0)
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda stats: stats.with_max_steps(0), "max_steps"),
+        (lambda stats: stats.with_accumulation(True), "accumulation"),
+    ],
+)
+def test_counts_that_must_be_positive_ints_say_so_in_the_shared_form(call, name):
+    with pytest.raises(ConfigError, match=rf"^{name}: expected a positive int, got "):
+        call(DatasetStats(steps_per_epoch=10, epochs=2))

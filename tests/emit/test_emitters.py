@@ -206,3 +206,13 @@ def test_render_code_unknown_format_raises() -> None:
 def test_combination_count() -> None:
     # specs × bases × emitters (warmup variants are extra cases on top)
     assert len(list_schedules()) * 2 * len(FORMATS) == 154
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"), [({"batch_size": 0}, "batch_size"), ({"accumulation": 1.5}, "accumulation")]
+)
+def test_train_settings_reject_counts_that_are_not_positive_ints(kwargs, name):
+    from lrtune.emit import TrainSettings
+
+    with pytest.raises(ConfigError, match=rf"^{name}: expected a positive int, got "):
+        TrainSettings(**kwargs)
