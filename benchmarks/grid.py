@@ -186,6 +186,9 @@ GRIDS: dict[str, GridDef] = {
     "cancer_deep_sgd": GridDef(1e-3, 10.0),  # the twenty-fourth held-out batch
     "regress_deep_sgd": GridDef(1e-3, 10.0),  # the twenty-fourth held-out batch
     "gaussq_mlp_rmsprop": GridDef(1e-5, 0.3),  # the twenty-fourth held-out batch
+    "multilabel_wide_sgd": GridDef(1e-3, 10.0),  # the twenty-fifth held-out batch
+    "digits_rowlstm_sgd": GridDef(1e-3, 10.0),  # the twenty-fifth held-out batch
+    "friedman1_lnres_sgd": GridDef(1e-3, 10.0),  # the twenty-fifth held-out batch
 }
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "HELD_OUT_TWENTY_SECOND",
     "HELD_OUT_TWENTY_THIRD",
     "HELD_OUT_TWENTY_FOURTH",
+    "HELD_OUT_TWENTY_FIFTH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -134,6 +135,9 @@ FAMILY: dict[str, str] = {
     "cancer_deep_sgd": "MLP",  # the twenty-fourth held-out batch
     "regress_deep_sgd": "MLP",  # the twenty-fourth held-out batch
     "gaussq_mlp_rmsprop": "MLP",  # the twenty-fourth held-out batch
+    "multilabel_wide_sgd": "MLP",  # the twenty-fifth held-out batch
+    "digits_rowlstm_sgd": "RNN",  # the twenty-fifth held-out batch
+    "friedman1_lnres_sgd": "MLP",  # the twenty-fifth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -298,6 +302,14 @@ HELD_OUT_TWENTY_FOURTH: frozenset[str] = frozenset(
     {"cancer_deep_sgd", "regress_deep_sgd", "gaussq_mlp_rmsprop"}
 )
 
+#: A twenty-fifth held-out batch, written after (33), a change to the rules' SGD peak and to
+#: the stability probe's ladder, was registered, before (33) was coded; three SGD tasks:
+#: momentum on a wide multi-label MLP, momentum on a row-reading LSTM, Nesterov and weight
+#: decay on a LayerNorm residual MLP.
+HELD_OUT_TWENTY_FIFTH: frozenset[str] = frozenset(
+    {"multilabel_wide_sgd", "digits_rowlstm_sgd", "friedman1_lnres_sgd"}
+)
+
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
     {
@@ -338,6 +350,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_TWENTY_SECOND
     | HELD_OUT_TWENTY_THIRD
     | HELD_OUT_TWENTY_FOURTH
+    | HELD_OUT_TWENTY_FIFTH
 )
 
 
