@@ -177,6 +177,7 @@ def recommend_from_result(
         diverge_method=a.diverge_method,
         min_loss_lr=a.min_loss_lr,
         floor_lr=a.floor_lr,
+        rebound_lr=a.rebound_lr,
         optimizer=info.get("class", "AdamW"),
         momentum=info.get("momentum"),
         beta2=info.get("beta2"),
@@ -268,6 +269,7 @@ def _with_readings(ctx: Context, reading: CurveAnalysis) -> Context:
         diverge_lr=reading.diverge_lr,
         diverge_method=reading.diverge_method,
         floor_lr=reading.floor_lr,
+        rebound_lr=reading.rebound_lr,
         min_loss_lr=reading.min_loss_lr,
     )
 

@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.isotonic import IsotonicRegression
 
 from lrtune.analysis._limits import MIN_POINTS, short_curve_error
-from lrtune.analysis.divergence import divergence_lr, first_blow_up
+from lrtune.analysis.divergence import batch_noise, divergence_lr, first_blow_up, rebound_lr
 from lrtune.analysis.smoothing import savgol_smooth
 from lrtune.errors import ConfigError
 
@@ -60,6 +60,11 @@ class CurveAnalysis:
             ``rebound`` (where the monotone fit rises) or ``none``.
         suggested_lr: the recommended peak LR; ``lr_range`` a plausible interval.
         confidence: ``high``, ``medium`` or ``low``; ``notes`` say why.
+        rebound_lr: where the loss, after its minimum, has risen back by a tenth of its
+            descent (:func:`~lrtune.analysis.divergence.rebound_lr`): where it stopped falling
+            and got worse, often well before it blows up. ``None`` where it never rose that
+            far before the cut, or where the loss never fell beyond 3× its batch noise (a
+            rise out of the noise is not a rebound).
         cliff_steps: sweep steps from where the loss had covered half its descent to the
             divergence LR (``None`` without a divergence LR). Fewer than ``CLIFF_STEPS`` is a
             flat-then-cliff curve (:attr:`flat_then_cliff`).
@@ -79,6 +84,7 @@ class CurveAnalysis:
     notes: tuple[str, ...] = field(default_factory=tuple)
     floor_lr: float | None = None
     cliff_steps: int | None = None
+    rebound_lr: float | None = None
 
     @property
     def min_loss_lr_div10(self) -> float:
@@ -101,6 +107,7 @@ class CurveAnalysis:
             "min_loss_lr": self.min_loss_lr,
             "min_loss_lr_div10": self.min_loss_lr_div10,
             "floor_lr": self.floor_lr,
+            "rebound_lr": self.rebound_lr,
             "cliff_steps": self.cliff_steps,
             "flat_then_cliff": self.flat_then_cliff,
             "diverge_lr": self.diverge_lr,
@@ -198,6 +205,9 @@ def analyze_curve(
     diverge, method = divergence_lr(
         blow_lr, blow_raw, momentum=momentum, min_index=i_min, patient=patient
     )
+    level = float(np.median(raw[: max(1, len(raw) // 20)]))
+    learnt = level - float(smooth[i_min]) > 3 * batch_noise(raw)  # beyond the batch noise
+    rebound = rebound_lr(lr, raw, smooth, i_min) if learnt else None
     if diverge is None and non_finite_lr is not None:
         diverge, method = non_finite_lr, "non-finite"
         notes.append(
@@ -251,4 +261,5 @@ def analyze_curve(
         notes=tuple(notes),
         floor_lr=floor_lr,
         cliff_steps=cliff_steps,
+        rebound_lr=rebound,
     )

@@ -17,7 +17,7 @@ from sklearn.isotonic import IsotonicRegression
 
 from lrtune.analysis.smoothing import savgol_smooth
 
-__all__ = ["LOST", "batch_noise", "divergence_lr", "first_blow_up"]
+__all__ = ["LOST", "REBOUND", "batch_noise", "divergence_lr", "first_blow_up", "rebound_lr"]
 
 #: A loss has blown up only once it has lost this share of the sweep's descent (above its
 #: lowest point): relative jumps of a low loss are batch noise.
@@ -45,8 +45,9 @@ def divergence_lr(
     noise): near a low loss, batch noise doubles the loss from one step to the next (a
     trained classifier's 0.09, then 0.16, then 0.44). Without a clear blow-up the fallback
     is where an increasing isotonic fit of the loss after its minimum has risen 10% of the
-    drop. ``patient``: a curve that has not fallen by more than 3× its batch noise
-    (:func:`batch_noise`) has nothing to lose, so there only growth in a row counts.
+    drop (:func:`rebound_lr`). ``patient``: a curve that has not fallen by more than 3× its
+    batch noise (:func:`batch_noise`) has nothing to lose, so there only growth in a row
+    counts.
 
     Returns:
         ``(lr, method)`` with ``method`` in ``growth-rate``, ``rebound``, ``none``.
@@ -88,14 +89,35 @@ def divergence_lr(
             estimates.append(2 * (1 + momentum) * lr[t] / eta_lambda)
     if estimates:
         return float(min(estimates)), "growth-rate"
-    tail = loss[min_index:]
-    if len(tail) >= 3:
-        drop = smooth[: min_index + 1].max() - smooth[min_index]
-        fit = IsotonicRegression(increasing=True).fit_transform(np.log(lr[min_index:]), tail)
-        risen = np.nonzero(fit - smooth[min_index] >= 0.1 * max(drop, 1e-12))[0]
-        if len(risen):
-            return float(lr[min_index + int(risen[0])]), "rebound"
-    return None, "none"
+    rebound = rebound_lr(lr, loss, smooth, min_index)
+    return (rebound, "rebound") if rebound is not None else (None, "none")
+
+
+#: The rebound: where the loss, after its minimum, has risen back by this share of its descent.
+REBOUND = 0.1
+
+
+def rebound_lr(
+    lrs: np.ndarray, losses: np.ndarray, smooth: np.ndarray, min_index: int
+) -> float | None:
+    """The first LR after the minimum where an increasing isotonic fit of the loss has risen
+    ``REBOUND`` (10%) of the descent above the smoothed minimum: where the loss stopped
+    falling and started to get worse, read without the noise of the minimum's own place
+    (``None`` where it never rose that far).
+
+    Example:
+        >>> lrs = np.logspace(-3, 0, 30)
+        >>> losses = np.r_[np.linspace(2.0, 1.0, 20), np.linspace(1.0, 1.5, 10)]
+        >>> round(rebound_lr(lrs, losses, losses, 19), 3)  # 0.1 of the drop of 1.0 above 1.0
+        0.189
+    """
+    tail = losses[min_index:]
+    if len(tail) < 3:
+        return None
+    drop = smooth[: min_index + 1].max() - smooth[min_index]
+    fit = IsotonicRegression(increasing=True).fit_transform(np.log(lrs[min_index:]), tail)
+    risen = np.nonzero(fit - smooth[min_index] >= REBOUND * max(drop, 1e-12))[0]
+    return float(lrs[min_index + int(risen[0])]) if len(risen) else None
 
 
 #: A loss back above where the sweep started, once it had fallen below this fraction of

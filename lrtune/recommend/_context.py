@@ -29,6 +29,7 @@ class Context:
     diverge_method: str = "none"
     min_loss_lr: float | None = None
     floor_lr: float | None = None
+    rebound_lr: float | None = None
     optimizer: str = "AdamW"
     momentum: float | None = None
     beta2: float | None = None

@@ -68,7 +68,9 @@ class Recommendation:
     ``search`` records the Optuna refinement, ``check`` the horizon check
     (:mod:`lrtune.recommend.horizon`), ``probe`` the stability probe
     (:mod:`lrtune.recommend.probe`) and ``race`` the zoom's race
-    (:mod:`lrtune.recommend.zoom_race`), each ``None`` when it did not run.
+    (:mod:`lrtune.recommend.zoom_race`), each ``None`` when it did not run. ``ceiling``: a
+    higher peak the stability probe tries first, halving it while it blows up; the peak
+    proposed stays at or below the first of those that held (``None``: no ceiling).
 
     Example:
         >>> from lrtune.schedules import make_schedule
@@ -86,6 +88,7 @@ class Recommendation:
     check: dict[str, Any] | None = None
     probe: dict[str, Any] | None = None
     race: dict[str, Any] | None = None
+    ceiling: float | None = None
 
     @property
     def scheduler(self) -> str:
@@ -140,6 +143,7 @@ class Recommendation:
             "check": self.check,
             "probe": self.probe,
             "race": self.race,
+            "ceiling": self.ceiling,
         }
 
     @classmethod
@@ -155,6 +159,7 @@ class Recommendation:
             check=data.get("check"),
             probe=data.get("probe"),
             race=data.get("race"),
+            ceiling=data.get("ceiling"),
         )
 
 

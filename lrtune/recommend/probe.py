@@ -16,6 +16,14 @@ high to train), and the control is proposed: a short window favours the higher o
 so a long run would favour the lower one all the more. If none learns, the peak is kept; a
 peak too low is never raised.
 
+A recommendation with a ``ceiling`` (SGD's peak set below where the range test's loss rose
+back, under the higher peak its divergence LR alone allows) is probed from the ceiling first:
+it is halved while it blows up, and the peak proposed is the lower of the first halving that
+held and the rules' own peak (probed in turn when it is the lower). One probe run holding at a
+peak says little when a higher or even a lower LR blew up in another: on bytecnn_textwrap_sgd
+the probe held at the rules' 1.58 while 1.375, halved from the ceiling 2.75, had blown up, and
+every training run at 1.58 diverged (candidate (33), docs/suggestion.md).
+
 Example:
     >>> relapsed(initial=2.3, val_losses=[1.0, 0.6, 2.5])
     True
@@ -131,13 +139,29 @@ def probe_recommendation(
         record["outcomes"].append(outcome)
         return outcome
 
-    schedule = rec.schedule
-    outcome = probe(schedule)
-    for _ in range(HALVINGS):
-        if outcome not in _UNSTABLE:
-            break
-        schedule = schedule.replace(lr=schedule.lr / 2)
+    def halve_while_unstable(schedule: ScheduleSpec) -> tuple[ScheduleSpec, str]:
         outcome = probe(schedule)
+        for _ in range(HALVINGS):
+            if outcome not in _UNSTABLE:
+                break
+            schedule = schedule.replace(lr=schedule.lr / 2)
+            outcome = probe(schedule)
+        return schedule, outcome
+
+    schedule, outcome = rec.schedule, None
+    if rec.ceiling is not None and rec.ceiling > schedule.lr:
+        top, top_outcome = halve_while_unstable(schedule.replace(lr=rec.ceiling))
+        below = top.lr <= schedule.lr  # the ceiling's ladder came down to the rules' peak
+        record["ceiling"] = {
+            "from": rec.ceiling,
+            "probes": len(record["peaks"]),
+            "lr": top.lr,
+            "proposed": below,
+        }
+        if below:
+            schedule, outcome = top, top_outcome
+    if outcome is None:
+        schedule, outcome = halve_while_unstable(schedule)
     if outcome == "did not learn":
         control = schedule
         for _ in range(CONTROLS):
@@ -167,6 +191,30 @@ def _untrained_loss(task: Task, seed: int, device: str | torch.device) -> float:
 def _reason(record: dict[str, Any]) -> Reason:
     window, lr = record["window"], record["lr"]
     peaks, outcomes = record["peaks"], record["outcomes"]
+    ceiling = record.get("ceiling")
+    if ceiling is None:
+        return Reason("stability-probe", _ladder_text(window, lr, peaks, outcomes), SOURCE)
+    n = ceiling["probes"]
+    blew = [f"{p:.3g}" for p, o in zip(peaks[:n], outcomes[:n]) if o in _UNSTABLE]
+    held = outcomes[n - 1] not in _UNSTABLE
+    text = (
+        f"the peak the divergence LR alone allows, {ceiling['from']:.3g}, was probed first as a "
+        "ceiling"
+        + (f": it diverged or relapsed at {', '.join(blew)}" if blew else "")
+        + (f" and held at {ceiling['lr']:.3g}" if held else ", and at every halving")
+    )
+    if ceiling["proposed"]:  # the ceiling's last rung carries on as the peak
+        text += ", at or below the rules' peak, so the peak is no higher; "
+        start = n - 1
+    else:
+        text += ", above the rules' peak, which was probed in turn; "
+        start = n
+    rest = _ladder_text(window, lr, peaks[start:], outcomes[start:])
+    return Reason("stability-probe", text + rest, SOURCE)
+
+
+def _ladder_text(window: int, lr: float, peaks: Sequence[float], outcomes: Sequence[str]) -> str:
+    """What one ladder of probes (halvings, then controls) found, as a sentence."""
     still = [i for i, o in enumerate(outcomes) if o == "did not learn"]
     halvings = slice(0, still[0] if still else len(peaks))  # the controls come after
     unstable = [p for p, o in zip(peaks[halvings], outcomes[halvings]) if o in _UNSTABLE]
@@ -211,4 +259,4 @@ def _reason(record: dict[str, Any]) -> Reason:
                 else f"; {lr:.3g} blew up too (kept: check the data and the optimizer)"
             )
         text = "; ".join(parts) + "."
-    return Reason("stability-probe", text, SOURCE)
+    return text

@@ -118,7 +118,11 @@ class PeakLrRule(Rule):
     onecycle_margin: ClassVar[float] = 2.0
     #: The same for SGD's warmup + cosine, which lingers near its peak: on digits over 20
     #: fresh data orders (seeds 10-29), the mean validation loss was 0.062 at diverge/2 and
-    #: 0.056 at diverge/2.5 (1cycle at diverge/2: 0.067).
+    #: 0.056 at diverge/2.5 (1cycle at diverge/2: 0.067). Where the loss rose back before it
+    #: blew up (``Context.rebound_lr``, below the divergence LR), the margin is kept below
+    #: that rise instead: the blow-up of a short sweep comes late where training has long
+    #: stopped working (majority_gru_sgd, bytecnn_textwrap_sgd; candidates (31) and (32)
+    #: in docs/suggestion.md).
     cosine_margin: ClassVar[float] = 2.5
     #: Margin below the stability limit of full-batch gradient descent (measured exactly:
     #: the loss grows by a fixed factor per step above it).
@@ -136,10 +140,22 @@ class PeakLrRule(Rule):
     def apply(self, ctx: Context) -> Fired:
         scheduler = ctx.decided["scheduler"]
         if _sgd_cosine_near_divergence(ctx):
-            lr = ctx.diverge_lr / self.cosine_margin  # type: ignore[operator]
+            limit, which, fields = ctx.diverge_lr, "the divergence LR", {}
+            if ctx.rebound_lr is not None and ctx.rebound_lr < limit:  # type: ignore[operator]
+                limit = ctx.rebound_lr
+                ceiling = ctx.diverge_lr / self.cosine_margin  # type: ignore[operator]
+                fields = {"ceiling": ceiling}
+                which = (
+                    f"the LR where the range test's loss rose back ({limit:.3g}, below the "
+                    f"divergence LR {ctx.diverge_lr:.3g}: it got worse before it blew up); "
+                    f"the stability probe tries {ceiling:.3g}, the divergence LR / "
+                    f"{self.cosine_margin:g}, first, and the peak stays at or below the "
+                    "highest of its halvings that trained without blowing up"
+                )
+            lr = limit / self.cosine_margin  # type: ignore[operator]
             return (
-                {"lr": lr},
-                f"peak LR {lr:.3g} = the divergence LR / {self.cosine_margin:g}: after a "
+                {"lr": lr, **fields},
+                f"peak LR {lr:.3g} = {which} / {self.cosine_margin:g}: after a "
                 "warmup, SGD trains best from a peak close to the largest LR that still "
                 "trains; cosine stays near its peak longer than 1cycle, so a little further "
                 "below it.",
@@ -247,7 +263,7 @@ class WarmupRule(Rule):
         elif _sgd_cosine_near_divergence(ctx) and total:
             want = max(1, round(self.near_divergence_fraction * total))
             why = (
-                f"SGD at a peak within 2x of the divergence LR: linear warmup over "
+                f"SGD at a peak near the largest LR that trains: linear warmup over "
                 f"{self.near_divergence_fraction:.0%} of the run ({want} updates), so the "
                 "first updates, while the gradients are largest, do not blow up (Goyal et al. "
                 "warm up over 5 of 90 epochs)"
@@ -354,4 +370,5 @@ def recommend(ctx: Context, *, rules: tuple[Rule, ...] = RULES) -> Recommendatio
         candidates=candidates,
         steps_per_epoch=ctx.steps_per_epoch,
         epochs=ctx.epochs,
+        ceiling=d.get("ceiling"),
     )

@@ -152,6 +152,30 @@ def test_flat_then_cliff_is_a_fall_within_a_few_steps_of_the_blow_up():
     assert not analyze_curve(lrs[:60], early[:60]).flat_then_cliff  # no blow-up: no cliff
 
 
+def test_rebound_lr_is_where_the_loss_rose_back_before_it_blew_up():
+    """A GRU's curve: it learns until 0.2, gets worse from there, and explodes only near 1.4.
+    The rebound reads the first, the divergence LR the second."""
+    rng = np.random.default_rng(0)
+    lrs = np.logspace(-7, 1, 100)
+    x = np.log10(lrs)
+    fall = 2.0 - 1.0 / (1 + np.exp(-4 * (x + 3)))
+    worse = np.where(lrs > 0.2, 0.6 * np.log10(lrs / 0.2), 0)  # +0.18 by 0.6: 18% of the drop
+    blow = np.where(lrs > 1.4, np.exp(8 * (lrs - 1.4)) - 1, 0)
+    losses = fall + worse + blow + 0.01 * rng.standard_normal(100)
+    a = analyze_curve(lrs, losses, momentum=0.9)
+    assert a.diverge_lr is not None and a.diverge_lr > 1.0, a.diverge_lr
+    assert 0.25 < a.rebound_lr < 0.6, a.rebound_lr
+    assert a.to_dict()["rebound_lr"] == a.rebound_lr
+
+
+def test_rebound_lr_is_not_read_where_the_loss_never_fell_beyond_its_noise():
+    """Flat and noisy until the cliff: a rise after a minimum placed by noise is no rebound."""
+    rng = np.random.default_rng(1)
+    lrs = np.logspace(-7, 1, 100)
+    losses = 1.0 + 0.1 * rng.standard_normal(100) + np.where(lrs > 1.0, 20 * (lrs - 1.0), 0)
+    assert analyze_curve(lrs, losses, momentum=0.9).rebound_lr is None
+
+
 def test_a_chance_dip_of_very_noisy_batches_is_not_a_relapse():
     """A random-teacher stream: batch losses from 0.8 to 2.8 at the same LR; a dip of the
     smoothed loss by 20% and a high batch after it are noise, not a fall and a blow-up."""

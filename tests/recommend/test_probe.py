@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lrtune.api import FindConfig, find
 from lrtune.recommend._recommendation import Recommendation
 from lrtune.recommend.probe import probe_recommendation
@@ -91,3 +93,38 @@ def test_a_control_that_relapses_is_not_proposed(monkeypatch, least_squares):
     assert rec.initial_lr == 0.8
     text = rec.reasons[-1].text
     assert "halved" not in text and "no lower control (0.4, 0.2) learnt and held" in text
+
+
+BLOWS = [2.0, 1.2, 30.0, 2.5]  # learnt, then relapsed: back above 0.9x the untrained 2.3
+
+
+def _ceiling_rec(lr: float, ceiling: float) -> Recommendation:
+    return replace(_rec(lr), ceiling=ceiling)
+
+
+def test_a_ceiling_that_blows_up_below_the_peak_caps_it(monkeypatch, least_squares):
+    # bytecnn_textwrap_sgd's shape: the rules' 1.6 holds in its own probe run, but 1.4,
+    # halved from the ceiling 2.8, blew up; the peak is the ceiling's first rung that held
+    _scripted(monkeypatch, {2.8: BLOWS, 1.4: BLOWS, 0.7: LEARNS, 1.6: LEARNS})
+    rec = probe_recommendation(least_squares, _ceiling_rec(1.6, 2.8), seed=0)
+    assert rec.probe["peaks"] == [2.8, 1.4, 0.7] and rec.initial_lr == rec.probe["lr"] == 0.7
+    assert rec.probe["ceiling"] == {"from": 2.8, "probes": 3, "lr": 0.7, "proposed": True}
+    text = rec.reasons[-1].text
+    assert "probed first as a ceiling: it diverged or relapsed at 2.8, 1.4 and held at 0.7" in text
+    assert "so the peak is no higher" in text and "at peak 0.7 trained without" in text
+
+
+def test_a_ceiling_that_holds_above_the_peak_leaves_it_to_its_own_probe(monkeypatch, least_squares):
+    _scripted(monkeypatch, {2.8: BLOWS, 1.4: LEARNS, 0.5: BLOWS, 0.25: LEARNS})
+    rec = probe_recommendation(least_squares, _ceiling_rec(0.5, 2.8), seed=0)
+    assert rec.probe["peaks"] == [2.8, 1.4, 0.5, 0.25] and rec.initial_lr == 0.25
+    assert rec.probe["ceiling"]["lr"] == 1.4 and not rec.probe["ceiling"]["proposed"]
+    text = rec.reasons[-1].text
+    assert "held at 1.4, above the rules' peak, which was probed in turn" in text
+    assert "forgot what they had learnt at peak 0.5" in text and "2.8" not in text.split(";")[1]
+
+
+def test_a_ceiling_at_or_below_the_peak_is_not_probed(monkeypatch, least_squares):
+    _scripted(monkeypatch, {0.5: LEARNS})
+    rec = probe_recommendation(least_squares, _ceiling_rec(0.5, 0.5), seed=0)
+    assert rec.probe["peaks"] == [0.5] and "ceiling" not in rec.probe

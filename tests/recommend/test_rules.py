@@ -257,6 +257,28 @@ def test_peak_lr_is_the_floor_capped_by_the_divergence_lr(floor_lr, diverge_lr, 
     assert why in peak.text and "1506.01186" in peak.source
 
 
+@pytest.mark.parametrize(
+    ("rebound_lr", "expected", "ceiling", "why"),
+    [
+        (None, 0.4, None, "the divergence LR / 2.5"),
+        (0.25, 0.1, 0.4, "the LR where the range test's loss rose back (0.25"),
+        (2.0, 0.4, None, "the divergence LR / 2.5"),  # a rebound above the blow-up: no change
+    ],
+)
+def test_sgd_peak_is_below_the_lower_of_the_blow_up_and_the_rebound(
+    rebound_lr, expected, ceiling, why
+):
+    given, _ = SCENARIOS["sgd-clear-divergence"]
+    rec = recommend(Context(suggested_lr=0.05, diverge_lr=1.0, rebound_lr=rebound_lr, **given))
+    assert rec.scheduler == "cosine" and rec.initial_lr == pytest.approx(expected)
+    assert rec.ceiling == (None if ceiling is None else pytest.approx(ceiling))
+    assert rec.to_dict()["ceiling"] == rec.ceiling
+    peak = next(r for r in rec.reasons if r.rule == "peak-lr")
+    assert why in peak.text
+    warmup = next(r for r in rec.reasons if r.rule == "warmup")
+    assert "near the largest LR that trains" in warmup.text
+
+
 def test_full_batch_gd_cites_its_sources():
     given, _ = SCENARIOS["full-batch-gd"]
     rec = recommend(Context(suggested_lr=0.01, diverge_lr=0.16, **given))
