@@ -195,22 +195,27 @@ def _reason(record: dict[str, Any]) -> Reason:
     if ceiling is None:
         return Reason("stability-probe", _ladder_text(window, lr, peaks, outcomes), SOURCE)
     n = ceiling["probes"]
-    blew = [f"{p:.3g}" for p, o in zip(peaks[:n], outcomes[:n]) if o in _UNSTABLE]
-    held = outcomes[n - 1] not in _UNSTABLE
+    blew = ", ".join(f"{p:.3g}" for p, o in zip(peaks[:n], outcomes[:n]) if o in _UNSTABLE)
     text = (
         f"the peak the divergence LR alone allows, {ceiling['from']:.3g}, was probed first as a "
         "ceiling"
-        + (f": it diverged or relapsed at {', '.join(blew)}" if blew else "")
-        + (f" and held at {ceiling['lr']:.3g}" if held else ", and at every halving")
     )
-    if ceiling["proposed"]:  # the ceiling's last rung carries on as the peak
-        text += ", at or below the rules' peak, so the peak is no higher; "
-        start = n - 1
+    if outcomes[n - 1] in _UNSTABLE:  # every halving blew up: the last is kept, as below
+        text += f": it diverged or relapsed at every halving ({blew}), "
     else:
-        text += ", above the rules' peak, which was probed in turn; "
-        start = n
-    rest = _ladder_text(window, lr, peaks[start:], outcomes[start:])
-    return Reason("stability-probe", text + rest, SOURCE)
+        text += (f": it diverged or relapsed at {blew} and" if blew else ", and") + (
+            f" held at {ceiling['lr']:.3g}, "
+        )
+    lower = "at or below the rules' peak, so the peak is no higher; "
+    if not ceiling["proposed"]:
+        tail = "above the rules' peak, which was probed in turn; " + _ladder_text(
+            window, lr, peaks[n:], outcomes[n:]
+        )
+    elif outcomes[n - 1] in _UNSTABLE:
+        tail = lower + f"{lr:.3g} is kept (check the data and the optimizer)."
+    else:
+        tail = lower + _ladder_text(window, lr, peaks[n - 1 :], outcomes[n - 1 :])
+    return Reason("stability-probe", text + tail, SOURCE)
 
 
 def _ladder_text(window: int, lr: float, peaks: Sequence[float], outcomes: Sequence[str]) -> str:

@@ -121,8 +121,8 @@ class PeakLrRule(Rule):
     #: 0.056 at diverge/2.5 (1cycle at diverge/2: 0.067). Where the loss rose back before it
     #: blew up (``Context.rebound_lr``, below the divergence LR), the margin is kept below
     #: that rise instead: the blow-up of a short sweep comes late where training has long
-    #: stopped working (majority_gru_sgd, bytecnn_textwrap_sgd; candidates (31) and (32)
-    #: in docs/suggestion.md).
+    #: stopped working (majority_gru_sgd, digits_gn_cnn_nesterov). The divergence LR's own
+    #: peak is then the probe's ceiling (candidate (33) in docs/suggestion.md).
     cosine_margin: ClassVar[float] = 2.5
     #: Margin below the stability limit of full-batch gradient descent (measured exactly:
     #: the loss grows by a fixed factor per step above it).
@@ -140,17 +140,19 @@ class PeakLrRule(Rule):
     def apply(self, ctx: Context) -> Fired:
         scheduler = ctx.decided["scheduler"]
         if _sgd_cosine_near_divergence(ctx):
-            limit, which, fields = ctx.diverge_lr, "the divergence LR", {}
+            limit, which, fields, then = ctx.diverge_lr, "the divergence LR", {}, ""
             if ctx.rebound_lr is not None and ctx.rebound_lr < limit:  # type: ignore[operator]
                 limit = ctx.rebound_lr
                 ceiling = ctx.diverge_lr / self.cosine_margin  # type: ignore[operator]
                 fields = {"ceiling": ceiling}
                 which = (
                     f"the LR where the range test's loss rose back ({limit:.3g}, below the "
-                    f"divergence LR {ctx.diverge_lr:.3g}: it got worse before it blew up); "
-                    f"the stability probe tries {ceiling:.3g}, the divergence LR / "
+                    f"divergence LR {ctx.diverge_lr:.3g}: it got worse before it blew up)"
+                )
+                then = (
+                    f" The stability probe tries {ceiling:.3g}, the divergence LR / "
                     f"{self.cosine_margin:g}, first, and the peak stays at or below the "
-                    "highest of its halvings that trained without blowing up"
+                    "first of its halvings that trains without blowing up."
                 )
             lr = limit / self.cosine_margin  # type: ignore[operator]
             return (
@@ -158,7 +160,7 @@ class PeakLrRule(Rule):
                 f"peak LR {lr:.3g} = {which} / {self.cosine_margin:g}: after a "
                 "warmup, SGD trains best from a peak close to the largest LR that still "
                 "trains; cosine stays near its peak longer than 1cycle, so a little further "
-                "below it.",
+                f"below it.{then}",
                 "Smith arXiv 1506.01186 (best LR within 2x of the largest that converges)",
             )
         if scheduler == "onecycle" and ctx.diverge_lr is not None:

@@ -111,7 +111,18 @@ def test_a_ceiling_that_blows_up_below_the_peak_caps_it(monkeypatch, least_squar
     assert rec.probe["ceiling"] == {"from": 2.8, "probes": 3, "lr": 0.7, "proposed": True}
     text = rec.reasons[-1].text
     assert "probed first as a ceiling: it diverged or relapsed at 2.8, 1.4 and held at 0.7" in text
-    assert "so the peak is no higher" in text and "at peak 0.7 trained without" in text
+    assert "so the peak is no higher; the first 24 updates" in text
+    assert "at peak 0.7 trained without blowing up; the peak is kept." in text
+
+
+def test_a_ceiling_that_blows_up_at_every_halving_keeps_its_last(monkeypatch, least_squares):
+    _scripted(monkeypatch, {1.6: BLOWS, 0.8: BLOWS, 0.4: BLOWS, 0.2: BLOWS})
+    rec = probe_recommendation(least_squares, _ceiling_rec(0.3, 1.6), seed=0)
+    assert rec.probe["peaks"] == [1.6, 0.8, 0.4, 0.2] and rec.initial_lr == 0.2
+    assert rec.probe["ceiling"]["proposed"] and rec.probe["outcomes"][-1] == "relapsed"
+    text = rec.reasons[-1].text
+    assert "at every halving (1.6, 0.8, 0.4, 0.2), at or below the rules' peak" in text
+    assert text.endswith("0.2 is kept (check the data and the optimizer).")
 
 
 def test_a_ceiling_that_holds_above_the_peak_leaves_it_to_its_own_probe(monkeypatch, least_squares):

@@ -273,10 +273,15 @@ def test_sgd_peak_is_below_the_lower_of_the_blow_up_and_the_rebound(
     assert rec.scheduler == "cosine" and rec.initial_lr == pytest.approx(expected)
     assert rec.ceiling == (None if ceiling is None else pytest.approx(ceiling))
     assert rec.to_dict()["ceiling"] == rec.ceiling
-    peak = next(r for r in rec.reasons if r.rule == "peak-lr")
-    assert why in peak.text
+    tries = "The stability probe tries 0.4, the divergence LR / 2.5, first"
+    assert (tries in peak_text(rec)) == (ceiling is not None)
+    assert why in peak_text(rec) and peak_text(rec).endswith(".")
     warmup = next(r for r in rec.reasons if r.rule == "warmup")
     assert "near the largest LR that trains" in warmup.text
+
+
+def peak_text(rec) -> str:
+    return next(r for r in rec.reasons if r.rule == "peak-lr").text
 
 
 def test_full_batch_gd_cites_its_sources():
