@@ -23,7 +23,12 @@ import numpy as np
 from sklearn.isotonic import IsotonicRegression
 
 from lrtune.analysis._limits import MIN_POINTS, short_curve_error
-from lrtune.analysis.divergence import batch_noise, divergence_lr, first_blow_up, rebound_lr
+from lrtune.analysis.divergence import (
+    divergence_lr,
+    fell_beyond_noise,
+    first_blow_up,
+    rebound_lr,
+)
 from lrtune.analysis.smoothing import savgol_smooth
 from lrtune.errors import ConfigError
 
@@ -205,8 +210,7 @@ def analyze_curve(
     diverge, method = divergence_lr(
         blow_lr, blow_raw, momentum=momentum, min_index=i_min, patient=patient
     )
-    level = float(np.median(raw[: max(1, len(raw) // 20)]))
-    learnt = level - float(smooth[i_min]) > 3 * batch_noise(raw)  # beyond the batch noise
+    learnt = fell_beyond_noise(raw, float(smooth[i_min]))
     rebound = rebound_lr(lr, raw, smooth, i_min) if learnt else None
     if diverge is None and non_finite_lr is not None:
         diverge, method = non_finite_lr, "non-finite"

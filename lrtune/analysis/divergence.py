@@ -17,7 +17,15 @@ from sklearn.isotonic import IsotonicRegression
 
 from lrtune.analysis.smoothing import savgol_smooth
 
-__all__ = ["LOST", "REBOUND", "batch_noise", "divergence_lr", "first_blow_up", "rebound_lr"]
+__all__ = [
+    "LOST",
+    "REBOUND",
+    "batch_noise",
+    "divergence_lr",
+    "fell_beyond_noise",
+    "first_blow_up",
+    "rebound_lr",
+]
 
 #: A loss has blown up only once it has lost this share of the sweep's descent (above its
 #: lowest point): relative jumps of a low loss are batch noise.
@@ -76,7 +84,7 @@ def divergence_lr(
     level = float(np.median(loss[: max(1, len(loss) // 20)]))
     low = float(smooth[min_index])
     lost = low + LOST * max(level - low, 0.0)  # a blow-up has lost a share of what was learnt
-    if patient and level - low <= 3 * batch_noise(loss):  # nothing learnt beyond the noise
+    if patient and not fell_beyond_noise(loss, low):  # nothing learnt beyond the noise
         lost = math.inf  # so nothing to lose: only growth in a row counts
     grows = [loss[t] > 0 and loss[t + 1] / loss[t] >= min_growth for t in range(len(loss) - 1)]
     runs_of_3 = [all(grows[u : u + 3]) for u in range(len(grows) - 2)]  # exponential growth
@@ -147,6 +155,20 @@ def batch_noise(raw: np.ndarray, first: int = 0) -> float:
     if len(steps) == 0:
         return 0.0
     return 1.4826 * float(np.median(np.abs(steps - np.median(steps)))) / math.sqrt(2)
+
+
+def fell_beyond_noise(loss: np.ndarray, low: float) -> bool:
+    """Whether a curve fell from its starting level (the median of its first 5%) to ``low``
+    by more than 3× its :func:`batch_noise`: whether it learnt anything a rise could lose.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> flat = 1 + 0.1 * rng.standard_normal(40)
+        >>> fell_beyond_noise(flat, 0.9), fell_beyond_noise(flat, 0.2)
+        (False, True)
+    """
+    level = float(np.median(loss[: max(1, len(loss) // 20)]))
+    return level - low > 3 * batch_noise(loss)
 
 
 def first_blow_up(raw: np.ndarray, first: int, factor: float, patient: bool = False) -> int:
