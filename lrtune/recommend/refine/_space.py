@@ -12,8 +12,8 @@ from typing import Any
 from lrtune.analysis.curve import CurveAnalysis
 from lrtune.errors import ConfigError
 from lrtune.recommend._recommendation import Recommendation
+from lrtune.recommend.peak import PeakLrRule
 from lrtune.recommend.refine._plan import _Plan
-from lrtune.recommend.rules import PeakLrRule
 from lrtune.schedules import ScheduleSpec, get_schedule, schedule_params, spec_for_run
 
 __all__ = ["_Space", "_full_spec", "_proposal_params", "_space", "_suggest"]
