@@ -189,6 +189,9 @@ GRIDS: dict[str, GridDef] = {
     "multilabel_wide_sgd": GridDef(1e-3, 10.0),  # the twenty-fifth held-out batch
     "digits_rowlstm_sgd": GridDef(1e-3, 10.0),  # the twenty-fifth held-out batch
     "friedman1_lnres_sgd": GridDef(1e-3, 10.0),  # the twenty-fifth held-out batch
+    "digits_narrow_sgd": GridDef(1e-3, 10.0),  # the twenty-sixth held-out batch
+    "classif8_deep_adam": GridDef(1e-5, 0.3),  # the twenty-sixth held-out batch
+    "hastie_tanh_rmsprop": GridDef(1e-5, 0.3),  # the twenty-sixth held-out batch
 }
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "HELD_OUT_TWENTY_THIRD",
     "HELD_OUT_TWENTY_FOURTH",
     "HELD_OUT_TWENTY_FIFTH",
+    "HELD_OUT_TWENTY_SIXTH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -138,6 +139,9 @@ FAMILY: dict[str, str] = {
     "multilabel_wide_sgd": "MLP",  # the twenty-fifth held-out batch
     "digits_rowlstm_sgd": "RNN",  # the twenty-fifth held-out batch
     "friedman1_lnres_sgd": "MLP",  # the twenty-fifth held-out batch
+    "digits_narrow_sgd": "MLP",  # the twenty-sixth held-out batch
+    "classif8_deep_adam": "MLP",  # the twenty-sixth held-out batch
+    "hastie_tanh_rmsprop": "MLP",  # the twenty-sixth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -309,6 +313,9 @@ HELD_OUT_TWENTY_FOURTH: frozenset[str] = frozenset(
 HELD_OUT_TWENTY_FIFTH: frozenset[str] = frozenset(
     {"multilabel_wide_sgd", "digits_rowlstm_sgd", "friedman1_lnres_sgd"}
 )
+HELD_OUT_TWENTY_SIXTH: frozenset[str] = frozenset(
+    {"digits_narrow_sgd", "classif8_deep_adam", "hastie_tanh_rmsprop"}
+)
 
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
@@ -351,6 +358,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_TWENTY_THIRD
     | HELD_OUT_TWENTY_FOURTH
     | HELD_OUT_TWENTY_FIFTH
+    | HELD_OUT_TWENTY_SIXTH
 )
 
 
