@@ -1,20 +1,22 @@
 """The stability probe: train the proposal's first stretch, and lower a peak that blows up.
 
 The range test reads the divergence LR from ~100 steps of a barely trained model, and its
-reading varies with the data order: over 8 independent find seeds on the zoo's digits CNN,
-the rules' SGD peak ranged from 0.022 to 0.355, and at 0.355 training diverges. The probe
-trains the proposed schedule, at its full planned length, for its first ``PROBE_FRACTION`` of
-the run (past the warmup, so the peak itself is tried) and scores the validation loss about
-``POINTS`` times. The peak fails when the run diverges, or *relapses*: the validation loss had
-fallen below ``FELL`` × its untrained value and ends back above ``RELAPSED`` × that value (a
-classifier that forgot what it learnt at a rate it cannot sustain). A failed peak is halved
-and probed again, at most ``HALVINGS`` times. A validation loss that never fell below
-``FELL`` × its untrained value has not learnt, which is ambiguous: a short window cannot tell
-a stall from a slow start. So lower peaks are probed as controls in the same window, at most
-``CONTROLS`` halvings. If one of them learns and holds, the proposed peak was a stall (too
-high to train), and the control is proposed: a short window favours the higher of two peaks,
-so a long run would favour the lower one all the more. If none learns, the peak is kept; a
-peak too low is never raised.
+reading varies with the data order: over 8 independent find seeds on the zoo's digits CNN, the
+rules' SGD peak ranged from 0.022 to 0.355, and at 0.355 training diverges. The probe trains
+the proposed schedule, at its full planned length, for its first ``PROBE_FRACTION`` of the run
+(past the warmup, so the peak itself is tried) and scores the validation loss about ``POINTS``
+times. The peak fails when the run diverges, or *relapses*: once the validation loss has fallen
+below ``FELL`` × its untrained value, any later evaluation in the window back above
+``RELAPSED`` × that value (a classifier that forgot what it learnt at a rate it cannot
+sustain). A spike that comes back before the window ends counts too: a peak that once threw
+away what it had learnt is not one a full run can hold (candidate (34), docs/suggestion.md). A
+failed peak is halved and probed again, at most ``HALVINGS`` times. A validation loss that
+never fell below ``FELL`` × its untrained value has not learnt, which is ambiguous: a short
+window cannot tell a stall from a slow start. So lower peaks are probed as controls in the same
+window, at most ``CONTROLS`` halvings. If one of them learns and holds, the proposed peak was a
+stall (too high to train), and the control is proposed: a short window favours the higher of
+two peaks, so a long run would favour the lower one all the more. If none learns, the peak is
+kept; a peak too low is never raised.
 
 A recommendation with a ``ceiling`` (SGD's peak set below where the range test's loss rose
 back, under the higher peak its divergence LR alone allows) is probed from the ceiling first:
@@ -26,6 +28,8 @@ every training run at 1.58 diverged (candidate (33), docs/suggestion.md).
 
 Example:
     >>> relapsed(initial=2.3, val_losses=[1.0, 0.6, 2.5])
+    True
+    >>> relapsed(initial=2.3, val_losses=[1.0, 30.0, 0.9])  # a spike that came back
     True
     >>> relapsed(initial=2.3, val_losses=[2.3, 2.29, 2.28])  # never fell: not a relapse
     False
@@ -67,7 +71,7 @@ HALVINGS = 3
 POINTS = 8
 #: The validation loss had learnt something once below this share of its untrained value...
 FELL = 0.8
-#: ...and has relapsed when it ends above this share of it.
+#: ...and has relapsed when, later in the window, it is back above this share of it.
 RELAPSED = 0.9
 #: How many halvings of a peak that has not learnt are probed as controls.
 CONTROLS = 2
@@ -80,11 +84,12 @@ SOURCE = (
 
 
 def relapsed(*, initial: float, val_losses: Sequence[float]) -> bool:
-    """Whether the validation loss fell below ``FELL`` × ``initial`` and ended back above
-    ``RELAPSED`` × ``initial`` (or turned non-finite)."""
-    if not val_losses or not math.isfinite(val_losses[-1]):
+    """Whether the validation loss, after it fell below ``FELL`` × ``initial``, was ever back
+    above ``RELAPSED`` × ``initial`` (or turned non-finite at any point)."""
+    if not val_losses or not all(math.isfinite(v) for v in val_losses):
         return True
-    return min(val_losses) < FELL * initial and val_losses[-1] > RELAPSED * initial
+    fell = next((i for i, v in enumerate(val_losses) if v < FELL * initial), None)
+    return fell is not None and max(val_losses[fell:]) > RELAPSED * initial
 
 
 def probe_recommendation(

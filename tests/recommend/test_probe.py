@@ -139,3 +139,24 @@ def test_a_ceiling_at_or_below_the_peak_is_not_probed(monkeypatch, least_squares
     _scripted(monkeypatch, {0.5: LEARNS})
     rec = probe_recommendation(least_squares, _ceiling_rec(0.5, 0.5), seed=0)
     assert rec.probe["peaks"] == [0.5] and "ceiling" not in rec.probe
+
+
+def test_a_spike_that_recovers_within_the_window_still_halves_the_peak(monkeypatch, least_squares):
+    # learnt, jumped far above its untrained loss mid-window, and was back under it at the
+    # window's end: the peak is halved all the same
+    spike = [1.3, 150.0, 3.0, 1.9]
+    _scripted(monkeypatch, {0.8: spike, 0.4: LEARNS})
+    rec = probe_recommendation(least_squares, _rec(0.8), seed=0)
+    assert rec.probe["outcomes"] == ["relapsed", "learnt"]
+    assert rec.probe["peaks"] == [0.8, 0.4] and rec.initial_lr == 0.4
+    text = rec.reasons[-1].text
+    assert "halved" in text and "0.4 trained without blowing up" in text
+
+
+def test_a_loss_that_wobbles_below_the_relapse_line_is_not_a_relapse():
+    from lrtune.recommend.probe import relapsed
+
+    assert not relapsed(initial=2.3, val_losses=[1.5, 1.8, 2.0, 1.2])  # 2.0 < 0.9 x 2.3
+    assert relapsed(initial=2.3, val_losses=[1.5, 2.2, 1.2])  # 2.2 > 0.9 x 2.3, then back
+    assert not relapsed(initial=2.3, val_losses=[2.3, 2.5, 1.9])  # rose before it had learnt
+    assert relapsed(initial=2.3, val_losses=[1.5, float("nan"), 1.2])
