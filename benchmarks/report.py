@@ -517,7 +517,19 @@ def _markdown(
         "ceiling came down to 0.69, where the old probe had), the twenty-fifth batch unmoved, "
         "`--tune`'s geometric mean 1.497 → 1.453 with no task more than 5% worse than before; "
         "the find's cost rose on 10 SGD tasks, by 0.03–0.53 of the planned run (one probe "
-        "window more where the ceiling holds above the peak).",
+        "window more where the ceiling holds above the peak). The twenty-sixth held-out "
+        "batch, one task per optimizer family, measured once with lrtune unchanged: "
+        "**digits_narrow_sgd 2.00 (all 9 runs stalled: its range test never moves off the "
+        "untrained loss, and the peak was read in the noise), classif8_deep_adam 1.24 (worst "
+        "1.26), hastie_tanh_rmsprop 1.64 (worst 2.14; 2 runs stalled)**. Kept: (34), (33) "
+        "with the stability probe failing a peak whose validation loss is back above 0.9× "
+        "its untrained value at any evaluation of its window after it had learnt ((32)'s "
+        "second half, rejected before only with (31)): against lrtune unchanged on the same "
+        "machine (86 of 92 tasks reproduced bit for bit), the geometric mean over 92 tasks "
+        "1.591 → 1.567, the spread count 47 → 49, iris_deep_sgd 6.72 → 1.27 without "
+        "stalled runs, but resnet_bn_digits 0.997 → 1.30 (BatchNorm's early validation "
+        "jumps read as relapses, the peak halved twice); the twenty-sixth batch unmoved; "
+        "`--tune`'s geometric mean 1.462 → 1.436.",
         "",
         "## Summary",
         "",
