@@ -192,6 +192,9 @@ GRIDS: dict[str, GridDef] = {
     "digits_narrow_sgd": GridDef(1e-3, 10.0),  # the twenty-sixth held-out batch
     "classif8_deep_adam": GridDef(1e-5, 0.3),  # the twenty-sixth held-out batch
     "hastie_tanh_rmsprop": GridDef(1e-5, 0.3),  # the twenty-sixth held-out batch
+    "digits_sigmoid_sgd": GridDef(1e-3, 10.0),  # the twenty-seventh held-out batch
+    "recall_gru_adam": GridDef(1e-5, 0.3),  # the twenty-seventh held-out batch
+    "moons_sigmoid_rmsprop": GridDef(1e-5, 0.3),  # the twenty-seventh held-out batch
 }
 
 

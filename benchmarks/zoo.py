@@ -32,6 +32,7 @@ __all__ = [
     "HELD_OUT_TWENTY_FOURTH",
     "HELD_OUT_TWENTY_FIFTH",
     "HELD_OUT_TWENTY_SIXTH",
+    "HELD_OUT_TWENTY_SEVENTH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -142,6 +143,9 @@ FAMILY: dict[str, str] = {
     "digits_narrow_sgd": "MLP",  # the twenty-sixth held-out batch
     "classif8_deep_adam": "MLP",  # the twenty-sixth held-out batch
     "hastie_tanh_rmsprop": "MLP",  # the twenty-sixth held-out batch
+    "digits_sigmoid_sgd": "MLP",  # the twenty-seventh held-out batch
+    "recall_gru_adam": "RNN",  # the twenty-seventh held-out batch
+    "moons_sigmoid_rmsprop": "MLP",  # the twenty-seventh held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -316,6 +320,9 @@ HELD_OUT_TWENTY_FIFTH: frozenset[str] = frozenset(
 HELD_OUT_TWENTY_SIXTH: frozenset[str] = frozenset(
     {"digits_narrow_sgd", "classif8_deep_adam", "hastie_tanh_rmsprop"}
 )
+HELD_OUT_TWENTY_SEVENTH: frozenset[str] = frozenset(
+    {"digits_sigmoid_sgd", "recall_gru_adam", "moons_sigmoid_rmsprop"}
+)
 
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
@@ -359,6 +366,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_TWENTY_FOURTH
     | HELD_OUT_TWENTY_FIFTH
     | HELD_OUT_TWENTY_SIXTH
+    | HELD_OUT_TWENTY_SEVENTH
 )
 
 
