@@ -195,6 +195,9 @@ GRIDS: dict[str, GridDef] = {
     "digits_sigmoid_sgd": GridDef(1e-3, 10.0),  # the twenty-seventh held-out batch
     "recall_gru_adam": GridDef(1e-5, 0.3),  # the twenty-seventh held-out batch
     "moons_sigmoid_rmsprop": GridDef(1e-5, 0.3),  # the twenty-seventh held-out batch
+    "classif_sigmoid_sgd": GridDef(1e-3, 10.0),  # the twenty-eighth held-out batch
+    "xor_gru_adamw": GridDef(1e-5, 0.3),  # the twenty-eighth held-out batch
+    "circles_sigmoid_adagrad": GridDef(1e-3, 10.0),  # the twenty-eighth held-out batch
 }
 
 

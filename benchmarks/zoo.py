@@ -33,6 +33,7 @@ __all__ = [
     "HELD_OUT_TWENTY_FIFTH",
     "HELD_OUT_TWENTY_SIXTH",
     "HELD_OUT_TWENTY_SEVENTH",
+    "HELD_OUT_TWENTY_EIGHTH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -146,6 +147,9 @@ FAMILY: dict[str, str] = {
     "digits_sigmoid_sgd": "MLP",  # the twenty-seventh held-out batch
     "recall_gru_adam": "RNN",  # the twenty-seventh held-out batch
     "moons_sigmoid_rmsprop": "MLP",  # the twenty-seventh held-out batch
+    "classif_sigmoid_sgd": "MLP",  # the twenty-eighth held-out batch
+    "xor_gru_adamw": "RNN",  # the twenty-eighth held-out batch
+    "circles_sigmoid_adagrad": "MLP",  # the twenty-eighth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -323,6 +327,9 @@ HELD_OUT_TWENTY_SIXTH: frozenset[str] = frozenset(
 HELD_OUT_TWENTY_SEVENTH: frozenset[str] = frozenset(
     {"digits_sigmoid_sgd", "recall_gru_adam", "moons_sigmoid_rmsprop"}
 )
+HELD_OUT_TWENTY_EIGHTH: frozenset[str] = frozenset(
+    {"classif_sigmoid_sgd", "xor_gru_adamw", "circles_sigmoid_adagrad"}
+)
 
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
@@ -367,6 +374,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_TWENTY_FIFTH
     | HELD_OUT_TWENTY_SIXTH
     | HELD_OUT_TWENTY_SEVENTH
+    | HELD_OUT_TWENTY_EIGHTH
 )
 
 
