@@ -29,8 +29,9 @@ class FindConfig:
         repeats: range tests from the same initial state with different data orders;
             the curves are averaged before analysis. One run can stray (a lucky data order
             that postpones the blow-up); three make the suggestion steady.
-        zoom: over a flat-then-cliff curve, run the repeats again over a narrow range and
-            read that (:mod:`lrtune._measure`); ``False`` reads the first sweep whatever it is.
+        zoom: over a flat-then-cliff curve, run the repeats again over a narrow range, and
+            over a flat curve one sweep as long as the planned run, and read that
+            (:mod:`lrtune._measure`); ``False`` reads the first sweep whatever it is.
         probe: train the proposal's first 20% and halve a peak that blows up
             (:mod:`lrtune.recommend.probe`; needs the task's ``val_loader``).
         epochs: planned training length (overrides model.py's ``epochs`` and ``max_steps``).

@@ -11,6 +11,14 @@ lowest LR at which a repeat blew up, where the reading sits more than 100× belo
 :func:`zoom_anchor`). The analysis reads the zoom's runs (:func:`analyse_runs`);
 result.json keeps both sweeps (``range_test[].stage``).
 
+Where the first sweep's loss hardly fell at all (less than 5%: :attr:`CurveAnalysis.flat`),
+no LR had steps enough to move the model: a late learner, or a plateau it must first leave.
+The readings then sit in the batch noise. Unless the curve is also flat-then-cliff (the
+zoom reads those), ``find`` runs one *long sweep*, over the same range for as many steps as
+the planned run (at most ``LONG_CAP``× ``--num-iter``; stage ``long``), and the analysis
+reads it (:func:`long_sweep_steps`). On the benchmark's zoo the long sweep did harm where it
+replaced a zoom (candidate (35): docs/suggestion.md).
+
 Example:
     >>> from lrtune.rangetest import RangeTestResult
     >>> run = RangeTestResult(lrs=(1e-3, 1e-2), losses=(1.0, 0.5), stop_reason="completed",
@@ -30,6 +38,7 @@ import torch
 
 from lrtune import distributed
 from lrtune.analysis import CurveAnalysis, aggregate_curves, analyze_curve
+from lrtune.analysis.curve import FLAT_DROP
 from lrtune.errors import CurveError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resolve_device
 from lrtune.recommend import Reason
@@ -37,14 +46,18 @@ from lrtune.state import preserved_state, seeded
 from lrtune.task import Task
 
 __all__ = [
+    "LONG_CAP",
     "ZOOM_BELOW",
     "ZOOM_ABOVE",
     "analyse_runs",
     "first_sweep_readings",
+    "long_sweep_reason",
+    "long_sweep_steps",
     "measure",
     "patient_readings",
     "pooled_lr",
     "read_runs",
+    "second_sweep_reason",
     "zoom_anchor",
     "zoom_reason",
 ]
@@ -52,19 +65,23 @@ __all__ = [
 #: The zoom sweeps from ``diverge_lr / ZOOM_BELOW`` to ``diverge_lr × ZOOM_ABOVE``.
 ZOOM_BELOW = 100.0
 ZOOM_ABOVE = 3.0
+#: The long sweep runs at most this many times ``--num-iter`` steps (the zoom's density per
+#: decade is of the same order: about 3× the first sweep's over a quarter of its range).
+LONG_CAP = 10
 
 Progress = Callable[[str, int, int], None]
 
 
 def read_runs(runs: tuple[RangeTestResult, ...]) -> tuple[RangeTestResult, ...]:
-    """The runs the analysis reads: the zoom's when there was one, else all of them."""
-    zoom = tuple(r for r in runs if r.stage == "zoom")
-    return zoom or runs
+    """The runs the analysis reads: the second sweep's (the zoom or the long sweep) when
+    there was one, else all of them."""
+    second = tuple(r for r in runs if r.stage != "sweep")
+    return second or runs
 
 
 def _first_sweep(runs: tuple[RangeTestResult, ...]) -> tuple[RangeTestResult, ...]:
-    """The first sweep's runs (all of them when there was no zoom)."""
-    return tuple(r for r in runs if r.stage != "zoom")
+    """The first sweep's runs (all of them when there was no second sweep)."""
+    return tuple(r for r in runs if r.stage == "sweep")
 
 
 def analyse_runs(
@@ -103,7 +120,7 @@ def first_sweep_readings(
     up, or where the first sweep cannot be analysed.
     """
     first = _first_sweep(runs)
-    if zoomed.diverge_lr is None or len(first) == len(runs) or not first:
+    if zoomed.diverge_lr is None or not first or not any(r.stage == "zoom" for r in runs):
         return None
     try:
         analysis = analyse_runs(first, momentum=momentum)
@@ -168,12 +185,15 @@ def measure(
     repeats: int,
     zoom: bool,
     momentum: float,
+    planned_updates: int | None = None,
     progress: Progress | None = None,
 ) -> tuple[tuple[RangeTestResult, ...], CurveAnalysis]:
-    """Run the repeated range tests, zoom in on a flat-then-cliff curve, and analyse.
+    """Run the repeated range tests, sweep again where they fell short, and analyse.
 
-    The zoom is skipped after Ctrl-C, and dropped (the first sweep's analysis stands) when
-    its own curve cannot be analysed.
+    ``zoom``: run the second sweep a flat curve (the long sweep, as long as
+    ``planned_updates``: :func:`long_sweep_steps`) or a flat-then-cliff one (the zoom) asks
+    for. It is skipped after Ctrl-C, and dropped (the first sweep's analysis stands) when its
+    own curve cannot be analysed.
     """
     device = resolve_device(config.device)
     # DDP broadcasts rank 0's weights when it wraps the model: restore each rank's own after.
@@ -181,18 +201,41 @@ def measure(
         model = distributed.wrap_model(task.model, device)
         runs = _repeats(task, model, optimizer, config, repeats, device, "range-test", progress)
         analysis = analyse_runs(runs, momentum=momentum)
-        if not zoom or not analysis.flat_then_cliff or runs[-1].stop_reason == "interrupted":
+        if not zoom or runs[-1].stop_reason == "interrupted":
             return runs, analysis
-        assert analysis.diverge_lr is not None  # a flat-then-cliff curve has one
-        anchor = zoom_anchor(analysis.diverge_lr, runs)
-        low, high = anchor / ZOOM_BELOW, anchor * ZOOM_ABOVE
-        narrow = replace(config, start_lr=low, end_lr=high)
-        fresh = _repeats(task, model, optimizer, narrow, repeats, device, "zoom", progress)
-    zoomed = runs + tuple(replace(r, stage="zoom") for r in fresh)
+        steps = long_sweep_steps(config.num_iter, planned_updates) if analysis.flat else None
+        if analysis.flat_then_cliff:  # the zoom first: it reads a flat-then-cliff curve
+            assert analysis.diverge_lr is not None  # a flat-then-cliff curve has one
+            anchor = zoom_anchor(analysis.diverge_lr, runs)
+            narrow = replace(config, start_lr=anchor / ZOOM_BELOW, end_lr=anchor * ZOOM_ABOVE)
+            fresh = _repeats(task, model, optimizer, narrow, repeats, device, "zoom", progress)
+            stage = "zoom"
+        elif steps is not None:  # one run, the first repeat's model and data order, for longer
+            longer = replace(config, num_iter=steps)
+            fresh = _repeats(task, model, optimizer, longer, 1, device, "long-sweep", progress)
+            stage = "long"
+        else:
+            return runs, analysis
+    swept = runs + tuple(replace(r, stage=stage) for r in fresh)
     try:
-        return zoomed, analyse_runs(zoomed, momentum=momentum)
+        return swept, analyse_runs(swept, momentum=momentum)
     except CurveError:
         return runs, analysis
+
+
+def long_sweep_steps(num_iter: int, planned_updates: int | None) -> int | None:
+    """The long sweep's length: the planned run's updates, at most ``LONG_CAP``× ``num_iter``
+    (``LONG_CAP``× where the run's length is not known); ``None`` where that is no longer
+    than the first sweep (a sweep as long as the run already read a flat curve).
+
+    Example:
+        >>> long_sweep_steps(100, 345), long_sweep_steps(100, 5000), long_sweep_steps(100, None)
+        (345, 1000, 1000)
+        >>> long_sweep_steps(100, 80) is None
+        True
+    """
+    steps = min(planned_updates, LONG_CAP * num_iter) if planned_updates else LONG_CAP * num_iter
+    return steps if steps > num_iter else None
 
 
 def zoom_anchor(diverge_lr: float, runs: tuple[RangeTestResult, ...]) -> float:
@@ -283,3 +326,28 @@ def zoom_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
         "Smith arXiv 1506.01186 (a range test's range is narrowed once the region is known); "
         "Cohen et al. arXiv 2103.00065 (sharpness rises as training starts)",
     )
+
+
+def long_sweep_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
+    """Why the analysis reads a second, longer sweep over the same range."""
+    first, long = _first_sweep(runs), read_runs(runs)[0]
+    return Reason(
+        "long-sweep",
+        f"the first sweep's loss fell by less than {FLAT_DROP:.0%} over its "
+        f"{first[0].num_iter} steps (flat: at no LR had the model steps enough to move, so "
+        f"its readings sat in the batch noise), so one sweep over the same range "
+        f"{long.lrs[0]:.3g}-{long.sweep.get('end_lr', long.lrs[-1]):.3g}, {long.num_iter} "
+        "steps long (as long as the planned run, at most "
+        f"{LONG_CAP}x --num-iter), measured it again; the analysis reads that sweep.",
+        "Smith arXiv 1506.01186 (the range test's length sets how far the model trains at "
+        "each LR); Saxe et al. arXiv 1312.6120 (deep nets leave a plateau only after many "
+        "steps)",
+    )
+
+
+def second_sweep_reason(runs: tuple[RangeTestResult, ...]) -> Reason | None:
+    """The reason for the second sweep the analysis reads (``None``: there was none)."""
+    stages = {r.stage for r in runs}
+    if "zoom" in stages:
+        return zoom_reason(runs)
+    return long_sweep_reason(runs) if "long" in stages else None

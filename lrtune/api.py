@@ -28,7 +28,7 @@ from lrtune._measure import (
     measure,
     patient_readings,
     read_runs,
-    zoom_reason,
+    second_sweep_reason,
 )
 from lrtune._result_file import FindResult, json_safe, load_result
 from lrtune._trained import train_stages
@@ -78,7 +78,7 @@ def find(
         task: a :class:`Task` or the path of a model.py.
         config: options; defaults to :class:`FindConfig()`.
         progress: ``progress(phase, done, total)`` for the phases ``range-test``, ``zoom``,
-            ``probe``, ``check`` and ``tune``.
+            ``long-sweep``, ``probe``, ``check`` and ``tune``.
 
     The task's model and the RNG states are exactly as before on return. With a seed
     (``FindConfig.create(seed=0)``, the CLI's default), cuDNN runs its deterministic
@@ -108,6 +108,7 @@ def _find(task: Task | str | Path, config: FindConfig, progress: Progress | None
         task = load_task(task, seed=seed if seed is not None else 0)
     optimizer = task.make_optimizer(task.model.parameters(), config.range_test.start_lr)
     info = _optimizer_info(optimizer)
+    updates = config.max_steps or (task.max_steps if config.epochs is None else None)
     runs, analysis = measure(
         task,
         optimizer,
@@ -115,6 +116,7 @@ def _find(task: Task | str | Path, config: FindConfig, progress: Progress | None
         repeats=config.repeats,
         zoom=config.zoom,
         momentum=info["heavy_ball"],
+        planned_updates=updates or _planned_updates(task, config),
         progress=progress,
     )
     stats = dataset_stats(
@@ -128,7 +130,6 @@ def _find(task: Task | str | Path, config: FindConfig, progress: Progress | None
         shard = distributed.shard_loader(task.train_loader, seed=config.range_test.seed)
         stats = stats.for_ranks(distributed.world_size(), steps_per_epoch=loader_length(shard))
     stats = stats.with_accumulation(config.range_test.accumulation_steps)  # plan in updates
-    updates = config.max_steps or (task.max_steps if config.epochs is None else None)
     if updates:  # a run given in updates (model.py's max_steps, --max-steps)
         stats = stats.with_max_steps(updates)
     result = FindResult(
@@ -203,8 +204,8 @@ def recommend_from_result(
         task = replace(task, train_loader=StepsLoader(task.train_loader, stats.max_steps), epochs=1)
     read = read_runs(result.runs)  # the zoom's runs when there was one
     measured = (_repeats_reason(read),) if len(read) > 1 else ()
-    if any(r.stage == "zoom" for r in result.runs):
-        measured += (zoom_reason(result.runs),)
+    second = second_sweep_reason(result.runs)  # the zoom's or the long sweep's
+    measured += (second,) if second is not None else ()
     rec = replace(rec, reasons=(*rec.reasons, *measured))
     if other is not None:
         other = replace(other, reasons=(*other.reasons, *measured))
@@ -272,6 +273,17 @@ def _with_readings(ctx: Context, reading: CurveAnalysis) -> Context:
         rebound_lr=reading.rebound_lr,
         min_loss_lr=reading.min_loss_lr,
     )
+
+
+def _planned_updates(task: Task, config: FindConfig) -> int | None:
+    """The planned run's optimizer updates per rank, from its epochs (``None``: unknown)."""
+    epochs = config.epochs if config.epochs is not None else task.epochs
+    steps = task.steps_per_epoch
+    if not epochs or not steps:
+        return None
+    ranks = distributed.world_size() if distributed.is_distributed() else 1
+    per_update = config.range_test.accumulation_steps * ranks
+    return epochs * -(-steps // per_update)
 
 
 def _check_storage(config: FindConfig) -> None:

@@ -151,7 +151,8 @@ def _tune_config(
     "--zoom/--no-zoom",
     default=True,
     show_default=True,
-    help="Sweep again, narrowly, when the loss falls only just before it blows up.",
+    help="Sweep again: narrowly when the loss falls only just before it blows up, for the "
+    "planned run's length when it hardly falls at all.",
 )
 @click.option(
     "--probe/--no-probe",

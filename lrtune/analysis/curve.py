@@ -32,7 +32,7 @@ from lrtune.analysis.divergence import (
 from lrtune.analysis.smoothing import savgol_smooth
 from lrtune.errors import ConfigError
 
-__all__ = ["CLIFF_STEPS", "FLOOR_TOLERANCE", "CurveAnalysis", "analyze_curve"]
+__all__ = ["CLIFF_STEPS", "FLAT_DROP", "FLOOR_TOLERANCE", "CurveAnalysis", "analyze_curve"]
 
 Confidence = Literal["high", "medium", "low"]
 
@@ -44,6 +44,9 @@ FLOOR_TOLERANCE = 0.2
 #: A curve whose loss covered half its descent fewer than this many sweep steps below the
 #: divergence LR is a flat-then-cliff curve (the default sweep has 12.5 steps per decade).
 CLIFF_STEPS = 10
+#: A sweep whose loss fell by less than this fraction of its starting value is flat: it did
+#: not resolve where training works (confidence ``low``; :attr:`CurveAnalysis.flat`).
+FLAT_DROP = 0.05
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,9 @@ class CurveAnalysis:
         cliff_steps: sweep steps from where the loss had covered half its descent to the
             divergence LR (``None`` without a divergence LR). Fewer than ``CLIFF_STEPS`` is a
             flat-then-cliff curve (:attr:`flat_then_cliff`).
+        drop_fraction: how far the loss fell during the sweep, as a fraction of where it
+            started (the monotone descent's drop over its top). Below ``FLAT_DROP`` (5%) the
+            curve is flat (:attr:`flat`).
     """
 
     lrs: tuple[float, ...]
@@ -90,6 +96,7 @@ class CurveAnalysis:
     floor_lr: float | None = None
     cliff_steps: int | None = None
     rebound_lr: float | None = None
+    drop_fraction: float | None = None
 
     @property
     def min_loss_lr_div10(self) -> float:
@@ -101,6 +108,13 @@ class CurveAnalysis:
         moderate LRs before, the model had too few steps to move, so the sweep did not
         resolve where training works (a finer, narrower sweep can)."""
         return self.cliff_steps is not None and self.cliff_steps < CLIFF_STEPS
+
+    @property
+    def flat(self) -> bool:
+        """The loss fell by less than ``FLAT_DROP`` (5%) during the sweep: at no LR did the
+        model have steps enough to move, so the readings sit in the noise (a longer sweep can
+        resolve it: :func:`lrtune._measure.measure`)."""
+        return self.drop_fraction is not None and self.drop_fraction < FLAT_DROP
 
     def to_dict(self, *, with_curve: bool = True) -> dict[str, Any]:
         """JSON-safe dict; the keys are documented in docs/result-json.md."""
@@ -115,6 +129,8 @@ class CurveAnalysis:
             "rebound_lr": self.rebound_lr,
             "cliff_steps": self.cliff_steps,
             "flat_then_cliff": self.flat_then_cliff,
+            "drop_fraction": self.drop_fraction,
+            "flat": self.flat,
             "diverge_lr": self.diverge_lr,
             "diverge_method": self.diverge_method,
             "confidence": self.confidence,
@@ -234,13 +250,13 @@ def analyze_curve(
             notes.append("suggestion capped at half the divergence LR.")
         suggested, high = min(suggested, cap), min(high, cap)
     low = min(candidates[0], suggested)
-    if rel_drop < 0.05 and not interrupted:  # an interrupted sweep needs finishing, not widening
+    if rel_drop < FLAT_DROP and not interrupted:  # interrupted: finish it, not widen
         notes.append(
             f"the loss fell only {rel_drop:.0%} during the sweep: widen --start-lr/--end-lr "
             "or raise --num-iter."
         )
     confidence: Confidence = "high"
-    if rel_drop < 0.05:
+    if rel_drop < FLAT_DROP:
         confidence = "low"
     elif diverge is None or rel_drop < 0.2:
         confidence = "medium"
@@ -266,4 +282,5 @@ def analyze_curve(
         floor_lr=floor_lr,
         cliff_steps=cliff_steps,
         rebound_lr=rebound,
+        drop_fraction=float(rel_drop),
     )
