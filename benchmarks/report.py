@@ -534,7 +534,30 @@ def _markdown(
         "1.591 → 1.567, the spread count 47 → 49, iris_deep_sgd 6.72 → 1.27 without "
         "stalled runs, but resnet_bn_digits 0.997 → 1.30 (BatchNorm's early validation "
         "jumps read as relapses, the peak halved twice); the twenty-sixth batch unmoved; "
-        "`--tune`'s geometric mean 1.462 → 1.436.",
+        "`--tune`'s geometric mean 1.462 → 1.436. The twenty-seventh held-out batch, "
+        "plateau-prone models, measured once with lrtune unchanged: **digits_sigmoid_sgd 30.8 "
+        "(all 9 runs stalled), recall_gru_adam 6.1e4 (worst 9.2e4; 6 runs stalled), "
+        "moons_sigmoid_rmsprop 1.05 (worst 1.16)**. Tried and not kept: (35), where the "
+        "first sweep's loss fell less than 5%, one sweep more over the same range for the "
+        "planned run's length (at most 10× `--num-iter`), read instead: against lrtune "
+        "unchanged on the same machine (81 of 95 tasks reproduced bit for bit), the geometric "
+        "mean over 94 tasks 1.807 → 1.695, recall_gru_adam 9.2e4 → 9.48 and "
+        "gaussq_mlp_rmsprop 2.44 → 1.41 without stalled runs, `--tune`'s geometric mean "
+        "1.659 → 1.544; but the spread count 49 → 48, and new stalled or diverged runs on "
+        "digits_gn_cnn_nesterov (1.71 → 15.1: one find seed's peak 0.152 → 1.53), "
+        "gru_lines_adam (3 → 7 stalled) and digits_narrow_sgd (a diverged run), every one "
+        "from a find seed whose first sweep was also flat-then-cliff, where the zoom had run "
+        "before. The twenty-eighth held-out batch, plateau-prone models again, measured once "
+        "with lrtune unchanged: **classif_sigmoid_sgd 1.66 (all 9 runs stalled), "
+        "xor_gru_adamw 6.2e3 (worst 1.02e4; 4 runs stalled), circles_sigmoid_adagrad 1.23 "
+        "(all 9 runs stalled)**. Kept: (36), (35) with the zoom taking precedence (the long "
+        "sweep only where the flat first sweep is not also flat-then-cliff): against lrtune "
+        "unchanged on the same machine (87 of 98 tasks reproduced bit for bit), the geometric "
+        "mean over 95 tasks 1.809 → 1.801, the spread count 49 → 50, no task with a new "
+        "stalled run, gaussq_mlp_rmsprop 2.44 → 1.41 and gru_lines_adam 1.94 → 1.73 (3 → 1 "
+        "stalled), recall_gru_adam's stalled runs 6 → 3 and the fresh xor_gru_adamw's 4 → 1 "
+        "(worst 1.02e4 → 8.4e3), classif_sigmoid_sgd and circles_sigmoid_adagrad unmoved; but "
+        "dwconv_digits_adamw 0.927 → 1.12 and digits_gn_cnn_nesterov 1.71 → 1.90.",
         "",
         "## Summary",
         "",
