@@ -38,10 +38,8 @@ import torch
 
 from lrtune import distributed
 from lrtune.analysis import CurveAnalysis, aggregate_curves, analyze_curve
-from lrtune.analysis.curve import FLAT_DROP
 from lrtune.errors import CurveError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resolve_device
-from lrtune.recommend import Reason
 from lrtune.state import preserved_state, seeded
 from lrtune.task import Task
 
@@ -51,15 +49,12 @@ __all__ = [
     "ZOOM_ABOVE",
     "analyse_runs",
     "first_sweep_readings",
-    "long_sweep_reason",
     "long_sweep_steps",
     "measure",
     "patient_readings",
     "pooled_lr",
     "read_runs",
-    "second_sweep_reason",
     "zoom_anchor",
-    "zoom_reason",
 ]
 
 #: The zoom sweeps from ``diverge_lr / ZOOM_BELOW`` to ``diverge_lr × ZOOM_ABOVE``.
@@ -300,54 +295,3 @@ def _repeats(
         if run.stop_reason == "interrupted":
             break
     return tuple(runs)
-
-
-def zoom_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
-    """Why the analysis reads a second, narrower sweep."""
-    zoom = read_runs(runs)
-    sweep = zoom[0].sweep
-    low, high = sweep.get("start_lr", zoom[0].lrs[0]), sweep.get("end_lr", zoom[0].lrs[-1])
-    per_decade = zoom[0].num_iter / math.log10(high / low)
-    lowest = _lowest_blow_up(_first_sweep(runs))
-    where = ""
-    if lowest is not None and math.isclose(high / ZOOM_ABOVE, lowest, rel_tol=1e-9):
-        where = (
-            f" (centred on {lowest:.3g}, the lowest LR at which a repeat blew up: the "
-            f"first sweep's divergence reading sat more than {ZOOM_BELOW:g}x below it, in the "
-            "batch noise)"
-        )
-    return Reason(
-        "zoom",
-        "the first sweep's loss did half of its falling in the last few steps before it blew "
-        "up (flat, then a cliff: at moderate LRs the model had too few steps to move, and the "
-        f"blow-up was met by a barely trained model), so a second sweep over {low:.3g}-"
-        f"{high:.3g}{where} ({per_decade:.0f} steps per decade) measured it again; the "
-        "analysis reads the second sweep.",
-        "Smith arXiv 1506.01186 (a range test's range is narrowed once the region is known); "
-        "Cohen et al. arXiv 2103.00065 (sharpness rises as training starts)",
-    )
-
-
-def long_sweep_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
-    """Why the analysis reads a second, longer sweep over the same range."""
-    first, long = _first_sweep(runs), read_runs(runs)[0]
-    return Reason(
-        "long-sweep",
-        f"the first sweep's loss fell by less than {FLAT_DROP:.0%} over its "
-        f"{first[0].num_iter} steps (flat: at no LR had the model steps enough to move, so "
-        f"its readings sat in the batch noise), so one sweep over the same range "
-        f"{long.lrs[0]:.3g}-{long.sweep.get('end_lr', long.lrs[-1]):.3g}, {long.num_iter} "
-        "steps long (as long as the planned run, at most "
-        f"{LONG_CAP}x --num-iter), measured it again; the analysis reads that sweep.",
-        "Smith arXiv 1506.01186 (the range test's length sets how far the model trains at "
-        "each LR); Saxe et al. arXiv 1312.6120 (deep nets leave a plateau only after many "
-        "steps)",
-    )
-
-
-def second_sweep_reason(runs: tuple[RangeTestResult, ...]) -> Reason | None:
-    """The reason for the second sweep the analysis reads (``None``: there was none)."""
-    stages = {r.stage for r in runs}
-    if "zoom" in stages:
-        return zoom_reason(runs)
-    return long_sweep_reason(runs) if "long" in stages else None

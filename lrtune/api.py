@@ -28,9 +28,9 @@ from lrtune._measure import (
     measure,
     patient_readings,
     read_runs,
-    second_sweep_reason,
 )
 from lrtune._result_file import FindResult, json_safe, load_result
+from lrtune._sweep_reasons import second_sweep_reason
 from lrtune._trained import train_stages
 from lrtune.analysis import CurveAnalysis
 from lrtune.analysis.dataset import dataset_stats
