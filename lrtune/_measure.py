@@ -198,14 +198,14 @@ def measure(
         analysis = analyse_runs(runs, momentum=momentum)
         if not zoom or runs[-1].stop_reason == "interrupted":
             return runs, analysis
-        steps = long_sweep_steps(config.num_iter, planned_updates) if analysis.flat else None
         if analysis.flat_then_cliff:  # the zoom first: it reads a flat-then-cliff curve
             assert analysis.diverge_lr is not None  # a flat-then-cliff curve has one
             anchor = zoom_anchor(analysis.diverge_lr, runs)
             narrow = replace(config, start_lr=anchor / ZOOM_BELOW, end_lr=anchor * ZOOM_ABOVE)
             fresh = _repeats(task, model, optimizer, narrow, repeats, device, "zoom", progress)
             stage = "zoom"
-        elif steps is not None:  # one run, the first repeat's model and data order, for longer
+        elif analysis.flat and (steps := long_sweep_steps(config.num_iter, planned_updates)):
+            # one run, the first repeat's model and data order, for longer
             longer = replace(config, num_iter=steps)
             fresh = _repeats(task, model, optimizer, longer, 1, device, "long-sweep", progress)
             stage = "long"

@@ -33,7 +33,7 @@ from lrtune._result_file import FindResult, json_safe, load_result
 from lrtune._sweep_reasons import second_sweep_reason
 from lrtune._trained import train_stages
 from lrtune.analysis import CurveAnalysis
-from lrtune.analysis.dataset import dataset_stats
+from lrtune.analysis.dataset import DatasetStats, dataset_stats
 from lrtune.emit import TrainSettings, optimizer_kwargs, render_or_refusal
 from lrtune.errors import ConfigError, Interrupted
 from lrtune.model_file import load_task
@@ -108,7 +108,14 @@ def _find(task: Task | str | Path, config: FindConfig, progress: Progress | None
         task = load_task(task, seed=seed if seed is not None else 0)
     optimizer = task.make_optimizer(task.model.parameters(), config.range_test.start_lr)
     info = _optimizer_info(optimizer)
-    updates = config.max_steps or (task.max_steps if config.epochs is None else None)
+    rank_steps = None  # under torchrun: each rank's batches per epoch, from its shard
+    if distributed.is_distributed():
+        shard = distributed.shard_loader(task.train_loader, seed=config.range_test.seed)
+        rank_steps = loader_length(shard)
+    epochs = config.epochs if config.epochs is not None else task.epochs
+    outline = DatasetStats(steps_per_epoch=task.steps_per_epoch, epochs=epochs)
+    if epochs is not None:
+        outline = outline.with_epochs(epochs)  # the run's length, before anything is measured
     runs, analysis = measure(
         task,
         optimizer,
@@ -116,7 +123,7 @@ def _find(task: Task | str | Path, config: FindConfig, progress: Progress | None
         repeats=config.repeats,
         zoom=config.zoom,
         momentum=info["heavy_ball"],
-        planned_updates=updates or _planned_updates(task, config),
+        planned_updates=_as_planned(outline, task, config, rank_steps).total_steps,
         progress=progress,
     )
     stats = dataset_stats(
@@ -126,12 +133,7 @@ def _find(task: Task | str | Path, config: FindConfig, progress: Progress | None
         lr=analysis.suggested_lr,
         seed=config.range_test.seed or 0,
     )
-    if distributed.is_distributed():
-        shard = distributed.shard_loader(task.train_loader, seed=config.range_test.seed)
-        stats = stats.for_ranks(distributed.world_size(), steps_per_epoch=loader_length(shard))
-    stats = stats.with_accumulation(config.range_test.accumulation_steps)  # plan in updates
-    if updates:  # a run given in updates (model.py's max_steps, --max-steps)
-        stats = stats.with_max_steps(updates)
+    stats = _as_planned(stats, task, config, rank_steps)
     result = FindResult(
         runs=runs,
         analysis=analysis,
@@ -275,15 +277,17 @@ def _with_readings(ctx: Context, reading: CurveAnalysis) -> Context:
     )
 
 
-def _planned_updates(task: Task, config: FindConfig) -> int | None:
-    """The planned run's optimizer updates per rank, from its epochs (``None``: unknown)."""
-    epochs = config.epochs if config.epochs is not None else task.epochs
-    steps = task.steps_per_epoch
-    if not epochs or not steps:
-        return None
-    ranks = distributed.world_size() if distributed.is_distributed() else 1
-    per_update = config.range_test.accumulation_steps * ranks
-    return epochs * -(-steps // per_update)
+def _as_planned(
+    stats: DatasetStats, task: Task, config: FindConfig, rank_steps: int | None
+) -> DatasetStats:
+    """``stats`` for the run ``find`` plans: per rank under torchrun (``rank_steps`` batches
+    an epoch), in optimizer updates, and given in updates where model.py's ``max_steps`` or
+    ``--max-steps`` says so."""
+    if distributed.is_distributed():
+        stats = stats.for_ranks(distributed.world_size(), steps_per_epoch=rank_steps)
+    stats = stats.with_accumulation(config.range_test.accumulation_steps)  # plan in updates
+    updates = config.max_steps or (task.max_steps if config.epochs is None else None)
+    return stats.with_max_steps(updates) if updates else stats
 
 
 def _check_storage(config: FindConfig) -> None:
