@@ -198,6 +198,9 @@ GRIDS: dict[str, GridDef] = {
     "classif_sigmoid_sgd": GridDef(1e-3, 10.0),  # the twenty-eighth held-out batch
     "xor_gru_adamw": GridDef(1e-5, 0.3),  # the twenty-eighth held-out batch
     "circles_sigmoid_adagrad": GridDef(1e-3, 10.0),  # the twenty-eighth held-out batch
+    "maxseq_lstm_sgd": GridDef(1e-3, 10.0),  # the twenty-ninth held-out batch
+    "sorted_attn_adamw": GridDef(1e-5, 0.3),  # the twenty-ninth held-out batch
+    "moons_noisy_adagrad": GridDef(1e-3, 10.0),  # the twenty-ninth held-out batch
 }
 
 

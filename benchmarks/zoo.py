@@ -34,6 +34,7 @@ __all__ = [
     "HELD_OUT_TWENTY_SIXTH",
     "HELD_OUT_TWENTY_SEVENTH",
     "HELD_OUT_TWENTY_EIGHTH",
+    "HELD_OUT_TWENTY_NINTH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -150,6 +151,9 @@ FAMILY: dict[str, str] = {
     "classif_sigmoid_sgd": "MLP",  # the twenty-eighth held-out batch
     "xor_gru_adamw": "RNN",  # the twenty-eighth held-out batch
     "circles_sigmoid_adagrad": "MLP",  # the twenty-eighth held-out batch
+    "maxseq_lstm_sgd": "RNN",  # the twenty-ninth held-out batch
+    "sorted_attn_adamw": "transformer",  # the twenty-ninth held-out batch
+    "moons_noisy_adagrad": "MLP",  # the twenty-ninth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -330,6 +334,9 @@ HELD_OUT_TWENTY_SEVENTH: frozenset[str] = frozenset(
 HELD_OUT_TWENTY_EIGHTH: frozenset[str] = frozenset(
     {"classif_sigmoid_sgd", "xor_gru_adamw", "circles_sigmoid_adagrad"}
 )
+HELD_OUT_TWENTY_NINTH: frozenset[str] = frozenset(
+    {"maxseq_lstm_sgd", "sorted_attn_adamw", "moons_noisy_adagrad"}
+)
 
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
@@ -375,6 +382,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_TWENTY_SIXTH
     | HELD_OUT_TWENTY_SEVENTH
     | HELD_OUT_TWENTY_EIGHTH
+    | HELD_OUT_TWENTY_NINTH
 )
 
 
