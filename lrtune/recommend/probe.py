@@ -59,6 +59,7 @@ __all__ = [
     "PROBE_FRACTION",
     "probe_recommendation",
     "relapsed",
+    "untrained_loss",
 ]
 
 #: The share of the planned run the probe trains (its warmup, at least, plus ``MIN_AFTER``).
@@ -114,7 +115,7 @@ def probe_recommendation(
     total = rec.steps_per_epoch * rec.epochs
     warmup = rec.schedule.to_basis("iteration", rec.steps_per_epoch).warmup
     steps = min(total, max(round(PROBE_FRACTION * total), warmup + MIN_AFTER))
-    initial = _untrained_loss(task, seed, device)
+    initial = untrained_loss(task, seed, device)
     record: dict[str, Any] = {
         "steps": 0,
         "window": steps,
@@ -187,7 +188,8 @@ def _outcome(diverged: bool, vals: Sequence[float], initial: float) -> str:
     return "learnt" if min(vals) < FELL * initial else "did not learn"
 
 
-def _untrained_loss(task: Task, seed: int, device: str | torch.device) -> float:
+def untrained_loss(task: Task, seed: int, device: str | torch.device) -> float:
+    """The validation loss of the model a run with ``seed`` starts from, before any update."""
     with seeded(seed):
         model = task.model_factory() if task.model_factory else copy.deepcopy(task.model)
     return evaluate(task, model.to(device), device=device)

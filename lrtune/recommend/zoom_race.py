@@ -19,6 +19,15 @@ full run did not (a short run's bias: Wu et al. arXiv 1803.02021); into a fifth,
 orders, it ranked the two as the grid's full-length runs did on all ten find seeds where
 they differed (docs/suggestion.md).
 
+A run that learnt nothing wins no order: the challenger's final validation loss must also be
+below ``FELL`` × its model's untrained loss (the stability probe's test of learning). Lower
+than a run that blew up, a run that stayed at its untrained loss has shown only that it did
+not blow up, and that is the stability probe's question, which halves a peak while it blows
+up. On sinefreq_gru_sgd the noise race put the rules' 0.496 (blew up) against the patient
+reading's 2.4e-6 (1.014, untrained 1.02); the patient peak won, and every training run
+stalled. Where the probe halved 0.496 on another find seed, 0.248 trained (candidate (37),
+docs/suggestion.md).
+
 The same race settles a second ambiguity (``kind="noise"``): a loss that blows up before it
 has fallen beyond its batch noise may have met a chance high batch, not its stability limit
 (friedman2_mlp_rmsprop: one find seed read a blow-up at 1e-7 in batch losses that spread
@@ -42,6 +51,7 @@ import torch
 
 from lrtune.errors import ConfigError
 from lrtune.recommend._recommendation import Reason, Recommendation
+from lrtune.recommend.probe import FELL, untrained_loss
 from lrtune.recommend.refine import trial_schedule
 from lrtune.task import Task
 from lrtune.train import train_schedule
@@ -95,7 +105,9 @@ def race_readings(
     sweep's, with the zoom's divergence LR); return the winner with a ``zoom-race`` reason and
     its record in ``race``: the ``peaks`` raced (the zoom's first), the final validation
     ``losses`` of each data order raced (``[zoom's, first's]``; ``inf`` where a run
-    diverged), the ``steps`` trained in all, each run's ``window`` and the ``lr`` kept.
+    diverged), the ``untrained`` validation loss of each order's model, the ``steps``
+    trained in all, each run's ``window`` and the ``lr`` kept. ``first`` wins an order
+    only where its loss is lower and below ``FELL`` × that order's untrained loss.
     ``zoomed`` must carry its run length. ``kind="noise"``: ``zoomed`` is the rules' reading
     and ``first`` the patient one. Data orders are ``seed``, ``seed + 1``, ...;
     ``progress(done, total)`` is called after every epoch of each run.
@@ -117,9 +129,11 @@ def race_readings(
         "kind": kind,
         "peaks": [zoomed.initial_lr, first.initial_lr],
         "losses": [],
+        "untrained": [],
     }
     steps = 0
     for order in range(ORDERS):
+        record["untrained"].append(untrained_loss(task, seed + order, device))
         pair = []
         for short in shorts:
             done = (2 * order + len(pair)) * per_run
@@ -137,14 +151,20 @@ def race_readings(
             finite = not result.diverged and math.isfinite(result.val_loss)
             pair.append(result.val_loss if finite else math.inf)
         record["losses"].append(pair)
-        if not pair[1] < pair[0]:  # the zoom's held this order: it stands
+        if not _won(pair, record["untrained"][-1]):  # the zoom's held this order: it stands
             break
     if progress is not None:  # an early stop is still a finished race
         progress(total, total)
-    won = all(first_loss < zoom_loss for zoom_loss, first_loss in record["losses"])
+    won = all(map(_won, record["losses"], record["untrained"]))
     winner = first if won and len(record["losses"]) == ORDERS else zoomed
     record.update(steps=steps, window=window, lr=winner.initial_lr)
     return replace(winner, reasons=(*winner.reasons, _reason(record)), race=record)
+
+
+def _won(pair: list[float], untrained: float) -> bool:
+    """Whether the challenger (``pair[1]``) beat the kept reading and learnt."""
+    kept, challenger = pair
+    return challenger < kept and challenger < FELL * untrained
 
 
 def _reason(record: dict[str, Any]) -> Reason:
@@ -154,11 +174,19 @@ def _reason(record: dict[str, Any]) -> Reason:
         f"{z:.4g} at {zoom_lr:.3g}, {f:.4g} at {first_lr:.3g}" for z, f in record["losses"]
     )
     kept = other_name if record["lr"] == first_lr and first_lr != zoom_lr else kept_name
+    stalled = [u for (z, f), u in zip(record["losses"], record["untrained"]) if z > f >= FELL * u]
+    unlearnt = (
+        f"; {other_name} run stayed above {FELL:g}x its untrained validation loss "
+        f"({stalled[0]:.4g}), so it learnt nothing and cannot win: the stability probe decides "
+        f"whether {zoom_lr:.3g} blows up"
+        if stalled
+        else ""
+    )
     return Reason(
         rule,
         f"{kept_name} readings gave peak {zoom_lr:.3g} and {other_name} {first_lr:.3g} "
         f"({why}); the whole schedule compressed into {record['window']} updates reached "
         f"validation losses of {losses} (one pair per data order; {other_name} must win "
-        f"every one of {ORDERS}), so {kept} peak is kept.",
+        f"every one of {ORDERS} and learn){unlearnt}, so {kept} peak is kept.",
         SOURCE,
     )

@@ -64,7 +64,7 @@ def _scripted(monkeypatch, curves):
         )
 
     monkeypatch.setattr(probe_module, "train_schedule", train_schedule)
-    monkeypatch.setattr(probe_module, "_untrained_loss", lambda *_: 2.3)
+    monkeypatch.setattr(probe_module, "untrained_loss", lambda *_: 2.3)
 
 
 STUCK, LEARNS = [2.3, 2.2, 2.1, 2.25], [2.0, 1.5, 1.1, 0.9]

@@ -56,3 +56,28 @@ def test_the_noise_race_names_its_readings_and_keeps_the_rules_peak_when_it_hold
     assert reason.rule == "noise-race"
     assert reason.text.startswith("the rules' readings gave peak 0.05 and the patient reading's")
     assert "batch noise" in reason.text and reason.text.endswith("so the rules' peak is kept.")
+
+
+def test_a_challenger_that_learnt_nothing_does_not_win_against_one_that_blew_up(least_squares):
+    """sinefreq_gru_sgd's case: the rules' peak blows up in the short run, the patient one
+    stays at its untrained loss; lower is not better there, so the rules' peak stands for the
+    stability probe to halve."""
+    rec = race_readings(
+        least_squares, _rec(0.8, "rules"), _rec(1e-7, "patient"), kind="noise", seed=0
+    )
+    race = rec.race
+    assert rec.initial_lr == race["lr"] == 0.8 and [r.text for r in rec.reasons][0] == "rules"
+    (blown, stayed), (untrained,) = race["losses"][0], race["untrained"]
+    assert blown > 1e6 * untrained and blown > stayed > 0.8 * untrained  # learnt nothing
+    assert len(race["losses"]) == 1  # the first order decided
+    text = rec.reasons[-1].text
+    assert f"stayed above 0.8x its untrained validation loss ({untrained:.4g})" in text
+    assert "learnt nothing and cannot win: the stability probe decides whether 0.8" in text
+    assert text.endswith("so the rules' peak is kept.")
+
+
+def test_the_race_records_each_orders_untrained_loss(least_squares):
+    rec = race_readings(least_squares, _rec(0.001, "zoom"), _rec(0.05, "first"), seed=0)
+    untrained = rec.race["untrained"]
+    assert len(untrained) == ORDERS and all(u > 1.0 for u in untrained)
+    assert all(first < 0.8 * u for (_, first), u in zip(rec.race["losses"], untrained))
