@@ -19,21 +19,24 @@ full run did not (a short run's bias: Wu et al. arXiv 1803.02021); into a fifth,
 orders, it ranked the two as the grid's full-length runs did on all ten find seeds where
 they differed (docs/suggestion.md).
 
-A run that learnt nothing wins no order: the challenger's final validation loss must also be
-below ``FELL`` × its model's untrained loss (the stability probe's test of learning). Lower
-than a run that blew up, a run that stayed at its untrained loss has shown only that it did
-not blow up, and that is the stability probe's question, which halves a peak while it blows
-up. On sinefreq_gru_sgd the noise race put the rules' 0.496 (blew up) against the patient
-reading's 2.4e-6 (1.014, untrained 1.02); the patient peak won, and every training run
-stalled. Where the probe halved 0.496 on another find seed, 0.248 trained (candidate (37),
-docs/suggestion.md).
-
 The same race settles a second ambiguity (``kind="noise"``): a loss that blows up before it
 has fallen beyond its batch noise may have met a chance high batch, not its stability limit
 (friedman2_mlp_rmsprop: one find seed read a blow-up at 1e-7 in batch losses that spread
 0.6–1.7 at a standstill), or a real one (stream_teacher_adagrad). The *patient* reading
 (:func:`~lrtune.analysis.analyze_curve`) counts only growth in a row there; its peak replaces
 the rules' only if it wins on each data order, as the first sweep's does above.
+
+A run that learnt nothing does not win an order against one that blew up: there the
+challenger's final validation loss must also be below ``FELL`` × its model's untrained loss
+(the stability probe's test of learning). A run that stayed at its untrained loss has shown
+only that it did not blow up, and whether the other peak blows up is the stability probe's
+question: it halves a peak while it does. On sinefreq_gru_sgd the noise race put the rules'
+0.496 (blew up) against the patient reading's 2.4e-6 (1.0141, untrained 1.0142); the patient
+peak won, and every training run stalled. Where the probe halved 0.496 on another find seed,
+0.248 trained. Against a kept run that stayed finite, the lower loss still wins: a slow
+challenger a little lower than a kept run that also stood still was the better peak on
+hastie_tanh_rmsprop and transformer_finetune, though not on recall_gru_adam (candidates (37)
+and (38), docs/suggestion.md).
 
 Example:
     >>> disagree(0.03, 0.1), disagree(0.03, 0.04)
@@ -107,7 +110,8 @@ def race_readings(
     ``losses`` of each data order raced (``[zoom's, first's]``; ``inf`` where a run
     diverged), the ``untrained`` validation loss of each order's model, the ``steps``
     trained in all, each run's ``window`` and the ``lr`` kept. ``first`` wins an order
-    only where its loss is lower and below ``FELL`` × that order's untrained loss.
+    where its loss is lower, and, against a run that blew up, below ``FELL`` × that order's
+    untrained loss.
     ``zoomed`` must carry its run length. ``kind="noise"``: ``zoomed`` is the rules' reading
     and ``first`` the patient one. Data orders are ``seed``, ``seed + 1``, ...;
     ``progress(done, total)`` is called after every epoch of each run.
@@ -162,9 +166,10 @@ def race_readings(
 
 
 def _won(pair: list[float], untrained: float) -> bool:
-    """Whether the challenger (``pair[1]``) beat the kept reading and learnt."""
+    """Whether the challenger (``pair[1]``) beat the kept reading: a lower loss, and one that
+    learnt where the kept run blew up (``inf``)."""
     kept, challenger = pair
-    return challenger < kept and challenger < FELL * untrained
+    return challenger < kept and (math.isfinite(kept) or challenger < FELL * untrained)
 
 
 def _reason(record: dict[str, Any]) -> Reason:
@@ -174,11 +179,15 @@ def _reason(record: dict[str, Any]) -> Reason:
         f"{z:.4g} at {zoom_lr:.3g}, {f:.4g} at {first_lr:.3g}" for z, f in record["losses"]
     )
     kept = other_name if record["lr"] == first_lr and first_lr != zoom_lr else kept_name
-    stalled = [u for (z, f), u in zip(record["losses"], record["untrained"]) if z > f >= FELL * u]
+    stalled = [
+        u
+        for (z, f), u in zip(record["losses"], record["untrained"])
+        if z == math.inf and f >= FELL * u
+    ]
     unlearnt = (
         f"; {other_name} run stayed above {FELL:g}x its untrained validation loss "
-        f"({stalled[0]:.4g}), so it learnt nothing and cannot win: the stability probe decides "
-        f"whether {zoom_lr:.3g} blows up"
+        f"({stalled[0]:.4g}), so it learnt nothing and cannot win against a blow-up: the "
+        f"stability probe decides whether {zoom_lr:.3g} blows up"
         if stalled
         else ""
     )
@@ -187,6 +196,7 @@ def _reason(record: dict[str, Any]) -> Reason:
         f"{kept_name} readings gave peak {zoom_lr:.3g} and {other_name} {first_lr:.3g} "
         f"({why}); the whole schedule compressed into {record['window']} updates reached "
         f"validation losses of {losses} (one pair per data order; {other_name} must win "
-        f"every one of {ORDERS} and learn){unlearnt}, so {kept} peak is kept.",
+        f"every one of {ORDERS}, and learn where the other blew up){unlearnt}, so {kept} peak "
+        "is kept.",
         SOURCE,
     )
