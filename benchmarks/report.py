@@ -559,7 +559,26 @@ def _markdown(
         "stalled run, gaussq_mlp_rmsprop 2.44 → 1.41 and gru_lines_adam 1.94 → 1.73 (3 → 1 "
         "stalled), recall_gru_adam's stalled runs 6 → 3 and the fresh xor_gru_adamw's 4 → 1 "
         "(worst 1.02e4 → 8.4e3), classif_sigmoid_sgd and circles_sigmoid_adagrad unmoved; but "
-        "dwconv_digits_adamw 0.927 → 1.12 and digits_gn_cnn_nesterov 1.71 → 1.90.",
+        "dwconv_digits_adamw 0.927 → 1.12 and digits_gn_cnn_nesterov 1.71 → 1.90. The "
+        "twenty-ninth held-out batch, tasks likely to race, measured once with lrtune "
+        "unchanged: **maxseq_lstm_sgd 5.17 (worst 5.78, spread 1.8e4; 3 runs stalled), "
+        "sorted_attn_adamw 2.21 (worst 3.25), moons_noisy_adagrad 1.01 (worst 1.01)**. Tried "
+        "and not kept: (37), in the rules' races a challenger wins a data order only if its "
+        "short run's validation loss also fell below 0.8× its untrained value (designed on "
+        "sinefreq_gru_sgd's find seed 1, whose noise race the patient 2.4e-6 had won at its "
+        "untrained loss against a run that blew up): against lrtune unchanged on the same "
+        "machine (96 of 101 tasks reproduced bit for bit), the geometric mean over 101 tasks "
+        "1.972 → 1.754, sinefreq_gru_sgd 30.9 → 0.562 and recall_gru_adam 9.2e4 → 27.2 "
+        "without stalled runs, the twenty-ninth batch unmoved; but hastie_tanh_rmsprop gained "
+        "stalled runs (2 → 5: its slow challenger, a little lower than a kept run that also "
+        "stood still, had been the better peak) and transformer_finetune went 1.01 → 1.33 "
+        "(spread 1.11 → 19). Kept: (38), (37) only against a kept run that blew up "
+        "(registered after (37)'s rows on 60 tasks were read, before the rest and the "
+        "twenty-ninth batch's): 100 of 101 tasks reproduced bit for bit, sinefreq_gru_sgd "
+        "30.9 → 0.562 (spread 1.4e5 → 1.35, its stalled runs gone), the geometric mean over "
+        "101 tasks 1.972 → 1.895, the spread count 50 → 51, `--tune`'s geometric mean 1.818 → "
+        "1.748; the twenty-ninth batch did not move, so its only held-out evidence is that "
+        "(38) changed nothing there.",
         "",
         "## Summary",
         "",
