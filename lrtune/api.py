@@ -113,7 +113,7 @@ def _find(task: Task | str | Path, config: FindConfig, progress: Progress | None
         shard = distributed.shard_loader(task.train_loader, seed=config.range_test.seed)
         rank_steps = loader_length(shard)
     epochs = config.epochs if config.epochs is not None else task.epochs
-    outline = DatasetStats(steps_per_epoch=task.steps_per_epoch, epochs=epochs)
+    outline = DatasetStats(steps_per_epoch=task.steps_per_epoch)
     if epochs is not None:
         outline = outline.with_epochs(epochs)  # the run's length, before anything is measured
     runs, analysis = measure(

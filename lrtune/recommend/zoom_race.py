@@ -179,16 +179,16 @@ def _reason(record: dict[str, Any]) -> Reason:
         f"{z:.4g} at {zoom_lr:.3g}, {f:.4g} at {first_lr:.3g}" for z, f in record["losses"]
     )
     kept = other_name if record["lr"] == first_lr and first_lr != zoom_lr else kept_name
-    stalled = [
+    untrained_where_unlearnt = [  # orders where the challenger stood still against a blow-up
         u
         for (z, f), u in zip(record["losses"], record["untrained"])
         if z == math.inf and f >= FELL * u
     ]
     unlearnt = (
         f"; {other_name} run stayed above {FELL:g}x its untrained validation loss "
-        f"({stalled[0]:.4g}), so it learnt nothing and cannot win against a blow-up: the "
-        f"stability probe decides whether {zoom_lr:.3g} blows up"
-        if stalled
+        f"({untrained_where_unlearnt[0]:.4g}), so it learnt nothing and cannot win against a "
+        f"blow-up: the stability probe decides whether {zoom_lr:.3g} blows up"
+        if untrained_where_unlearnt
         else ""
     )
     return Reason(
