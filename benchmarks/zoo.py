@@ -35,6 +35,7 @@ __all__ = [
     "HELD_OUT_TWENTY_SEVENTH",
     "HELD_OUT_TWENTY_EIGHTH",
     "HELD_OUT_TWENTY_NINTH",
+    "HELD_OUT_THIRTIETH",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -154,6 +155,9 @@ FAMILY: dict[str, str] = {
     "maxseq_lstm_sgd": "RNN",  # the twenty-ninth held-out batch
     "sorted_attn_adamw": "transformer",  # the twenty-ninth held-out batch
     "moons_noisy_adagrad": "MLP",  # the twenty-ninth held-out batch
+    "diabetes_wide_sgd": "MLP",  # the thirtieth held-out batch
+    "tokencount_lstm_nadam": "RNN",  # the thirtieth held-out batch
+    "digits_cnn_b4_rmsprop": "CNN",  # the thirtieth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -337,6 +341,12 @@ HELD_OUT_TWENTY_EIGHTH: frozenset[str] = frozenset(
 HELD_OUT_TWENTY_NINTH: frozenset[str] = frozenset(
     {"maxseq_lstm_sgd", "sorted_attn_adamw", "moons_noisy_adagrad"}
 )
+#: A thirtieth held-out batch, written after (39), a change to how the range test's
+#: divergence LR is read from a noisy curve, was registered: three tasks whose batches of
+#: four to eight make the batch loss noisy, one per optimizer family.
+HELD_OUT_THIRTIETH: frozenset[str] = frozenset(
+    {"diabetes_wide_sgd", "tokencount_lstm_nadam", "digits_cnn_b4_rmsprop"}
+)
 
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
@@ -383,6 +393,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_TWENTY_SEVENTH
     | HELD_OUT_TWENTY_EIGHTH
     | HELD_OUT_TWENTY_NINTH
+    | HELD_OUT_THIRTIETH
 )
 
 
