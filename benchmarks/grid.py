@@ -201,7 +201,7 @@ GRIDS: dict[str, GridDef] = {
     "maxseq_lstm_sgd": GridDef(1e-3, 10.0),  # the twenty-ninth held-out batch
     "sorted_attn_adamw": GridDef(1e-5, 0.3),  # the twenty-ninth held-out batch
     "moons_noisy_adagrad": GridDef(1e-3, 10.0),  # the twenty-ninth held-out batch
-    "diabetes_wide_sgd": GridDef(1e-3, 10.0),  # the thirtieth held-out batch
+    "diabetes_wide_sgd": GridDef(1e-4, 1.0),  # the thirtieth held-out batch (best near 1e-3)
     "tokencount_lstm_nadam": GridDef(1e-5, 0.3),  # the thirtieth held-out batch
     "digits_cnn_b4_rmsprop": GridDef(1e-5, 0.3),  # the thirtieth held-out batch
 }
