@@ -84,14 +84,17 @@ def divergence_lr(
     level = float(np.median(loss[: max(1, len(loss) // 20)]))
     low = float(smooth[min_index])
     lost = low + LOST * max(level - low, 0.0)  # a blow-up has lost a share of what was learnt
-    if patient and not fell_beyond_noise(loss, low):  # nothing learnt beyond the noise
+    learnt = fell_beyond_noise(loss, low)
+    if patient and not learnt:  # nothing learnt beyond the noise
         lost = math.inf  # so nothing to lose: only growth in a row counts
     grows = [loss[t] > 0 and loss[t + 1] / loss[t] >= min_growth for t in range(len(loss) - 1)]
     runs_of_3 = [all(grows[u : u + 3]) for u in range(len(grows) - 2)]  # exponential growth
     estimates = []
     for t in range(start, len(loss) - 1):
         sustained = any(runs_of_3[max(t - 2, 0) : t + 1])
-        if grows[t] and (loss[t + 1] >= lost or sustained):
+        # nothing learnt: a jump the loss comes back down from was a chance high batch
+        chance = not learnt and bool(np.any(loss[t + 2 :] <= loss[t]))
+        if grows[t] and (loss[t + 1] >= lost or sustained) and not chance:
             rho = math.sqrt(loss[t + 1] / loss[t])
             eta_lambda = (rho * rho + momentum) / rho + 1 + momentum
             estimates.append(2 * (1 + momentum) * lr[t] / eta_lambda)

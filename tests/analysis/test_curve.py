@@ -188,3 +188,18 @@ def test_a_chance_dip_of_very_noisy_batches_is_not_a_relapse():
     losses[12] = 2.8  # then a hard one
     a = analyze_curve(lrs, losses)
     assert a.diverge_lr is not None and a.diverge_lr > 0.05, a.diverge_lr
+
+
+def test_a_high_batch_the_loss_comes_back_from_is_not_a_blow_up():
+    """A noisy curve that never learns beyond its noise, whose smoothed minimum a run of
+    easier batches placed early: a batch 2.2x its predecessor at 2e-5, after which the loss
+    comes back down, is chance (candidate (40)); the sweep's LR only rises, so a real blow-up
+    never comes back."""
+    rng = np.random.default_rng(0)
+    lrs = np.logspace(-7, 1, 100)
+    losses = rng.lognormal(0, 0.15, 100) + np.where(lrs > 2.0, 10 * (lrs - 2.0), 0)
+    losses[4:8] = 0.8  # a run of easier batches early: the smoothed minimum
+    losses[29], losses[30] = 0.9, 2.0  # a chance high batch at 2e-5
+    a = analyze_curve(lrs, losses, momentum=0.9)
+    assert a.diverge_method == "growth-rate"
+    assert 1.0 < a.diverge_lr < 3.0, a.diverge_lr
