@@ -55,7 +55,10 @@ def divergence_lr(
     is where an increasing isotonic fit of the loss after its minimum has risen 10% of the
     drop (:func:`rebound_lr`). ``patient``: a curve that has not fallen by more than 3× its
     batch noise (:func:`batch_noise`) has nothing to lose, so there only growth in a row
-    counts.
+    counts. On such a curve, patient or not, a growth step also counts only if the loss never
+    comes back down to where it was before the jump: a sweep's LR only rises, so past the
+    stability limit it stays past it, and a loss that came back was a chance high batch
+    (maxseq_lstm_sgd's batches of 16 noisy targets: one batch 6× its predecessor at 1.4e-6).
 
     Returns:
         ``(lr, method)`` with ``method`` in ``growth-rate``, ``rebound``, ``none``.
