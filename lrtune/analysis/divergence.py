@@ -92,11 +92,13 @@ def divergence_lr(
         lost = math.inf  # so nothing to lose: only growth in a row counts
     grows = [loss[t] > 0 and loss[t + 1] / loss[t] >= min_growth for t in range(len(loss) - 1)]
     runs_of_3 = [all(grows[u : u + 3]) for u in range(len(grows) - 2)]  # exponential growth
+    # the lowest loss after each step (inf after the last): where a jump came back down to
+    lowest_after = np.append(np.minimum.accumulate(loss[::-1])[::-1][1:], np.inf)
     estimates = []
     for t in range(start, len(loss) - 1):
         sustained = any(runs_of_3[max(t - 2, 0) : t + 1])
         # nothing learnt: a jump the loss comes back down from was a chance high batch
-        chance = not learnt and bool(np.any(loss[t + 2 :] <= loss[t]))
+        chance = not learnt and lowest_after[t + 1] <= loss[t]
         if grows[t] and (loss[t + 1] >= lost or sustained) and not chance:
             rho = math.sqrt(loss[t + 1] / loss[t])
             eta_lambda = (rho * rho + momentum) / rho + 1 + momentum

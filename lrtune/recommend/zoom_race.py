@@ -169,7 +169,14 @@ def _won(pair: list[float], untrained: float) -> bool:
     """Whether the challenger (``pair[1]``) beat the kept reading: a lower loss, and one that
     learnt where the kept run blew up (``inf``)."""
     kept, challenger = pair
-    return challenger < kept and (math.isfinite(kept) or challenger < FELL * untrained)
+    return challenger < kept and not _stood_still_against_blow_up(pair, untrained)
+
+
+def _stood_still_against_blow_up(pair: list[float], untrained: float) -> bool:
+    """The kept run blew up (``inf``) and the challenger's loss stayed at or above ``FELL`` ×
+    its model's untrained loss: it learnt nothing, so it cannot win that order."""
+    kept, challenger = pair
+    return math.isinf(kept) and challenger >= FELL * untrained
 
 
 def _reason(record: dict[str, Any]) -> Reason:
@@ -179,10 +186,10 @@ def _reason(record: dict[str, Any]) -> Reason:
         f"{z:.4g} at {zoom_lr:.3g}, {f:.4g} at {first_lr:.3g}" for z, f in record["losses"]
     )
     kept = other_name if record["lr"] == first_lr and first_lr != zoom_lr else kept_name
-    untrained_where_unlearnt = [  # orders where the challenger stood still against a blow-up
+    untrained_where_unlearnt = [
         u
-        for (z, f), u in zip(record["losses"], record["untrained"])
-        if z == math.inf and f >= FELL * u
+        for pair, u in zip(record["losses"], record["untrained"])
+        if _stood_still_against_blow_up(pair, u)
     ]
     unlearnt = (
         f"; {other_name} run stayed above {FELL:g}x its untrained validation loss "
