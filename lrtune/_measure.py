@@ -53,6 +53,7 @@ __all__ = [
     "measure",
     "patient_readings",
     "pooled_lr",
+    "read_in_noise",
     "read_runs",
     "zoom_anchor",
 ]
@@ -198,8 +199,9 @@ def measure(
         analysis = analyse_runs(runs, momentum=momentum)
         if not zoom or runs[-1].stop_reason == "interrupted":
             return runs, analysis
-        if analysis.flat_then_cliff:  # the zoom first: it reads a flat-then-cliff curve
-            assert analysis.diverge_lr is not None  # a flat-then-cliff curve has one
+        if analysis.diverge_lr is not None and (
+            analysis.flat_then_cliff or read_in_noise(analysis.diverge_lr, runs)
+        ):  # the zoom first: it reads a flat-then-cliff curve, and one read in the noise
             anchor = zoom_anchor(analysis.diverge_lr, runs)
             narrow = replace(config, start_lr=anchor / ZOOM_BELOW, end_lr=anchor * ZOOM_ABOVE)
             fresh = _repeats(task, model, optimizer, narrow, repeats, device, "zoom", progress)
@@ -247,10 +249,24 @@ def zoom_anchor(diverge_lr: float, runs: tuple[RangeTestResult, ...]) -> float:
         >>> zoom_anchor(2e-6, (blew,)), zoom_anchor(0.01, (blew,))
         (0.1, 0.01)
     """
+    return _lowest_blow_up(runs) if read_in_noise(diverge_lr, runs) else diverge_lr
+
+
+def read_in_noise(diverge_lr: float, runs: tuple[RangeTestResult, ...]) -> bool:
+    """Whether a divergence reading sits more than ``ZOOM_BELOW``× below the lowest LR at
+    which one of ``runs`` blew up: read from the batch noise at tiny rates, not where the
+    loss blew up (tokencount_lstm_nadam: 2.3e-5 from a chance high batch among losses that
+    jump between 0.2 and 2.9 at one LR, against blow-ups at 0.6-0.9).
+
+    Example:
+        >>> from lrtune.rangetest import RangeTestResult
+        >>> blew = RangeTestResult(lrs=(1e-6, 1e-3, 0.1), losses=(1.0, 0.9, 9.0),
+        ...                        stop_reason="diverged", num_iter=3, seconds=0.1)
+        >>> read_in_noise(2e-6, (blew,)), read_in_noise(0.01, (blew,))
+        (True, False)
+    """
     lowest = _lowest_blow_up(runs)
-    if lowest is not None and diverge_lr * ZOOM_BELOW < lowest:
-        return lowest
-    return diverge_lr
+    return lowest is not None and diverge_lr * ZOOM_BELOW < lowest
 
 
 def _lowest_blow_up(runs: tuple[RangeTestResult, ...]) -> float | None:

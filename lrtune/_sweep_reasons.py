@@ -35,20 +35,27 @@ def zoom_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
     low, high = sweep.get("start_lr", zoom[0].lrs[0]), sweep.get("end_lr", zoom[0].lrs[-1])
     per_decade = zoom[0].num_iter / math.log10(high / low)
     lowest = _lowest_blow_up(_first_sweep(runs))
-    where = ""
+    again = (
+        f"measured it again ({per_decade:.0f} steps per decade); the analysis reads the "
+        "second sweep."
+    )
     if lowest is not None and math.isclose(high / ZOOM_ABOVE, lowest, rel_tol=1e-9):
-        where = (
-            f" (centred on {lowest:.3g}, the lowest LR at which a repeat blew up: the "
-            f"first sweep's divergence reading sat more than {ZOOM_BELOW:g}x below it, in the "
-            "batch noise)"
+        text = (
+            f"the first sweep's divergence reading sat more than {ZOOM_BELOW:g}x below "
+            f"{lowest:.3g}, the lowest LR at which a repeat blew up: it was read in the batch "
+            "noise at tiny rates, and the sweep had not resolved where training works, so a "
+            f"second sweep over {low:.3g}-{high:.3g}, centred on that blow-up, " + again
+        )
+    else:
+        text = (
+            "the first sweep's loss did half of its falling in the last few steps before it "
+            "blew up (flat, then a cliff: at moderate LRs the model had too few steps to move, "
+            "and the blow-up was met by a barely trained model), so a second sweep over "
+            f"{low:.3g}-{high:.3g} " + again
         )
     return Reason(
         "zoom",
-        "the first sweep's loss did half of its falling in the last few steps before it blew "
-        "up (flat, then a cliff: at moderate LRs the model had too few steps to move, and the "
-        f"blow-up was met by a barely trained model), so a second sweep over {low:.3g}-"
-        f"{high:.3g}{where} ({per_decade:.0f} steps per decade) measured it again; the "
-        "analysis reads the second sweep.",
+        text,
         "Smith arXiv 1506.01186 (a range test's range is narrowed once the region is known); "
         "Cohen et al. arXiv 2103.00065 (sharpness rises as training starts)",
     )

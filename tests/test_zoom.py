@@ -12,6 +12,7 @@ from lrtune._measure import (
     analyse_runs,
     first_sweep_readings,
     patient_readings,
+    read_in_noise,
     read_runs,
     zoom_anchor,
 )
@@ -133,5 +134,23 @@ def test_a_divergence_reading_far_below_every_blow_up_does_not_place_the_zoom():
     assert result.recommendation.initial_lr > 1e-5  # not the noise's 3e-8
     reasons = {r.rule: r.text for r in result.recommendation.reasons}
     assert (
-        f"centred on {min(stops):.3g}, the lowest LR at which a repeat blew up" in reasons["zoom"]
+        f"more than {ZOOM_BELOW:g}x below {min(stops):.3g}, the lowest LR at which a repeat "
+        "blew up" in reasons["zoom"]
     )
+
+
+def test_a_divergence_reading_in_the_noise_is_zoomed_even_without_a_cliff():
+    """tokencount_lstm_nadam, find seed 0 (NAdam, batches of 8): batch losses jump between
+    0.2 and 2.9 at one LR, and a chance high batch read a divergence at 2.3e-5 while every
+    repeat blew up at 0.6 or above. The curve is not flat-then-cliff, yet its sweep did not
+    resolve where training works: it is zoomed at the blow-up, and the peak is not 1.2e-5."""
+    task = ROOT / "benchmarks" / "tasks" / "tokencount_lstm_nadam" / "model.py"
+    result = find(task, config=FindConfig.create(seed=0, device="cpu", probe=False, check=0))
+    first = tuple(run for run in result.runs if run.stage == "sweep")
+    plain = analyse_runs(first, momentum=0.0)
+    assert not plain.flat_then_cliff and not plain.flat
+    assert read_in_noise(plain.diverge_lr, first)
+    stops = [run.lrs[-1] for run in first if run.stop_reason == "diverged"]
+    zoom = [run for run in result.runs if run.stage == "zoom"]
+    assert len(zoom) == 3 and zoom[0].sweep["end_lr"] == pytest.approx(min(stops) * ZOOM_ABOVE)
+    assert 3e-3 < result.recommendation.initial_lr < 0.05  # the grid's best: 0.01-0.02
