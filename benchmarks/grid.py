@@ -204,6 +204,9 @@ GRIDS: dict[str, GridDef] = {
     "diabetes_wide_sgd": GridDef(1e-4, 1.0),  # the thirtieth held-out batch (best near 1e-3)
     "tokencount_lstm_nadam": GridDef(1e-5, 0.3),  # the thirtieth held-out batch
     "digits_cnn_b4_rmsprop": GridDef(1e-5, 0.3),  # the thirtieth held-out batch
+    "firsttok_gru_sgd": GridDef(1e-3, 10.0),  # the thirty-first held-out batch
+    "tnoise_mlp_radam": GridDef(1e-5, 0.3),  # the thirty-first held-out batch
+    "eqpairs_gru_adagrad": GridDef(1e-3, 10.0),  # the thirty-first held-out batch
 }
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "HELD_OUT_TWENTY_EIGHTH",
     "HELD_OUT_TWENTY_NINTH",
     "HELD_OUT_THIRTIETH",
+    "HELD_OUT_THIRTY_FIRST",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
     "HELD_OUT_NINTH",
@@ -158,6 +159,9 @@ FAMILY: dict[str, str] = {
     "diabetes_wide_sgd": "MLP",  # the thirtieth held-out batch
     "tokencount_lstm_nadam": "RNN",  # the thirtieth held-out batch
     "digits_cnn_b4_rmsprop": "CNN",  # the thirtieth held-out batch
+    "firsttok_gru_sgd": "RNN",  # the thirty-first held-out batch
+    "tnoise_mlp_radam": "MLP",  # the thirty-first held-out batch
+    "eqpairs_gru_adagrad": "RNN",  # the thirty-first held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -347,6 +351,12 @@ HELD_OUT_TWENTY_NINTH: frozenset[str] = frozenset(
 HELD_OUT_THIRTIETH: frozenset[str] = frozenset(
     {"diabetes_wide_sgd", "tokencount_lstm_nadam", "digits_cnn_b4_rmsprop"}
 )
+#: A thirty-first held-out batch, written after (41), a zoom for a range test whose divergence
+#: reading sits in the batch noise far below every blow-up, was registered: three tasks with
+#: noisy batch losses and a late fall, one per optimizer family.
+HELD_OUT_THIRTY_FIRST: frozenset[str] = frozenset(
+    {"firsttok_gru_sgd", "tnoise_mlp_radam", "eqpairs_gru_adagrad"}
+)
 
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
@@ -394,6 +404,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_TWENTY_EIGHTH
     | HELD_OUT_TWENTY_NINTH
     | HELD_OUT_THIRTIETH
+    | HELD_OUT_THIRTY_FIRST
 )
 
 
