@@ -28,7 +28,9 @@ __all__ = ["ProgressFn", "range_test", "resolve_device"]
 
 logger = logging.getLogger(__name__)
 
-_NOISE_WINDOW = 10  # first steps whose raw losses measure the batch noise (stall rule)
+#: The first steps: their raw losses measure the batch noise, and the stopping rules' best
+#: smoothed loss is read only from the last of them on.
+_NOISE_WINDOW = 10
 ProgressFn = Callable[[int, "float | None"], None]
 
 
@@ -167,8 +169,7 @@ class _Loop:
         self.seconds = 0.0
         self._ema = 0.0
         self._smoothed: list[float] = []
-        self._best = math.inf
-        self._settled_best = math.inf  # the stall rule's best: after the noise window
+        self._best = math.inf  # the stopping rules' best: after the noise window
         self._stall_run = 0
         self._patience = config.stall_patience or max(10, config.num_iter // 20)
 
@@ -263,10 +264,11 @@ class _Loop:
             self._ema = beta * self._ema + (1 - beta) * value
             smoothed = self._ema / (1 - beta**n)
             self._smoothed.append(smoothed)
-            self._best = min(self._best, smoothed)
+            if n >= _NOISE_WINDOW:  # before, the smoothed loss is a few batches' chance
+                self._best = min(self._best, smoothed)
             if interrupted:
                 continue
-            if smoothed > self.config.diverge_factor * self._best and n > 1:
+            if smoothed > self.config.diverge_factor * self._best:
                 self.stop_reason = "diverged"
                 return True
             if self._stalled(smoothed):
@@ -287,15 +289,14 @@ class _Loop:
         """
         if len(self.losses) < _NOISE_WINDOW:
             return False
-        self._settled_best = min(self._settled_best, smoothed)
         first = self.losses[:_NOISE_WINDOW]
         start = sum(first) / len(first)
         noise = math.sqrt(sum((v - start) ** 2 for v in first) / (len(first) - 1))
-        drop = start - self._settled_best
+        drop = start - self._best
         if drop <= max(0.05 * abs(start), noise):
             self._stall_run = 0
             return False
-        rebound = (smoothed - self._settled_best) / drop
+        rebound = (smoothed - self._best) / drop
         self._stall_run = self._stall_run + 1 if rebound >= self.config.stall_fraction else 0
         return self._stall_run >= self._patience
 
