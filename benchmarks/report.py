@@ -595,7 +595,26 @@ def _markdown(
         "noise (registered after (39)'s rows on 61 tasks were read, before the rest and the "
         "thirtieth batch's): 99 of 104 tasks reproduced bit for bit, maxseq_lstm_sgd 5.78 → "
         "5.25 (spread 1.8e4 → 1.93, stalled runs 3 → 2), the geometric mean over 104 tasks "
-        "1.989 → 1.987, the spread count 51 → 51; the thirtieth batch did not move.",
+        "1.989 → 1.987, the spread count 51 → 51; the thirtieth batch did not move. The "
+        "thirty-first held-out batch, noisy batch losses and a late fall, measured once with "
+        "lrtune unchanged: **firsttok_gru_sgd 3.14 (worst 3.15; all 9 runs stalled), "
+        "eqpairs_gru_adagrad 18.4 (worst 25.5; 3 runs stalled), tnoise_mlp_radam: `find` "
+        "failed on one find seed (a chance high second batch stopped two of its range test's "
+        "repeats within 4 steps)**. Kept: (41), the zoom also runs wherever the first sweep's "
+        "divergence reading sits more than 100× below the lowest LR at which a repeat blew "
+        "up, flat-then-cliff or not, and before the long sweep (designed on "
+        "tokencount_lstm_nadam's find seed 0, registered before the thirty-first batch was "
+        "written; it changes 5 find seeds by construction, the rest were re-keyed): the "
+        "geometric mean over 106 tasks 2.044 → 1.937, the spread count 51 → 52, "
+        "tokencount_lstm_nadam 405 → 1.35, gru_lines_adam's stalled run gone; the "
+        "thirty-first batch did not move. Tried and not kept: (42), a challenger that learnt "
+        "nothing wins a race's order only by more than 1% (designed on recall_gru_adam's find "
+        "seed 1): recall_gru_adam 9.2e4 → 27.2, but the fresh eqpairs_gru_adagrad gained a "
+        "stalled run. Kept: (43), the range test's stopping rules read their best smoothed "
+        "loss from the tenth step on (designed on **tnoise_mlp_radam, thirty-first batch**, "
+        "so its figure is not clean): tnoise_mlp_radam failed → 1.01 (worst 1.01); of the 11 "
+        "tasks whose range tests it changed, only lnmlp_regression_rmsprop moved otherwise "
+        "(worst 1.26, unchanged).",
         "",
         "## Summary",
         "",
