@@ -259,6 +259,20 @@ def test_range_test_on_a_cuda_resident_model_restores_it_from_pinned_memory(bn_m
     _assert_same(before, model, opt)
 
 
+def _replay(recorded: list[float], *, num_iter: int):
+    """A range test whose losses are ``recorded``, in order, with a gradient too small to move
+    anything: the stopping rules alone decide where it ends."""
+    losses = iter(recorded)
+    model = nn.Linear(1, 1)
+
+    def loss_fn(m, _batch):
+        return next(losses) + 0.0 * m.weight.sum()
+
+    opt = torch.optim.SGD(model.parameters(), lr=1e-7)
+    config = RangeTestConfig(start_lr=1e-7, end_lr=1e-5, num_iter=num_iter, seed=0)
+    return range_test(model, opt, [(torch.zeros(1, 1),)], loss_fn=loss_fn, config=config)
+
+
 def test_range_test_does_not_stall_on_batch_noise_after_a_high_first_batch():
     """Losses of an untrained MLP on small regression batches (friedman_mlp_adamw, seed 1's
     third repeat): two low batches early pull the smoothed loss down, and it returns to its
@@ -267,20 +281,7 @@ def test_range_test_does_not_stall_on_batch_noise_after_a_high_first_batch():
     recorded = [1.08, 1.08, 0.624, 1.03, 0.606, 0.904, 1.14, 0.993, 0.975, 1.01, 0.886, 1.27]
     recorded += [0.833, 1.05, 1.34, 0.998, 0.854, 0.731, 1.26, 1.02, 1.2, 1.17, 0.806, 0.932]
     recorded += [1.14, 0.861, 0.803, 1.14]
-    losses = iter(recorded * 3)
-    model = nn.Linear(1, 1)
-
-    def loss_fn(m, _batch):  # the recorded loss, with a gradient too small to move anything
-        return next(losses) + 0.0 * m.weight.sum()
-
-    opt = torch.optim.SGD(model.parameters(), lr=1e-7)
-    result = range_test(
-        model,
-        opt,
-        [(torch.zeros(1, 1),)],
-        loss_fn=loss_fn,
-        config=RangeTestConfig(start_lr=1e-7, end_lr=1e-5, num_iter=80, seed=0),
-    )
+    result = _replay(recorded * 3, num_iter=80)
     assert result.stop_reason == "completed"
     assert result.steps == 80
 
@@ -294,19 +295,6 @@ def test_range_test_does_not_stop_on_a_chance_high_second_batch():
     recorded = [0.30, 2.96, 0.97, 0.17, 2.18, 3.15, 2.18, 0.73, 0.37, 1.11, 1.04, 1.78, 2.50]
     recorded += [1.31, 1.59, 0.60, 0.88, 0.23, 3.04, 2.14, 0.83, 0.38, 3.62, 3.09, 0.49, 0.13]
     recorded += [0.70, 0.50, 1.08, 0.55, 0.30, 1.53]
-    losses = iter(recorded)
-    model = nn.Linear(1, 1)
-
-    def loss_fn(m, _batch):  # the recorded loss, with a gradient too small to move anything
-        return next(losses) + 0.0 * m.weight.sum()
-
-    opt = torch.optim.SGD(model.parameters(), lr=1e-7)
-    result = range_test(
-        model,
-        opt,
-        [(torch.zeros(1, 1),)],
-        loss_fn=loss_fn,
-        config=RangeTestConfig(start_lr=1e-7, end_lr=1e-5, num_iter=len(recorded), seed=0),
-    )
+    result = _replay(recorded, num_iter=len(recorded))
     assert result.stop_reason == "completed"
     assert result.steps == len(recorded)
