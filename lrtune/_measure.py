@@ -8,8 +8,9 @@ limit can lie far above a trained one's. A second sweep (the *zoom*) then runs t
 repeats over ``[diverge_lr / 100, diverge_lr × 3]``, 2.5 decades in as many steps: the model
 trains at the moderate rates first and meets the high ones trained (centred instead on the
 lowest LR at which a repeat blew up, where the reading sits more than 100× below it:
-:func:`zoom_anchor`). The analysis reads the zoom's runs (:func:`analyse_runs`);
-result.json keeps both sweeps (``range_test[].stage``).
+:func:`zoom_anchor`). A reading that far below every blow-up was read in the batch noise, so
+it triggers the zoom too, cliff or not (:func:`read_in_noise`). The analysis reads the zoom's
+runs (:func:`analyse_runs`); result.json keeps both sweeps (``range_test[].stage``).
 
 Where the first sweep's loss hardly fell at all (less than 5%: :attr:`CurveAnalysis.flat`),
 no LR had steps enough to move the model: a late learner, or a plateau it must first leave.
@@ -187,9 +188,10 @@ def measure(
     """Run the repeated range tests, sweep again where they fell short, and analyse.
 
     ``zoom``: run the second sweep a flat curve (the long sweep, as long as
-    ``planned_updates``: :func:`long_sweep_steps`) or a flat-then-cliff one (the zoom) asks
-    for. It is skipped after Ctrl-C, and dropped (the first sweep's analysis stands) when its
-    own curve cannot be analysed.
+    ``planned_updates``: :func:`long_sweep_steps`) or a flat-then-cliff one, or one whose
+    divergence reading sits in the noise (the zoom, which takes precedence), asks for. It is
+    skipped after Ctrl-C, and dropped (the first sweep's analysis stands) when its own curve
+    cannot be analysed.
     """
     device = resolve_device(config.device)
     # DDP broadcasts rank 0's weights when it wraps the model: restore each rank's own after.
