@@ -207,6 +207,9 @@ GRIDS: dict[str, GridDef] = {
     "firsttok_gru_sgd": GridDef(1e-3, 10.0),  # the thirty-first held-out batch
     "tnoise_mlp_radam": GridDef(1e-5, 0.3),  # the thirty-first held-out batch
     "eqpairs_gru_adagrad": GridDef(1e-3, 10.0),  # the thirty-first held-out batch
+    "digits_flip_cnn_sgd": GridDef(1e-3, 10.0),  # the thirty-second held-out batch
+    "runlen_gru_adamw": GridDef(1e-5, 0.3),  # the thirty-second held-out batch
+    "sinc_tanh_rmsprop": GridDef(1e-5, 0.3),  # the thirty-second held-out batch
 }
 
 
