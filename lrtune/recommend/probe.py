@@ -47,7 +47,6 @@ import torch
 
 from lrtune.recommend._recommendation import Reason, Recommendation
 from lrtune.schedules import ScheduleSpec
-from lrtune.state import seeded
 from lrtune.task import Task
 from lrtune.train import evaluate, train_schedule
 
@@ -115,7 +114,7 @@ def probe_recommendation(
     total = rec.steps_per_epoch * rec.epochs
     warmup = rec.schedule.to_basis("iteration", rec.steps_per_epoch).warmup
     steps = min(total, max(round(PROBE_FRACTION * total), warmup + MIN_AFTER))
-    initial = untrained_loss(task, seed, device)
+    initial = untrained_loss(task, device)
     record: dict[str, Any] = {
         "steps": 0,
         "window": steps,
@@ -188,11 +187,13 @@ def _outcome(diverged: bool, vals: Sequence[float], initial: float) -> str:
     return "learnt" if min(vals) < FELL * initial else "did not learn"
 
 
-def untrained_loss(task: Task, seed: int, device: str | torch.device) -> float:
-    """The validation loss of the model a run with ``seed`` starts from, before any update."""
-    with seeded(seed):
-        model = task.model_factory() if task.model_factory else copy.deepcopy(task.model)
-    return evaluate(task, model.to(device), device=device)
+def untrained_loss(task: Task, device: str | torch.device) -> float:
+    """The validation loss of the model every probe and race run starts from, before any
+    update: a deep copy of ``task.model`` (:func:`~lrtune.train.train_schedule`'s default;
+    the seed moves only the data order). A model freshly built by the factory would be
+    another initialisation: on eqpairs_gru_adagrad one read 1.09 where the runs started
+    from 1.21 (candidate (45), docs/suggestion.md)."""
+    return evaluate(task, copy.deepcopy(task.model).to(device), device=device)
 
 
 def _reason(record: dict[str, Any]) -> Reason:
