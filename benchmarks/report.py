@@ -616,7 +616,18 @@ def _markdown(
         "loss from the tenth step on (designed on **tnoise_mlp_radam, thirty-first batch**, "
         "so its figure is not clean): tnoise_mlp_radam failed → 1.01 (worst 1.01); of the 11 "
         "tasks whose range tests it changed, only lnmlp_regression_rmsprop moved otherwise "
-        "(worst 1.26, unchanged).",
+        "(worst 1.26, unchanged). Tried and not kept: (44), the analysis's cut also passes a "
+        "jump the loss comes back down from before it has fallen beyond its batch noise "
+        "(designed on eqpairs_gru_adagrad's find seed 0, registered before the thirty-second "
+        "batch was written; 32 tasks re-run, the rest re-keyed): maxseq_lstm_sgd 5.25 → 4.76 "
+        "and sinefreq_lstm_adamw 2.17 → 1.64, but tokencount_lstm_nadam 1.35 → 406 (6 runs "
+        "stalled: its divergence LR now read right, (41)'s zoom no longer ran, and its peak "
+        "came from a floor in the noise) and the geometric mean over 107 tasks 1.925 → 2.027. "
+        "The thirty-second held-out batch, batches of 8, measured once with lrtune unchanged: "
+        "**digits_flip_cnn_sgd 1.27 (all 9 runs stalled), runlen_gru_adamw 2.07 (worst 3.38; "
+        "`--tune` 4.07), sinc_tanh_rmsprop 3.62 (worst 3.64; all 9 runs stalled)**. Kept: (45), "
+        "the probe's and the races' untrained loss is that of the model their runs start from "
+        "(a consistency fix: no figure moved, by construction; the rows were re-keyed).",
         "",
         "## Summary",
         "",
