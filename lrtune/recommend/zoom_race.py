@@ -108,10 +108,10 @@ def race_readings(
     sweep's, with the zoom's divergence LR); return the winner with a ``zoom-race`` reason and
     its record in ``race``: the ``peaks`` raced (the zoom's first), the final validation
     ``losses`` of each data order raced (``[zoom's, first's]``; ``inf`` where a run
-    diverged), the ``untrained`` validation loss each order's runs start from (one model,
-    so one value, per order), the ``steps`` trained in all, each run's ``window`` and the
-    ``lr`` kept. ``first`` wins an order where its loss is lower, and, against a run that
-    blew up, below ``FELL`` × the untrained loss.
+    diverged), per order the ``untrained`` validation loss of the model the runs start from
+    (the same model, so the same value, for every order), the ``steps`` trained in all, each
+    run's ``window`` and the ``lr`` kept. ``first`` wins an order where its loss is lower,
+    and, against a run that blew up, below ``FELL`` × the untrained loss.
     ``zoomed`` must carry its run length. ``kind="noise"``: ``zoomed`` is the rules' reading
     and ``first`` the patient one. Data orders are ``seed``, ``seed + 1``, ...;
     ``progress(done, total)`` is called after every epoch of each run.
