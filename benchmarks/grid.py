@@ -210,6 +210,9 @@ GRIDS: dict[str, GridDef] = {
     "digits_flip_cnn_sgd": GridDef(1e-3, 10.0),  # the thirty-second held-out batch
     "runlen_gru_adamw": GridDef(1e-5, 0.3),  # the thirty-second held-out batch
     "sinc_tanh_rmsprop": GridDef(1e-5, 0.3),  # the thirty-second held-out batch
+    "biclust_factor_adagrad": GridDef(1e-3, 10.0),  # the thirty-third held-out batch
+    "cancer_bn_deep_sgd": GridDef(1e-3, 10.0),  # the thirty-third held-out batch
+    "doclm_transformer_adamw": GridDef(1e-5, 0.3),  # the thirty-third held-out batch
 }
 
 
