@@ -57,6 +57,7 @@ __all__ = [
     "read_in_noise",
     "read_runs",
     "zoom_anchor",
+    "zoom_trigger",
 ]
 
 #: The zoom sweeps from ``diverge_lr / ZOOM_BELOW`` to ``diverge_lr × ZOOM_ABOVE``.
@@ -188,10 +189,9 @@ def measure(
     """Run the repeated range tests, sweep again where they fell short, and analyse.
 
     ``zoom``: run the second sweep a flat curve (the long sweep, as long as
-    ``planned_updates``: :func:`long_sweep_steps`) or a flat-then-cliff one, or one whose
-    divergence reading sits in the noise (the zoom, which takes precedence), asks for. It is
-    skipped after Ctrl-C, and dropped (the first sweep's analysis stands) when its own curve
-    cannot be analysed.
+    ``planned_updates``: :func:`long_sweep_steps`) or :func:`zoom_trigger` (the zoom, which
+    takes precedence) asks for. It is skipped after Ctrl-C, and dropped (the first sweep's
+    analysis stands) when its own curve cannot be analysed.
     """
     device = resolve_device(config.device)
     # DDP broadcasts rank 0's weights when it wraps the model: restore each rank's own after.
@@ -201,10 +201,8 @@ def measure(
         analysis = analyse_runs(runs, momentum=momentum)
         if not zoom or runs[-1].stop_reason == "interrupted":
             return runs, analysis
-        if analysis.diverge_lr is not None and (
-            analysis.flat_then_cliff or read_in_noise(analysis.diverge_lr, runs)
-        ):  # the zoom first: it reads a flat-then-cliff curve, and one read in the noise
-            anchor = zoom_anchor(analysis.diverge_lr, runs)
+        if zoom_trigger(analysis, runs) is not None:  # the zoom first, then the long sweep
+            anchor = zoom_anchor(analysis.diverge_lr, runs)  # type: ignore[arg-type]
             narrow = replace(config, start_lr=anchor / ZOOM_BELOW, end_lr=anchor * ZOOM_ABOVE)
             fresh = _repeats(task, model, optimizer, narrow, repeats, device, "zoom", progress)
             stage = "zoom"
@@ -235,6 +233,29 @@ def long_sweep_steps(num_iter: int, planned_updates: int | None) -> int | None:
     """
     steps = min(planned_updates, LONG_CAP * num_iter) if planned_updates else LONG_CAP * num_iter
     return steps if steps > num_iter else None
+
+
+def zoom_trigger(analysis: CurveAnalysis, runs: tuple[RangeTestResult, ...]) -> str | None:
+    """Why the first sweep's ``analysis`` of ``runs`` asks for the zoom (``None``: it does
+    not): ``"noise"``, its divergence reading sits far below every blow-up
+    (:func:`read_in_noise`), or ``"cliff"``, a flat-then-cliff curve. Both need a divergence
+    LR. The zoom's reason is worded from it (:mod:`lrtune._sweep_reasons`).
+
+    Example:
+        >>> from lrtune.rangetest import RangeTestResult
+        >>> from lrtune.analysis import analyze_curve
+        >>> lrs = [10 ** (-4 + k / 10) for k in range(40)]
+        >>> losses = [1.0 - 0.3 * (k > 25) + 40.0 * (k > 36) for k in range(40)]
+        >>> run = RangeTestResult(lrs=tuple(lrs), losses=tuple(losses),
+        ...                       stop_reason="diverged", num_iter=40, seconds=0.1)
+        >>> zoom_trigger(analyze_curve(lrs, losses), (run,))
+        'cliff'
+    """
+    if analysis.diverge_lr is None:
+        return None
+    if read_in_noise(analysis.diverge_lr, runs):
+        return "noise"
+    return "cliff" if analysis.flat_then_cliff else None
 
 
 def zoom_anchor(diverge_lr: float, runs: tuple[RangeTestResult, ...]) -> float:

@@ -15,36 +15,43 @@ import math
 
 from lrtune._measure import (
     LONG_CAP,
-    ZOOM_ABOVE,
     ZOOM_BELOW,
     _first_sweep,
     _lowest_blow_up,
+    analyse_runs,
     read_runs,
+    zoom_trigger,
 )
 from lrtune.analysis.curve import FLAT_DROP
+from lrtune.errors import CurveError
 from lrtune.rangetest import RangeTestResult
 from lrtune.recommend import Reason
 
 __all__ = ["long_sweep_reason", "second_sweep_reason", "zoom_reason"]
 
 
-def zoom_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
-    """Why the analysis reads a second, narrower sweep."""
-    zoom = read_runs(runs)
+def zoom_reason(runs: tuple[RangeTestResult, ...], momentum: float = 0.0) -> Reason:
+    """Why the analysis reads a second, narrower sweep (``momentum``: the optimizer's, with
+    which :func:`~lrtune._measure.measure` read the first sweep)."""
+    zoom, first = read_runs(runs), _first_sweep(runs)
     sweep = zoom[0].sweep
     low, high = sweep.get("start_lr", zoom[0].lrs[0]), sweep.get("end_lr", zoom[0].lrs[-1])
     per_decade = zoom[0].num_iter / math.log10(high / low)
-    lowest = _lowest_blow_up(_first_sweep(runs))
     again = (
         f"measured it again ({per_decade:.0f} steps per decade); the analysis reads the "
         "second sweep."
     )
-    if lowest is not None and math.isclose(high / ZOOM_ABOVE, lowest, rel_tol=1e-9):
+    try:
+        trigger = zoom_trigger(analyse_runs(first, momentum=momentum), first)
+    except CurveError:
+        trigger = None
+    if trigger == "noise":
         text = (
             f"the first sweep's divergence reading sat more than {ZOOM_BELOW:g}x below "
-            f"{lowest:.3g}, the lowest LR at which a repeat blew up: it was read in the batch "
-            "noise at tiny rates, and the sweep had not resolved where training works, so a "
-            f"second sweep over {low:.3g}-{high:.3g}, centred on that blow-up, " + again
+            f"{_lowest_blow_up(first):.3g}, the lowest LR at which a repeat blew up: it was "
+            "read in the batch noise at tiny rates, and the sweep had not resolved where "
+            f"training works, so a second sweep over {low:.3g}-{high:.3g}, centred on that "
+            "blow-up, " + again
         )
     else:
         text = (
@@ -78,9 +85,9 @@ def long_sweep_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
     )
 
 
-def second_sweep_reason(runs: tuple[RangeTestResult, ...]) -> Reason | None:
+def second_sweep_reason(runs: tuple[RangeTestResult, ...], momentum: float = 0.0) -> Reason | None:
     """The reason for the second sweep the analysis reads (``None``: there was none)."""
     stages = {r.stage for r in runs}
     if "zoom" in stages:
-        return zoom_reason(runs)
+        return zoom_reason(runs, momentum)
     return long_sweep_reason(runs) if "long" in stages else None

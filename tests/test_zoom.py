@@ -15,6 +15,7 @@ from lrtune._measure import (
     read_in_noise,
     read_runs,
     zoom_anchor,
+    zoom_trigger,
 )
 from lrtune.api import FindConfig, find, load_result
 
@@ -150,6 +151,7 @@ def test_a_divergence_reading_in_the_noise_is_zoomed_even_without_a_cliff():
     plain = analyse_runs(first, momentum=0.0)
     assert not plain.flat_then_cliff and not plain.flat
     assert read_in_noise(plain.diverge_lr, first)
+    assert zoom_trigger(plain, first) == "noise"  # which the zoom's reason says
     stops = [run.lrs[-1] for run in first if run.stop_reason == "diverged"]
     zoom = [run for run in result.runs if run.stage == "zoom"]
     assert len(zoom) == 3 and zoom[0].sweep["end_lr"] == pytest.approx(min(stops) * ZOOM_ABOVE)
