@@ -643,7 +643,15 @@ def _markdown(
         "(worst 26.8; 6 runs stalled: a range test within its batch noise, whose floor set "
         "the peak at 1.7e-4), cancer_bn_deep_sgd 1.00 (worst 1.15), doclm_transformer_adamw "
         "1.06 (worst 1.07)**. The zoom's reason is now worded from the trigger that fired, "
-        "not inferred from the zoom's bounds (no figure moved; the rows were re-keyed).",
+        "not inferred from the zoom's bounds (no figure moved; the rows were re-keyed). "
+        "Tried and not kept: (47), (46) with the cut's noise at least the step-to-step batch "
+        "noise (registered after (46)'s rows were read; biclust_factor_adagrad was looked at, "
+        "so the thirty-third batch is not clean for it; 30 tasks re-run): the geometric mean "
+        "over 113 tasks 1.965 → 1.940, the spread count 53 → 54, tasks with a stalled run "
+        "16 → 14 (biclust_factor_adagrad 26.8 → 4.35, maxseq_lstm_sgd and "
+        "lnmlp_regression_rmsprop without stalls), friedman2_mlp_rmsprop 14.5 → 7.77, "
+        "sinefreq_gru_sgd 0.562 → 1.59; but xor_gru_adamw (one find seed 0.165 → 0.0025) and "
+        "gru_lines_adam gained 2 stalled runs each.",
         "",
         "## Summary",
         "",
