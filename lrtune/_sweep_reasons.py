@@ -5,7 +5,7 @@ Example:
     >>> from lrtune.rangetest import RangeTestResult
     >>> run = RangeTestResult(lrs=(1e-3, 1e-2), losses=(1.0, 0.5), stop_reason="completed",
     ...                       num_iter=2, seconds=0.1)
-    >>> second_sweep_reason((run,)) is None
+    >>> second_sweep_reason((run,), momentum=0.0) is None
     True
 """
 
@@ -30,7 +30,7 @@ from lrtune.recommend import Reason
 __all__ = ["long_sweep_reason", "second_sweep_reason", "zoom_reason"]
 
 
-def zoom_reason(runs: tuple[RangeTestResult, ...], momentum: float = 0.0) -> Reason:
+def zoom_reason(runs: tuple[RangeTestResult, ...], *, momentum: float) -> Reason:
     """Why the analysis reads a second, narrower sweep (``momentum``: the optimizer's, with
     which :func:`~lrtune._measure.measure` read the first sweep)."""
     zoom, first = read_runs(runs), _first_sweep(runs)
@@ -85,9 +85,10 @@ def long_sweep_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
     )
 
 
-def second_sweep_reason(runs: tuple[RangeTestResult, ...], momentum: float = 0.0) -> Reason | None:
-    """The reason for the second sweep the analysis reads (``None``: there was none)."""
+def second_sweep_reason(runs: tuple[RangeTestResult, ...], *, momentum: float) -> Reason | None:
+    """The reason for the second sweep the analysis reads (``None``: there was none);
+    ``momentum`` as for :func:`zoom_reason`."""
     stages = {r.stage for r in runs}
     if "zoom" in stages:
-        return zoom_reason(runs, momentum)
+        return zoom_reason(runs, momentum=momentum)
     return long_sweep_reason(runs) if "long" in stages else None

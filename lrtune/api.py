@@ -206,7 +206,7 @@ def recommend_from_result(
         task = replace(task, train_loader=StepsLoader(task.train_loader, stats.max_steps), epochs=1)
     read = read_runs(result.runs)  # the zoom's runs when there was one
     measured = (_repeats_reason(read),) if len(read) > 1 else ()
-    second = second_sweep_reason(result.runs, momentum)  # the zoom's or the long sweep's
+    second = second_sweep_reason(result.runs, momentum=momentum)  # the zoom's or the long sweep's
     measured += (second,) if second is not None else ()
     rec = replace(rec, reasons=(*rec.reasons, *measured))
     if other is not None:
