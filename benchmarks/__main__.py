@@ -6,6 +6,8 @@ Examples:
     python -m benchmarks run --quick               # peers vs cached grid -> docs/benchmarks.md
     python -m benchmarks gpu                       # the GPU check (CUDA) -> its section there
     python -m benchmarks calibrate                 # one reading x one constant -> calibration.md
+    python -m benchmarks compare /tmp/base.md      # lrtune's figures: a render against the doc
+    python -m benchmarks rekey "OLD VERSION"       # rows over a behaviour-free lrtune change
 """
 
 from __future__ import annotations
@@ -36,10 +38,16 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--device", default="cpu", help="device for the methods' runs (cpu, cuda)")
     r.add_argument("--tasks", nargs="+", choices=suite.task_names(), default=None)
     r.add_argument("--methods", nargs="+", default=None, help="subset of the registry")
-    r.add_argument("--no-speed", action="store_true", help="skip benchmarks/speed.py")
+    r.add_argument(
+        "--no-speed",
+        action="store_true",
+        help="skip benchmarks/speed.py; keep the speed section the doc has",
+    )
     r.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
     r.add_argument("--processes", type=int, default=2, help="for grid runs, when needed")
     sub.add_parser("gpu", help="the GPU check (benchmarks/gpu.py; its own options)", add_help=False)
+    sub.add_parser("compare", help="lrtune's figures in two renders of the doc", add_help=False)
+    sub.add_parser("rekey", help="carry lrtune's rows over a behaviour-free change", add_help=False)
     c = sub.add_parser(
         "calibrate", help="fit peak = c x reading per optimizer family -> docs/calibration.md"
     )
@@ -50,6 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import gpu
 
         return gpu.main(argv[1:])
+    if argv[:1] == ["compare"]:
+        from benchmarks import compare
+
+        return compare.main(argv[1:])
+    if argv[:1] == ["rekey"]:
+        from benchmarks import rekey
+
+        return rekey.main(argv[1:])
     args = parser.parse_args(argv)
 
     if args.command == "grid":

@@ -111,7 +111,10 @@ def run(
         ]
     finally:
         torch.set_num_threads(previous)
-    speed_text = _speed_section(device=device, quick=quick) if speed else "_Not run (--no-speed)._"
+    if speed:
+        speed_text = _speed_section(device=device, quick=quick)
+    else:  # keep the figure the last full run measured, as the GPU section is kept
+        speed_text = _kept_speed(doc) or "_Not run (--no-speed)._"
     img.parent.mkdir(parents=True, exist_ok=True)
     plot(reports, img)
     doc.parent.mkdir(parents=True, exist_ok=True)
@@ -728,6 +731,20 @@ def _machine(device: str, threads: int) -> str:
     if device.startswith("cuda") and torch.cuda.is_available():
         text += f", {torch.cuda.get_device_name()}"
     return text
+
+
+def _kept_speed(doc: Path) -> str | None:
+    """The body of ``doc``'s "Range-test speed" section, if it has a measured one."""
+    text = doc.read_text() if doc.is_file() else ""
+    head = "## Range-test speed\n\n"
+    start = text.find(head)
+    if start < 0:
+        return None
+    body = text[start + len(head) :]
+    ends = [i for i in (body.find("\n## "), body.find(gpu.BEGIN)) if i >= 0]
+    body = body[: min(ends)] if ends else body
+    body = body.strip()
+    return body if body and not body.startswith("_Not run") else None
 
 
 def _speed_section(*, device: str, quick: bool) -> str:

@@ -122,8 +122,13 @@ def test_quick_report_on_tiny_task(tmp_path):
     assert (tmp_path / "img" / "b.png").stat().st_size > 0
     # every run is cached: a second report trains nothing
     cached = (tmp_path / "results" / f"{TINY}.json").read_text()
+    assert "_Not run (--no-speed)._" in text  # no speed figure measured yet
+    # a --no-speed run keeps the speed section the last full run measured
+    measured = "| task | bare loop steps/s |\n|---|---:|\n| digits_cnn | 124.7 |"
+    doc.write_text(text.replace("_Not run (--no-speed)._", measured))
     report.run(**run)
     assert (tmp_path / "results" / f"{TINY}.json").read_text() == cached
+    assert measured in doc.read_text() and "_Not run" not in doc.read_text()
 
 
 def test_wsd_shape_warms_holds_and_cools_down():

@@ -1,0 +1,57 @@
+"""``python -m benchmarks compare``: the criterion's figures read from two renders."""
+
+from __future__ import annotations
+
+import math
+
+from benchmarks import compare
+
+HEAD = "| method | peak LR | spread | val loss | ratio | worst find seed | beats |\n|---|\n"
+
+
+def _render(rows: dict[str, tuple[str, str, str, str, str]]) -> str:
+    """A docs/benchmarks.md-like text: a summary table that must be skipped, then tasks."""
+    text = "## By half\n\n| lrtune | held out | 103 | 1.24 |\n\n"
+    for task, (spread, ratio, worst, tune_ratio, tune_worst) in rows.items():
+        text += f"## {task}\n\nGrid best: ...\n\n{HEAD}"
+        text += f"| lrtune | 0.01 | {spread} | 0.5 ± 0.1 | {ratio} | {worst} | 80% |\n"
+        text += f"| lrtune --tune | 0.01 | {spread} | 0.5 | {tune_ratio} | {tune_worst} | 80% |\n"
+        text += "| schedule-free | 0.0025 | – | 0.5 ± 0.1 | 9 ‡2 | 9 | 51% |\n\n"
+    return text
+
+
+def test_compare_reads_the_criterion_figures(capsys, tmp_path):
+    base = _render({"a": ("1.2", "1.0", "1.1", "1.0", "1.1"), "b": ("3", "2 ‡1", "4", "2", "4")})
+    new = _render(
+        {"a": ("1.6", "1.1 †1 ‡2", "1.21", "1.0", "1.3"), "b": ("1.4", "1.5", "1.0", "1", "1")}
+    )
+    parsed = compare.parse(new)
+    assert set(parsed) == {"a", "b"}  # the summary's "| lrtune |" row is not a task
+    assert parsed["a"]["lrtune"] == compare.Row(0.01, 1.6, 1.21, 3)
+    figures = compare.summary(compare.parse(base), parsed)
+    assert math.isclose(figures["base"]["geomean"], math.sqrt(1.1 * 4))
+    assert math.isclose(figures["new"]["geomean"], math.sqrt(1.21 * 1.0))
+    assert figures["base"]["spread_ok"] == 1 and figures["new"]["spread_ok"] == 1
+    assert figures["gained_failures"] == ["a"]
+    assert figures["new"]["tune_worse"] == ["a"]  # 1.3 > 1.05 x 1.21
+    (tmp_path / "base.md").write_text(base)
+    (tmp_path / "new.md").write_text(new)
+    compare.main([str(tmp_path / "base.md"), str(tmp_path / "new.md"), "--fresh", "a", "b"])
+    out = capsys.readouterr().out
+    assert "fresh a: 1.1 -> 1.21 (WORSE)" in out and "fresh b: 4 -> 1 (ok)" in out
+
+
+def test_rekey_moves_only_the_old_versions_rows_to_the_current_keys(tmp_path):
+    from benchmarks import evaluate, methods, rekey, suite
+
+    bench = suite.load("least_squares")
+    cache = evaluate._Cache(tmp_path, bench.name)
+    row = {"lr": 0.1, "val_loss": 0.5, "method": "lrtune", "version": "old"}
+    cache.put(evaluate._key(bench.hash, "lrtune", "old", 1, 2, "cpu"), row)
+    cache.put(evaluate._key(bench.hash, "lrtune", "older", 0, 0, "cpu"), {**row, "version": "x"})
+    assert rekey.rekey("old", tasks=[bench.name], results_dir=tmp_path) == 1
+    current = methods.get("lrtune").version()
+    moved = evaluate._Cache(tmp_path, bench.name).get(
+        evaluate._key(bench.hash, "lrtune", current, 1, 2, "cpu")
+    )
+    assert moved == {**row, "version": current}
