@@ -8,6 +8,7 @@ Examples:
     python -m benchmarks calibrate                 # one reading x one constant -> calibration.md
     python -m benchmarks compare /tmp/base.md      # lrtune's figures: a render against the doc
     python -m benchmarks rekey "OLD VERSION"       # rows over a behaviour-free lrtune change
+    python -m benchmarks proposals record OUT.json # find alone: which tasks a change moves
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("gpu", help="the GPU check (benchmarks/gpu.py; its own options)", add_help=False)
     sub.add_parser("compare", help="lrtune's figures in two renders of the doc", add_help=False)
     sub.add_parser("rekey", help="carry lrtune's rows over a behaviour-free change", add_help=False)
+    sub.add_parser("proposals", help="lrtune's find alone on every task, and diffs", add_help=False)
     c = sub.add_parser(
         "calibrate", help="fit peak = c x reading per optimizer family -> docs/calibration.md"
     )
@@ -66,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import rekey
 
         return rekey.main(argv[1:])
+    if argv[:1] == ["proposals"]:
+        from benchmarks import proposals
+
+        return proposals.main(argv[1:])
     args = parser.parse_args(argv)
 
     if args.command == "grid":
