@@ -656,7 +656,18 @@ def _markdown(
         "16 → 14 (biclust_factor_adagrad 26.8 → 4.35, maxseq_lstm_sgd and "
         "lnmlp_regression_rmsprop without stalls), friedman2_mlp_rmsprop 14.5 → 7.77, "
         "sinefreq_gru_sgd 0.562 → 1.59; but xor_gru_adamw (one find seed 0.165 → 0.0025) and "
-        "gru_lines_adam gained 2 stalled runs each.",
+        "gru_lines_adam gained 2 stalled runs each. Tried and not kept: (48), "
+        "`divergence_lr`'s rebound fallback only on a curve that fell beyond its batch noise "
+        "(registered before the thirty-fourth batch was written). `python -m benchmarks "
+        "proposals` replayed `find` on all 339 find seeds under both codes: 28 tasks moved. "
+        "Its three worst-predicted tasks, run first, failed the criterion on their own: "
+        "gru_lines_adam 1.73 → 1.95 (7 runs stalled, spread 1.07 → 189), maxseq_lstm_sgd 5.25 "
+        "→ 5.78 (6 stalled, from 2) and runlen_gru_adamw 3.38 → 12.4 (3 stalled): without "
+        "the rebound, their flat first sweeps took the long sweep or read their peak from a "
+        "floor in the noise (down to 1e-6). The thirty-fourth held-out batch, measured once "
+        "with lrtune unchanged: **polydiab_linear_sgd 1.02 (worst 1.03), digits_convdae_adam "
+        "1.05 (worst 1.06; `--tune` 1.19, its peak race won by a quarter of the peak on "
+        "compressed runs), poisson_mlp_rmsprop 1.02 (worst 1.03)**.",
         "",
         "## Summary",
         "",
