@@ -58,15 +58,23 @@ def test_rekey_moves_only_the_old_versions_rows_to_the_current_keys(tmp_path):
 
 
 def test_proposals_record_a_find_per_seed_and_diff_by_the_whole_result(tmp_path):
-    from benchmarks import proposals
+    import json
+
+    from benchmarks import methods, proposals
 
     out = tmp_path / "record.json"
     first = proposals.record(out, tasks=["least_squares"], seeds=(0,), processes=1)
     assert set(first) == {"least_squares/0"} and first["least_squares/0"]["lr"] > 0
     assert proposals.record(out, tasks=["least_squares"], seeds=(0,)) == first  # resumes
     # the same find again gives the same result, timings aside
-    again = dict(proposals._find_one(("least_squares", 0))[1], seconds=None)
+    version = first["least_squares/0"]["version"]
+    assert version == methods.get("lrtune").version()
+    again = dict(proposals._find_one(("least_squares", 0, version))[1], seconds=None)
     assert again == dict(first["least_squares/0"], seconds=None)
+    # an entry another lrtune version made is run again
+    out.write_text(json.dumps({"least_squares/0": {**first["least_squares/0"], "version": "x"}}))
+    redone = proposals.record(out, tasks=["least_squares"], seeds=(0,), processes=1)
+    assert dict(redone["least_squares/0"], seconds=None) == again
     moved = {k: {**v, "sha": "other"} for k, v in first.items()}
     assert proposals.moved(first, moved) == ["least_squares"]
     assert proposals.moved(first, first) == []
