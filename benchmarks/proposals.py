@@ -2,14 +2,15 @@
 
 A rule change moves the benchmark's rows only on the find seeds whose ``find`` it changes.
 lrtune's rows on every zoo task take about two hours on 2 cores; ``find`` alone on all 339
-find seeds took 27 minutes. So a candidate is judged by construction: record every find seed's result under the
-code before the change and under the candidate, list the tasks whose result differs (the
-whole result.json, timings aside, not only the peak), run those again, and carry the rest
-over with ``rekey``. Records are saved after every find, so a cut-off scan resumes. Each
-entry carries the lrtune version that made it (:meth:`LrtuneMethod.version`: the package's
-source and the machine's arithmetic), and a record run again redoes only the entries another
-version made. The committed ``benchmarks/proposals_cache.json`` is the record of the code as
-it landed, so a candidate's scan is the only one a session needs to run.
+find seeds took 27 minutes. So a candidate is judged by construction: record every find
+seed's result under the code before the change and under the candidate, list the tasks whose
+result differs (the whole result.json, timings aside, not only the peak), run those again,
+and carry the rest over with ``rekey``. Records are saved after every find, so a cut-off
+scan resumes. Each entry carries the lrtune version that made it
+(:meth:`LrtuneMethod.version`: the package's source and the machine's arithmetic), and a
+record run again redoes only the entries another version made. The committed
+``benchmarks/proposals_cache.json`` is the record of the code as it landed, so a candidate's
+scan is the only one a session needs to run.
 
 Examples:
     python -m benchmarks proposals record                 # the committed record, brought current
@@ -111,7 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "record":
         if not args.out.parent.is_dir():
             parser.error(f"{args.out.parent} is not a directory: give a path in one")
-        record(args.out, tasks=args.tasks or suite.task_names(), processes=args.processes)
+        try:
+            record(args.out, tasks=args.tasks or suite.task_names(), processes=args.processes)
+        except ValueError as exc:  # a record that is not JSON
+            parser.error(f"{args.out} is not a proposals record ({exc}): move it or name another")
         return 0
     try:
         base, new = (json.loads(p.read_text()) for p in (args.base, args.new))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from benchmarks import compare
 
 HEAD = "| method | peak LR | spread | val loss | ratio | worst find seed | beats |\n|---|\n"
@@ -78,3 +80,14 @@ def test_proposals_record_a_find_per_seed_and_diff_by_the_whole_result(tmp_path)
     moved = {k: {**v, "sha": "other"} for k, v in first.items()}
     assert proposals.moved(first, moved) == ["least_squares"]
     assert proposals.moved(first, first) == []
+
+
+def test_proposals_record_refuses_a_corrupt_record_in_one_line(tmp_path, capsys):
+    from benchmarks import proposals
+
+    bad = tmp_path / "record.json"
+    bad.write_text("{not json")
+    with pytest.raises(SystemExit):
+        proposals.main(["record", str(bad), "--tasks", "least_squares"])
+    assert "is not a proposals record" in capsys.readouterr().err
+    assert bad.read_text() == "{not json"  # left as it was
