@@ -1,12 +1,12 @@
 """``python -m benchmarks proposals``: lrtune's find on every zoo task, without the training.
 
 A rule change moves the benchmark's rows only on the find seeds whose ``find`` it changes.
-lrtune's rows on every zoo task take about two hours on 2 cores; ``find`` alone on all 339
-find seeds took 27 minutes. So a candidate is judged by construction: record every find
-seed's result under the code before the change and under the candidate, list the tasks whose
-result differs (the whole result.json, timings aside, not only the peak), run those again,
-and carry the rest over with ``rekey``. Records are saved after every find, so a cut-off
-scan resumes. Each entry carries the lrtune version that made it
+lrtune's rows on every zoo task take about two hours on 2 cores; ``find`` alone on all 348
+find seeds takes about ten minutes. So a candidate is judged by construction: record every
+find seed's result under the code before the change and under the candidate, list the tasks
+whose result differs (the whole result.json, not only the peak; timings and model.py's path
+aside), run those again, and carry the rest over with ``rekey``. Records are saved after
+every find, so a cut-off scan resumes. Each entry carries the lrtune version that made it
 (:meth:`LrtuneMethod.version`: the package's source and the machine's arithmetic), and a
 record run again redoes only the entries another version made. The committed
 ``benchmarks/proposals_cache.json`` is the record of the code as it landed, so a candidate's
@@ -45,6 +45,7 @@ def _find_one(job: tuple[str, int, str]) -> tuple[str, dict[str, Any]]:
     start = time.perf_counter()
     result = find(suite.load(name).find_task(seed), config=FindConfig.create(seed=seed))
     data = result.to_dict()
+    data.pop("source", None)  # model.py's path: another checkout's is the same task
     for run in data.get("range_test", ()):
         run.pop("seconds", None)  # the only timing in result.json
     rec, reading = result.recommendation, result.analysis

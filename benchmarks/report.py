@@ -671,7 +671,12 @@ def _markdown(
         "poisson_mlp_rmsprop went 1.03 → 1.09. The thirty-fourth held-out batch, measured once "
         "with lrtune unchanged: **polydiab_linear_sgd 1.02 (worst 1.03), digits_convdae_adam "
         "1.05 (worst 1.06; `--tune` 1.19, its peak race won by a quarter of the peak on "
-        "compressed runs), poisson_mlp_rmsprop 1.02 (worst 1.03)**.",
+        "compressed runs), poisson_mlp_rmsprop 1.02 (worst 1.03)**. Tried and not kept: "
+        "(49), no zoom race after a zoom the noise triggered (8 tasks moved, run again): "
+        "recall_gru_adam 9.2e4 → 27.2 (its stalled runs gone) took the geometric mean over "
+        "116 tasks from 1.933 to 1.813, but without it the mean rose 0.6%, "
+        "transformer_finetune went 1.01 → 1.33 (the race had rightly kept its first sweep's "
+        "low peak) and lstm_sum_adam's spread 1.14 → 10.4, so the spread count fell 54 → 53.",
         "",
         "## Summary",
         "",
