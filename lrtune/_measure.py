@@ -58,6 +58,7 @@ __all__ = [
     "read_runs",
     "zoom_anchor",
     "zoom_trigger",
+    "zoomed_on_noise",
 ]
 
 #: The zoom sweeps from ``diverge_lr / ZOOM_BELOW`` to ``diverge_lr × ZOOM_ABOVE``.
@@ -125,6 +126,21 @@ def first_sweep_readings(
     except CurveError:
         return None
     return replace(analysis, diverge_lr=zoomed.diverge_lr, diverge_method=zoomed.diverge_method)
+
+
+def zoomed_on_noise(runs: tuple[RangeTestResult, ...], *, momentum: float) -> bool:
+    """Whether ``runs`` hold a zoom that the noise triggered: the first sweep's divergence
+    reading sat far below every blow-up (:func:`zoom_trigger` ``"noise"``). Its race then
+    counts a lead within ``TIE`` as a tie (:mod:`lrtune.recommend.zoom_race`).
+    """
+    first = _first_sweep(runs)
+    if not first or not any(r.stage == "zoom" for r in runs):
+        return False
+    try:
+        analysis = analyse_runs(first, momentum=momentum)
+    except CurveError:
+        return False
+    return zoom_trigger(analysis, first) == "noise"
 
 
 def patient_readings(runs: tuple[RangeTestResult, ...], *, momentum: float) -> CurveAnalysis | None:

@@ -28,6 +28,7 @@ from lrtune._measure import (
     measure,
     patient_readings,
     read_runs,
+    zoomed_on_noise,
 )
 from lrtune._result_file import FindResult, json_safe, load_result
 from lrtune._sweep_reasons import second_sweep_reason
@@ -197,6 +198,7 @@ def recommend_from_result(
     other, race = None, "zoom"
     if first is not None:
         other = recommend(_with_readings(ctx, first))
+        race = "noise-zoom" if zoomed_on_noise(result.runs, momentum=momentum) else "zoom"
     if other is None or not disagree(rec.initial_lr, other.initial_lr):
         # the patient reading of a blow-up within the batch noise: the noise race's peak
         patient = patient_readings(result.runs, momentum=momentum)

@@ -59,7 +59,7 @@ from lrtune.recommend.refine import trial_schedule
 from lrtune.task import Task
 from lrtune.train import train_schedule
 
-__all__ = ["DISAGREE", "FRACTION", "ORDERS", "disagree", "race_readings"]
+__all__ = ["DISAGREE", "FRACTION", "ORDERS", "TIE", "disagree", "race_readings"]
 
 #: Per kind of race: its rule name, the two readings' names (the kept one's first), and why
 #: they differ.
@@ -68,6 +68,12 @@ _KINDS = {
         "zoom-race",
         ("the zoom's", "the first sweep's"),
         "the zoom trains about 3x longer at each LR, so its floor sits lower",
+    ),
+    "noise-zoom": (
+        "zoom-race",
+        ("the zoom's", "the first sweep's"),
+        "the zoom trains about 3x longer at each LR, so its floor sits lower; the batch noise "
+        "had placed the first sweep's divergence reading, which triggered the zoom",
     ),
     "noise": (
         "noise-race",
@@ -83,6 +89,9 @@ FRACTION = 0.2
 DISAGREE = 1.5
 #: Data orders the first sweep's peak must win on, each, to replace the zoom's.
 ORDERS = 2
+#: After a zoom the noise triggered (``kind="noise-zoom"``), a lead this small (a share of the
+#: zoom's loss) is a tie, which keeps the zoom's: the margin of ``--tune``'s confirmation race.
+TIE = 0.01
 SOURCE = (
     "Smith arXiv 1506.01186 (the range test's readings depend on how many steps each LR "
     "gets); Wu et al. arXiv 1803.02021 (short-horizon bias)"
@@ -129,8 +138,10 @@ def race_readings(
         return zoomed
     per_run = math.ceil(window / spe)
     total = 2 * ORDERS * per_run
+    margin = TIE if kind == "noise-zoom" else 0.0
     record: dict[str, Any] = {
         "kind": kind,
+        "margin": margin,
         "peaks": [zoomed.initial_lr, first.initial_lr],
         "losses": [],
         "untrained": [],
@@ -156,21 +167,22 @@ def race_readings(
             finite = not result.diverged and math.isfinite(result.val_loss)
             pair.append(result.val_loss if finite else math.inf)
         record["losses"].append(pair)
-        if not _won(pair, record["untrained"][-1]):  # the zoom's held this order: it stands
+        if not _won(pair, record["untrained"][-1], margin):  # the zoom's held: it stands
             break
     if progress is not None:  # an early stop is still a finished race
         progress(total, total)
-    won = all(map(_won, record["losses"], record["untrained"]))
+    won = all(_won(pair, u, margin) for pair, u in zip(record["losses"], record["untrained"]))
     winner = first if won and len(record["losses"]) == ORDERS else zoomed
     record.update(steps=steps, window=window, lr=winner.initial_lr)
     return replace(winner, reasons=(*winner.reasons, _reason(record)), race=record)
 
 
-def _won(pair: list[float], untrained: float) -> bool:
-    """Whether the challenger (``pair[1]``) beat the kept reading: a lower loss, and one that
-    learnt where the kept run blew up (``inf``)."""
+def _won(pair: list[float], untrained: float, margin: float = 0.0) -> bool:
+    """Whether the challenger (``pair[1]``) beat the kept reading: a loss lower by more than
+    ``margin`` of the kept one, and one that learnt where the kept run blew up (``inf``)."""
     kept, challenger = pair
-    return challenger < kept and not _stood_still_against_blow_up(pair, untrained)
+    lower = challenger < kept * (1 - margin) if math.isfinite(kept) else challenger < kept
+    return lower and not _stood_still_against_blow_up(pair, untrained)
 
 
 def _stood_still_against_blow_up(pair: list[float], untrained: float) -> bool:
@@ -199,12 +211,14 @@ def _reason(record: dict[str, Any]) -> Reason:
         if untrained_where_unlearnt
         else ""
     )
+    margin = record.get("margin", 0.0)
+    tie = f" by more than {margin:.0%} (closer is a tie, which keeps {kept_name})" if margin else ""
     return Reason(
         rule,
         f"{kept_name} readings gave peak {zoom_lr:.3g} and {other_name} {first_lr:.3g} "
         f"({why}); the whole schedule compressed into {record['window']} updates reached "
         f"validation losses of {losses} (one pair per data order; {other_name} must win "
-        f"every one of {ORDERS}, and learn where the other blew up){unlearnt}, so {kept} peak "
-        "is kept.",
+        f"every one of {ORDERS}{tie}, and learn where the other blew up){unlearnt}, so {kept} "
+        "peak is kept.",
         SOURCE,
     )
