@@ -141,7 +141,6 @@ def race_readings(
     margin = TIE if kind == "noise-zoom" else 0.0
     record: dict[str, Any] = {
         "kind": kind,
-        "margin": margin,
         "peaks": [zoomed.initial_lr, first.initial_lr],
         "losses": [],
         "untrained": [],
@@ -174,6 +173,8 @@ def race_readings(
     won = all(_won(pair, u, margin) for pair, u in zip(record["losses"], record["untrained"]))
     winner = first if won and len(record["losses"]) == ORDERS else zoomed
     record.update(steps=steps, window=window, lr=winner.initial_lr)
+    if margin:
+        record["margin"] = margin
     return replace(winner, reasons=(*winner.reasons, _reason(record)), race=record)
 
 
