@@ -100,3 +100,21 @@ def test_the_race_records_each_orders_untrained_loss(least_squares):
     start = evaluate(least_squares, copy.deepcopy(least_squares.model), device="cpu")
     assert untrained == [start] * ORDERS and start > 1.0
     assert all(first < 0.8 * u for (_, first), u in zip(rec.race["losses"], untrained))
+
+
+def test_after_a_zoom_the_noise_triggered_a_lead_within_one_percent_is_a_tie(least_squares):
+    """recall_gru_adam's case (candidate (50)): both short runs stood still, the first sweep's
+    led by 0.4%, won, and every training run stalled at its peak. After a zoom the batch noise
+    triggered, such a lead is a tie, and the zoom's peak stands."""
+    plain = race_readings(least_squares, _rec(1e-7, "zoom"), _rec(1.2e-7, "first"), seed=0)
+    (zoom_loss, first_loss), *_ = plain.race["losses"]
+    assert plain.initial_lr == 1.2e-7 and 0.99 * zoom_loss < first_loss < zoom_loss
+    assert "margin" not in plain.race  # a plain zoom race: any lower loss wins
+    tied = race_readings(
+        least_squares, _rec(1e-7, "zoom"), _rec(1.2e-7, "first"), kind="noise-zoom", seed=0
+    )
+    assert tied.initial_lr == tied.race["lr"] == 1e-7 and tied.race["margin"] == 0.01
+    assert len(tied.race["losses"]) == 1  # the tie on the first order decided it
+    reason = tied.reasons[-1]
+    assert reason.rule == "zoom-race" and "by more than 1% (closer is a tie" in reason.text
+    assert reason.text.endswith("so the zoom's peak is kept.")
