@@ -38,6 +38,16 @@ challenger a little lower than a kept run that also stood still was the better p
 hastie_tanh_rmsprop and transformer_finetune, though not on recall_gru_adam (candidates (37)
 and (38), docs/suggestion.md).
 
+After a zoom that the batch noise triggered (the first sweep's divergence reading sat far below
+every blow-up: ``kind="noise-zoom"``), a lead of ``TIE`` (1%) or less is a tie, which keeps the
+zoom's peak. The zoom was run to measure that curve again, and two runs that both stood still
+rank by chance: on recall_gru_adam both ended at the untrained 2.09, the first sweep's 0.00163
+led by 0.4% and won, and every training run at it stalled (the zoom's 0.0328 trained). Leads
+that decided such races elsewhere were 5% or more (transformer_finetune, whose slow first
+sweep's peak is the right one, 6–13%). A tie on every race, cliff-triggered zooms included,
+was rejected: eqpairs_gru_adagrad's zoom there is a cliff's, and its tie went the wrong way
+(candidate (42), docs/suggestion.md).
+
 Example:
     >>> disagree(0.03, 0.1), disagree(0.03, 0.04)
     (True, False)
