@@ -14,9 +14,13 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from benchmarks import grid, suite
+
+#: Subcommands that parse their own options: ``benchmarks.<name>.main(argv)``.
+OWN_PARSERS = ("gpu", "compare", "rekey", "proposals")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,22 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--task", action="append", choices=suite.task_names(), help="repeatable")
     if argv is None:
         argv = sys.argv[1:]
-    if argv[:1] == ["gpu"]:
-        from benchmarks import gpu
-
-        return gpu.main(argv[1:])
-    if argv[:1] == ["compare"]:
-        from benchmarks import compare
-
-        return compare.main(argv[1:])
-    if argv[:1] == ["rekey"]:
-        from benchmarks import rekey
-
-        return rekey.main(argv[1:])
-    if argv[:1] == ["proposals"]:
-        from benchmarks import proposals
-
-        return proposals.main(argv[1:])
+    if argv[:1] and argv[0] in OWN_PARSERS:  # a module with its own options and main()
+        return importlib.import_module(f"benchmarks.{argv[0]}").main(argv[1:])
     args = parser.parse_args(argv)
 
     if args.command == "grid":
