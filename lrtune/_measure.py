@@ -50,6 +50,7 @@ __all__ = [
     "ZOOM_ABOVE",
     "analyse_runs",
     "first_sweep_readings",
+    "first_sweep_trigger",
     "long_sweep_steps",
     "measure",
     "patient_readings",
@@ -58,7 +59,6 @@ __all__ = [
     "read_runs",
     "zoom_anchor",
     "zoom_trigger",
-    "zoomed_on_noise",
 ]
 
 #: The zoom sweeps from ``diverge_lr / ZOOM_BELOW`` to ``diverge_lr × ZOOM_ABOVE``.
@@ -128,19 +128,20 @@ def first_sweep_readings(
     return replace(analysis, diverge_lr=zoomed.diverge_lr, diverge_method=zoomed.diverge_method)
 
 
-def zoomed_on_noise(runs: tuple[RangeTestResult, ...], *, momentum: float) -> bool:
-    """Whether ``runs`` hold a zoom that the noise triggered: the first sweep's divergence
-    reading sat far below every blow-up (:func:`zoom_trigger` ``"noise"``). Its race then
-    counts a lead within ``TIE`` as a tie (:mod:`lrtune.recommend.zoom_race`).
+def first_sweep_trigger(runs: tuple[RangeTestResult, ...], *, momentum: float) -> str | None:
+    """The trigger :func:`zoom_trigger` fired on the first sweep of ``runs`` (``momentum``:
+    the optimizer's, with which :func:`measure` read it): ``"noise"``, ``"cliff"``, or
+    ``None`` where there was no zoom or the first sweep cannot be analysed. After a
+    ``"noise"`` zoom the zoom's race counts a lead within ``TIE`` as a tie
+    (:mod:`lrtune.recommend.zoom_race`); the zoom's reason is worded from it.
     """
     first = _first_sweep(runs)
     if not first or not any(r.stage == "zoom" for r in runs):
-        return False
+        return None
     try:
-        analysis = analyse_runs(first, momentum=momentum)
+        return zoom_trigger(analyse_runs(first, momentum=momentum), first)
     except CurveError:
-        return False
-    return zoom_trigger(analysis, first) == "noise"
+        return None
 
 
 def patient_readings(runs: tuple[RangeTestResult, ...], *, momentum: float) -> CurveAnalysis | None:

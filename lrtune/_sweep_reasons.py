@@ -18,12 +18,10 @@ from lrtune._measure import (
     ZOOM_BELOW,
     _first_sweep,
     _lowest_blow_up,
-    analyse_runs,
+    first_sweep_trigger,
     read_runs,
-    zoom_trigger,
 )
 from lrtune.analysis.curve import FLAT_DROP
-from lrtune.errors import CurveError
 from lrtune.rangetest import RangeTestResult
 from lrtune.recommend import Reason
 
@@ -41,11 +39,7 @@ def zoom_reason(runs: tuple[RangeTestResult, ...], *, momentum: float) -> Reason
         f"measured it again ({per_decade:.0f} steps per decade); the analysis reads the "
         "second sweep."
     )
-    try:
-        trigger = zoom_trigger(analyse_runs(first, momentum=momentum), first)
-    except CurveError:
-        trigger = None
-    if trigger == "noise":
+    if first_sweep_trigger(runs, momentum=momentum) == "noise":
         text = (
             f"the first sweep's divergence reading sat more than {ZOOM_BELOW:g}x below "
             f"{_lowest_blow_up(first):.3g}, the lowest LR at which a repeat blew up: it was "

@@ -25,10 +25,10 @@ from lrtune import distributed
 from lrtune._config import FindConfig
 from lrtune._measure import (
     first_sweep_readings,
+    first_sweep_trigger,
     measure,
     patient_readings,
     read_runs,
-    zoomed_on_noise,
 )
 from lrtune._result_file import FindResult, json_safe, load_result
 from lrtune._sweep_reasons import second_sweep_reason
@@ -198,7 +198,8 @@ def recommend_from_result(
     other, race = None, "zoom"
     if first is not None:
         other = recommend(_with_readings(ctx, first))
-        race = "noise-zoom" if zoomed_on_noise(result.runs, momentum=momentum) else "zoom"
+        noisy = first_sweep_trigger(result.runs, momentum=momentum) == "noise"
+        race = "noise-zoom" if noisy else "zoom"
     if other is None or not disagree(rec.initial_lr, other.initial_lr):
         # the patient reading of a blow-up within the batch noise: the noise race's peak
         patient = patient_readings(result.runs, momentum=momentum)

@@ -66,6 +66,7 @@ from lrtune.errors import ConfigError
 from lrtune.recommend._recommendation import Reason, Recommendation
 from lrtune.recommend.probe import FELL, untrained_loss
 from lrtune.recommend.refine import trial_schedule
+from lrtune.recommend.refine._race import MARGIN as CONFIRM_MARGIN
 from lrtune.task import Task
 from lrtune.train import train_schedule
 
@@ -101,7 +102,7 @@ DISAGREE = 1.5
 ORDERS = 2
 #: After a zoom the noise triggered (``kind="noise-zoom"``), a lead this small (a share of the
 #: zoom's loss) is a tie, which keeps the zoom's: the margin of ``--tune``'s confirmation race.
-TIE = 0.01
+TIE = CONFIRM_MARGIN
 SOURCE = (
     "Smith arXiv 1506.01186 (the range test's readings depend on how many steps each LR "
     "gets); Wu et al. arXiv 1803.02021 (short-horizon bias)"
@@ -192,7 +193,7 @@ def _won(pair: list[float], untrained: float, margin: float = 0.0) -> bool:
     """Whether the challenger (``pair[1]``) beat the kept reading: a loss lower by more than
     ``margin`` of the kept one, and one that learnt where the kept run blew up (``inf``)."""
     kept, challenger = pair
-    lower = challenger < kept * (1 - margin) if math.isfinite(kept) else challenger < kept
+    lower = challenger < kept * (1 - margin)  # a kept run that blew up (inf) stays inf
     return lower and not _stood_still_against_blow_up(pair, untrained)
 
 
