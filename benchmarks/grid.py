@@ -216,6 +216,9 @@ GRIDS: dict[str, GridDef] = {
     "polydiab_linear_sgd": GridDef(1e-5, 0.3),  # the thirty-fourth batch (best at 1e-3 or below)
     "digits_convdae_adam": GridDef(1e-5, 0.3),  # the thirty-fourth held-out batch
     "poisson_mlp_rmsprop": GridDef(1e-5, 0.3),  # the thirty-fourth held-out batch
+    "siren_image_adam": GridDef(1e-5, 0.3),  # the thirty-fifth held-out batch
+    "friedman1_glu_sgd": GridDef(1e-3, 10.0),  # the thirty-fifth held-out batch
+    "multilabel_embbag_rmsprop": GridDef(1e-5, 0.3),  # the thirty-fifth held-out batch
 }
 
 
