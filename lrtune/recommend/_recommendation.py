@@ -71,6 +71,9 @@ class Recommendation:
     (:mod:`lrtune.recommend.zoom_race`), each ``None`` when it did not run. ``ceiling``: a
     higher peak the stability probe tries first, halving it while it blows up; the peak
     proposed stays at or below the first of those that held (``None``: no ceiling).
+    ``limit``: the highest peak the rules allow (half the divergence LR, for the floor rule);
+    the stability probe raises a peak at which nothing was learnt no higher (``None``: it
+    raises none).
 
     Example:
         >>> from lrtune.schedules import make_schedule
@@ -89,6 +92,7 @@ class Recommendation:
     probe: dict[str, Any] | None = None
     race: dict[str, Any] | None = None
     ceiling: float | None = None
+    limit: float | None = None
 
     @property
     def scheduler(self) -> str:
@@ -144,6 +148,7 @@ class Recommendation:
             "probe": self.probe,
             "race": self.race,
             "ceiling": self.ceiling,
+            "limit": self.limit,
         }
 
     @classmethod
@@ -160,6 +165,7 @@ class Recommendation:
             probe=data.get("probe"),
             race=data.get("race"),
             ceiling=data.get("ceiling"),
+            limit=data.get("limit"),
         )
 
 

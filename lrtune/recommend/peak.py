@@ -6,7 +6,8 @@
 - 1cycle: half the divergence LR (Adam's: at most 4x the range test's suggestion).
 - Full-batch gradient descent: just under its stability limit.
 - Otherwise (Adam, Adagrad, RMSprop): where the loss reaches its floor, at most half the
-  divergence LR.
+  divergence LR, which is also the ``limit`` up to which the stability probe raises a peak at
+  which nothing was learnt.
 
 The evidence behind each constant is in docs/suggestion.md.
 
@@ -136,8 +137,11 @@ class PeakLrRule(Rule):
             lr = floor
             why = "the LR where the loss reaches its floor (3-10x below the largest that trains)"
             source = "Smith arXiv 1506.01186 (the cyclic minimum is max/3-4)"
-        if ctx.diverge_lr is not None and lr > ctx.diverge_lr / 2:
-            lr, why = ctx.diverge_lr / 2, "half the divergence LR"
-            source = "Smith arXiv 1506.01186 (best LR within 2x of the largest that converges)"
+        fields: dict[str, float] = {}
+        if ctx.diverge_lr is not None:
+            fields["limit"] = ctx.diverge_lr / 2  # the stability probe raises no peak above it
+            if lr > ctx.diverge_lr / 2:
+                lr, why = ctx.diverge_lr / 2, "half the divergence LR"
+                source = "Smith arXiv 1506.01186 (best LR within 2x of the largest that converges)"
         where = f", {ctx.diverge_lr / lr:.1f}x below the divergence LR" if ctx.diverge_lr else ""
-        return {"lr": lr}, f"initial LR {lr:.3g} = {why}{where}.", source
+        return {"lr": lr, **fields}, f"initial LR {lr:.3g} = {why}{where}.", source

@@ -15,8 +15,13 @@ never fell below ``FELL`` × its untrained value has not learnt, which is ambigu
 window cannot tell a stall from a slow start. So lower peaks are probed as controls in the same
 window, at most ``CONTROLS`` halvings. If one of them learns and holds, the proposed peak was a
 stall (too high to train), and the control is proposed: a short window favours the higher of
-two peaks, so a long run would favour the lower one all the more. If none learns, the peak is
-kept; a peak too low is never raised.
+two peaks, so a long run would favour the lower one all the more. If none learns either, the
+peak is raised: ``RAISE``× it and ``RAISE``× that are probed, each at most the rules'
+``limit`` (half the divergence LR, for the floor rule of Adam, Adagrad and RMSprop), and the
+first that learns and holds is proposed (digits_vit_adamw's floor, 7-20x below the grid's best
+peak, learnt nothing in the window: candidate (51), docs/suggestion.md). Without a limit
+(SGD's peak sits just below its divergence LR already) or where nothing learns, the peak is
+kept.
 
 A recommendation with a ``ceiling`` (SGD's peak set below where the range test's loss rose
 back, under the higher peak its divergence LR alone allows) is probed from the ceiling first:
@@ -56,6 +61,8 @@ __all__ = [
     "HALVINGS",
     "POINTS",
     "PROBE_FRACTION",
+    "RAISE",
+    "RAISES",
     "probe_recommendation",
     "relapsed",
     "untrained_loss",
@@ -75,6 +82,10 @@ FELL = 0.8
 RELAPSED = 0.9
 #: How many halvings of a peak that has not learnt are probed as controls.
 CONTROLS = 2
+#: Where the peak and its controls all learnt nothing, the probe tries the peak raised this
+#: many times by ``RAISE`` (at most the rules' ``limit``): the ``--tune`` peak race's rungs.
+RAISES = 2
+RAISE = 4.0
 #: The outcomes that reject a peak outright (it is halved).
 _UNSTABLE = ("diverged", "relapsed")
 SOURCE = (
@@ -175,8 +186,34 @@ def probe_recommendation(
                 record["failed"] = [True] * (len(record["peaks"]) - 1) + [False]  # rejected
                 schedule = control
                 break
+        else:
+            schedule = _raise(schedule, rec.limit, probe, record)
     record["lr"] = schedule.lr
     return replace(rec, schedule=schedule, reasons=(*rec.reasons, _reason(record)), probe=record)
+
+
+def _raise(
+    schedule: ScheduleSpec,
+    limit: float | None,
+    probe: Callable[[ScheduleSpec], str],
+    record: dict[str, Any],
+) -> ScheduleSpec:
+    """After a peak and its controls all learnt nothing: probe ``RAISE``× the peak, then
+    ``RAISE``× that, each at most ``limit``, and return the first that learnt and held (else
+    ``schedule``); a raised peak that diverges or relapses ends the climb."""
+    peak = schedule
+    for _ in range(RAISES):
+        if limit is None or peak.lr >= limit:
+            break
+        peak = peak.replace(lr=min(RAISE * peak.lr, limit))
+        outcome = probe(peak)
+        if outcome == "learnt":
+            record["failed"] = [True] * (len(record["peaks"]) - 1) + [False]
+            record["raised"] = True
+            return peak
+        if outcome in _UNSTABLE:
+            break
+    return schedule
 
 
 def _outcome(diverged: bool, vals: Sequence[float], initial: float) -> str:
@@ -241,8 +278,17 @@ def _ladder_text(window: int, lr: float, peaks: Sequence[float], outcomes: Seque
         )
     if still:
         first, controls = peaks[still[0]], peaks[still[0] + 1 :]
-        tried = ", ".join(f"{p:.3g}" for p in controls)
-        if lr != first:
+        tried = ", ".join(f"{p:.3g}" for p in controls if p < first)
+        higher = [p for p in controls if p > first]
+        if lr > first:
+            parts.append(
+                f"at peak {first:.3g} the validation loss did not learn in {window} updates "
+                f"(it never fell below {FELL:g}x its untrained value), nor at the lower "
+                f"controls {tried}, while at {lr:.3g} ({lr / first:.3g}x, at most half the "
+                "divergence LR) it learnt and held: the range test's reading was too low for "
+                f"this run, so the peak was raised to {lr:.3g}"
+            )
+        elif lr != first:
             parts.append(
                 f"at peak {first:.3g} the validation loss did not learn in {window} updates "
                 f"(it never fell below {FELL:g}x its untrained value) while at {lr:.3g} it "
@@ -253,7 +299,14 @@ def _ladder_text(window: int, lr: float, peaks: Sequence[float], outcomes: Seque
             parts.append(
                 f"at peak {first:.3g} the validation loss had not learnt after {window} "
                 f"updates (it never fell below {FELL:g}x its untrained value), and no lower "
-                f"control ({tried}) learnt and held, so the window cannot tell a stall from a "
+                f"control ({tried}) learnt and held"
+                + (
+                    f", nor any higher peak up to half the divergence LR "
+                    f"({', '.join(f'{p:.3g}' for p in higher)})"
+                    if higher
+                    else ""
+                )
+                + ", so the window cannot tell a stall from a "
                 "slow start and the peak is kept; if the validation loss has still not moved "
                 "by the middle of the run, the peak is wrong, too high or too low (some models "
                 "learn only after a third of a good run: docs/suggestion.md)"

@@ -264,4 +264,5 @@ def recommend(ctx: Context, *, rules: tuple[Rule, ...] = RULES) -> Recommendatio
         steps_per_epoch=ctx.steps_per_epoch,
         epochs=ctx.epochs,
         ceiling=d.get("ceiling"),
+        limit=d.get("limit"),
     )

@@ -95,6 +95,41 @@ def test_a_control_that_relapses_is_not_proposed(monkeypatch, least_squares):
     assert "halved" not in text and "no lower control (0.4, 0.2) learnt and held" in text
 
 
+def _limited(lr: float, limit: float) -> Recommendation:
+    return replace(_rec(lr), limit=limit)
+
+
+def test_a_peak_that_learns_nowhere_below_is_raised_up_to_the_limit(monkeypatch, least_squares):
+    # digits_vit_adamw's and biclust_factor_adagrad's shape: the floor rule's peak and its
+    # controls learn nothing; 4x does not learn either, and 16x is capped at the limit
+    _scripted(monkeypatch, {0.1: STUCK, 0.05: STUCK, 0.025: STUCK, 0.4: STUCK, 1.2: LEARNS})
+    rec = probe_recommendation(least_squares, _limited(0.1, 1.2), seed=0)
+    assert rec.probe["peaks"] == [0.1, 0.05, 0.025, 0.4, 1.2]
+    assert rec.probe["failed"] == [True, True, True, True, False] and rec.probe["raised"]
+    assert rec.initial_lr == rec.probe["lr"] == 1.2
+    text = rec.reasons[-1].text
+    assert "nor at the lower controls 0.05, 0.025, while at 1.2 (12x" in text
+    assert "so the peak was raised to 1.2" in text
+
+
+def test_a_raised_peak_that_relapses_ends_the_climb(monkeypatch, least_squares):
+    _scripted(monkeypatch, {0.1: STUCK, 0.05: STUCK, 0.025: STUCK, 0.4: BLOWS})
+    rec = probe_recommendation(least_squares, _limited(0.1, 10.0), seed=0)
+    assert rec.probe["peaks"] == [0.1, 0.05, 0.025, 0.4] and rec.initial_lr == 0.1
+    assert "raised" not in rec.probe
+    text = rec.reasons[-1].text
+    assert "no lower control (0.05, 0.025) learnt and held, nor any higher peak up to half " in text
+    assert "(0.4), so the window cannot tell" in text
+
+
+def test_a_peak_at_its_limit_or_without_one_is_not_raised(monkeypatch, least_squares):
+    _scripted(monkeypatch, {0.8: STUCK, 0.4: STUCK, 0.2: STUCK})
+    assert probe_recommendation(least_squares, _limited(0.8, 0.8), seed=0).probe["peaks"] == [
+        0.8, 0.4, 0.2
+    ]
+    assert probe_recommendation(least_squares, _rec(0.8), seed=0).probe["peaks"] == [0.8, 0.4, 0.2]
+
+
 BLOWS = [2.0, 1.2, 30.0, 2.5]  # learnt, then relapsed: back above 0.9x the untrained 2.3
 
 
