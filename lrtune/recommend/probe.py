@@ -16,10 +16,10 @@ window cannot tell a stall from a slow start. So lower peaks are probed as contr
 window, at most ``CONTROLS`` halvings. If one of them learns and holds, the proposed peak was a
 stall (too high to train), and the control is proposed: a short window favours the higher of
 two peaks, so a long run would favour the lower one all the more. If none learns either, the
-peak is raised: ``RAISE``× it and ``RAISE``× that are probed, each at most the rules'
-``limit`` (half the divergence LR, for the floor rule of Adam, Adagrad and RMSprop), and the
-first that learns and holds is proposed (digits_vit_adamw's floor, 7-20x below the grid's best
-peak, learnt nothing in the window: candidate (51), docs/suggestion.md). Without a limit
+peak is raised: it climbs by ``RAISE``× rungs up to the rules' ``limit`` (half the divergence
+LR, for the floor rule of Adam, Adagrad and RMSprop), and the first rung that learns and holds
+is proposed (digits_vit_adamw's floor, 7-20x below the grid's best peak, learnt nothing in the
+window: candidates (51) and (52), docs/tuning.md). Without a limit
 (SGD's peak sits just below its divergence LR already) or where nothing learns, the peak is
 kept.
 
@@ -62,7 +62,6 @@ __all__ = [
     "POINTS",
     "PROBE_FRACTION",
     "RAISE",
-    "RAISES",
     "probe_recommendation",
     "relapsed",
     "untrained_loss",
@@ -82,9 +81,8 @@ FELL = 0.8
 RELAPSED = 0.9
 #: How many halvings of a peak that has not learnt are probed as controls.
 CONTROLS = 2
-#: Where the peak and its controls all learnt nothing, the probe tries the peak raised this
-#: many times by ``RAISE`` (at most the rules' ``limit``): the ``--tune`` peak race's rungs.
-RAISES = 2
+#: Where the peak and its controls all learnt nothing, the probe climbs from the peak by this
+#: factor up to the rules' ``limit``: the ``--tune`` peak race's rungs.
 RAISE = 4.0
 #: The outcomes that reject a peak outright (it is halved).
 _UNSTABLE = ("diverged", "relapsed")
@@ -199,12 +197,11 @@ def _raise(
     record: dict[str, Any],
 ) -> ScheduleSpec:
     """After a peak and its controls all learnt nothing: probe ``RAISE``× the peak, then
-    ``RAISE``× that, each at most ``limit``, and return the first that learnt and held (else
-    ``schedule``); a raised peak that diverges or relapses ends the climb."""
+    ``RAISE``× that, and so on up to ``limit`` (the last rung is the limit itself), and return
+    the first that learnt and held (else ``schedule``); a raised peak that diverges or
+    relapses ends the climb."""
     peak = schedule
-    for _ in range(RAISES):
-        if limit is None or peak.lr >= limit:
-            break
+    while limit is not None and peak.lr < limit:
         peak = peak.replace(lr=min(RAISE * peak.lr, limit))
         outcome = probe(peak)
         if outcome == "learnt":

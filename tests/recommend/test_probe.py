@@ -112,6 +112,21 @@ def test_a_peak_that_learns_nowhere_below_is_raised_up_to_the_limit(monkeypatch,
     assert "so the peak was raised to 1.2" in text
 
 
+def test_the_climb_goes_on_to_the_limit_while_nothing_learns(monkeypatch, least_squares):
+    # digits_vit_adamw's find seed 0: 4x and 16x its floor learnt nothing either
+    stuck = {0.1: STUCK, 0.05: STUCK, 0.025: STUCK, 0.4: STUCK, 1.6: STUCK, 6.4: STUCK}
+    _scripted(monkeypatch, {**stuck, 10.0: LEARNS})
+    rec = probe_recommendation(least_squares, _limited(0.1, 10.0), seed=0)
+    assert rec.probe["peaks"] == [0.1, 0.05, 0.025, 0.4, 1.6, 6.4, 10.0]
+    assert rec.initial_lr == 10.0 and rec.probe["raised"]
+    _scripted(monkeypatch, {**stuck, 10.0: STUCK})
+    rec = probe_recommendation(least_squares, _limited(0.1, 10.0), seed=0)
+    assert rec.probe["peaks"][-1] == 10.0 and rec.initial_lr == 0.1
+    assert "nor any higher peak up to half the divergence LR (0.4, 1.6, 6.4, 10)" in (
+        rec.reasons[-1].text
+    )
+
+
 def test_a_raised_peak_that_relapses_ends_the_climb(monkeypatch, least_squares):
     _scripted(monkeypatch, {0.1: STUCK, 0.05: STUCK, 0.025: STUCK, 0.4: BLOWS})
     rec = probe_recommendation(least_squares, _limited(0.1, 10.0), seed=0)
