@@ -140,7 +140,9 @@ def test_a_raised_peak_that_relapses_ends_the_climb(monkeypatch, least_squares):
 def test_a_peak_at_its_limit_or_without_one_is_not_raised(monkeypatch, least_squares):
     _scripted(monkeypatch, {0.8: STUCK, 0.4: STUCK, 0.2: STUCK})
     assert probe_recommendation(least_squares, _limited(0.8, 0.8), seed=0).probe["peaks"] == [
-        0.8, 0.4, 0.2
+        0.8,
+        0.4,
+        0.2,
     ]
     assert probe_recommendation(least_squares, _rec(0.8), seed=0).probe["peaks"] == [0.8, 0.4, 0.2]
 
