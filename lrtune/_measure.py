@@ -49,6 +49,7 @@ __all__ = [
     "ZOOM_BELOW",
     "ZOOM_ABOVE",
     "analyse_runs",
+    "blowup_lr",
     "first_sweep_readings",
     "first_sweep_trigger",
     "long_sweep_steps",
@@ -76,6 +77,20 @@ def read_runs(runs: tuple[RangeTestResult, ...]) -> tuple[RangeTestResult, ...]:
     there was one, else all of them."""
     second = tuple(r for r in runs if r.stage != "sweep")
     return second or runs
+
+
+def blowup_lr(runs: tuple[RangeTestResult, ...]) -> float | None:
+    """The median LR at which the read runs (:func:`read_runs`) blew up: the last LR of each
+    that stopped because it diverged (``None`` where none did).
+
+    Example:
+        >>> cut = RangeTestResult(lrs=(1e-3, 0.04), losses=(1.0, 9.0), stop_reason="diverged",
+        ...                       num_iter=2, seconds=0.1)
+        >>> blowup_lr((cut, replace(cut, lrs=(1e-3, 0.09)), replace(cut, stop_reason="completed")))
+        0.065
+    """
+    ends = [r.lrs[-1] for r in read_runs(runs) if r.stop_reason == "diverged" and r.lrs]
+    return float(statistics.median(ends)) if ends else None
 
 
 def _first_sweep(runs: tuple[RangeTestResult, ...]) -> tuple[RangeTestResult, ...]:

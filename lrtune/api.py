@@ -24,6 +24,7 @@ import torch
 from lrtune import distributed
 from lrtune._config import FindConfig
 from lrtune._measure import (
+    blowup_lr,
     first_sweep_readings,
     first_sweep_trigger,
     measure,
@@ -182,6 +183,7 @@ def recommend_from_result(
         min_loss_lr=a.min_loss_lr,
         floor_lr=a.floor_lr,
         rebound_lr=a.rebound_lr,
+        blowup_lr=blowup_lr(result.runs),
         optimizer=info.get("class", "AdamW"),
         momentum=info.get("momentum"),
         beta2=info.get("beta2"),

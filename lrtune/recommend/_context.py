@@ -30,6 +30,9 @@ class Context:
     min_loss_lr: float | None = None
     floor_lr: float | None = None
     rebound_lr: float | None = None
+    #: Where the range test's runs blew up (the median LR of their last steps; ``None`` where
+    #: none did): the growth-rate reading ``diverge_lr`` can lie far below it.
+    blowup_lr: float | None = None
     optimizer: str = "AdamW"
     momentum: float | None = None
     beta2: float | None = None

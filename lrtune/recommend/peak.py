@@ -6,8 +6,9 @@
 - 1cycle: half the divergence LR (Adam's: at most 4x the range test's suggestion).
 - Full-batch gradient descent: just under its stability limit.
 - Otherwise (Adam, Adagrad, RMSprop): where the loss reaches its floor, at most half the
-  divergence LR, which is also the ``limit`` up to which the stability probe raises a peak at
-  which nothing was learnt.
+  divergence LR; the stability probe raises a peak at which nothing was learnt up to the
+  ``limit``, half the higher of the divergence LR and the LR where the range test's runs blew
+  up.
 
 The evidence behind each constant is in docs/suggestion.md.
 
@@ -139,7 +140,10 @@ class PeakLrRule(Rule):
             source = "Smith arXiv 1506.01186 (the cyclic minimum is max/3-4)"
         fields: dict[str, float] = {}
         if ctx.diverge_lr is not None:
-            fields["limit"] = ctx.diverge_lr / 2  # the stability probe raises no peak above it
+            # the stability probe raises a peak that learnt nothing no higher than this: half
+            # the divergence LR, or half the LR where the runs blew up where that is higher
+            # (the growth-rate reading can lie 20x below it: wine_gelu_adamw, sinc_tanh_rmsprop)
+            fields["limit"] = max(ctx.diverge_lr, ctx.blowup_lr or 0.0) / 2
             if lr > ctx.diverge_lr / 2:
                 lr, why = ctx.diverge_lr / 2, "half the divergence LR"
                 source = "Smith arXiv 1506.01186 (best LR within 2x of the largest that converges)"

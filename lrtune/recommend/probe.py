@@ -16,10 +16,11 @@ window cannot tell a stall from a slow start. So lower peaks are probed as contr
 window, at most ``CONTROLS`` halvings. If one of them learns and holds, the proposed peak was a
 stall (too high to train), and the control is proposed: a short window favours the higher of
 two peaks, so a long run would favour the lower one all the more. If none learns either, the
-peak is raised: it climbs by ``RAISE``× rungs up to the rules' ``limit`` (half the divergence
-LR, for the floor rule of Adam, Adagrad and RMSprop), and the first rung that learns and holds
+peak is raised: it climbs by ``RAISE``× rungs up to the rules' ``limit`` (for the floor rule
+of Adam, Adagrad and RMSprop, half the higher of the divergence LR and the LR where the range
+test's runs blew up), and the first rung that learns and holds
 is proposed (digits_vit_adamw's floor, 7-20x below the grid's best peak, learnt nothing in the
-window: candidates (51) and (52), docs/tuning.md). Without a limit
+window: candidates (51)-(53), docs/tuning.md). Without a limit
 (SGD's peak sits just below its divergence LR already) or where nothing learns, the peak is
 kept.
 
@@ -281,8 +282,8 @@ def _ladder_text(window: int, lr: float, peaks: Sequence[float], outcomes: Seque
             parts.append(
                 f"at peak {first:.3g} the validation loss did not learn in {window} updates "
                 f"(it never fell below {FELL:g}x its untrained value), nor at the lower "
-                f"controls {tried}, while at {lr:.3g} ({lr / first:.3g}x, at most half the "
-                "divergence LR) it learnt and held: the range test's reading was too low for "
+                f"controls {tried}, while at {lr:.3g} ({lr / first:.3g}x, at most the rules' "
+                "limit) it learnt and held: the range test's reading was too low for "
                 f"this run, so the peak was raised to {lr:.3g}"
             )
         elif lr != first:
@@ -298,7 +299,7 @@ def _ladder_text(window: int, lr: float, peaks: Sequence[float], outcomes: Seque
                 f"updates (it never fell below {FELL:g}x its untrained value), and no lower "
                 f"control ({tried}) learnt and held"
                 + (
-                    f", nor any higher peak up to half the divergence LR "
+                    f", nor any higher peak up to the rules' limit "
                     f"({', '.join(f'{p:.3g}' for p in higher)})"
                     if higher
                     else ""

@@ -108,7 +108,10 @@ def test_a_peak_that_learns_nowhere_below_is_raised_up_to_the_limit(monkeypatch,
     assert rec.probe["failed"] == [True, True, True, True, False] and rec.probe["raised"]
     assert rec.initial_lr == rec.probe["lr"] == 1.2
     text = rec.reasons[-1].text
-    assert "nor at the lower controls 0.05, 0.025, while at 1.2 (12x" in text
+    assert (
+        "nor at the lower controls 0.05, 0.025, while at 1.2 (12x, at most the rules' limit)"
+        in text
+    )
     assert "so the peak was raised to 1.2" in text
 
 
@@ -122,7 +125,7 @@ def test_the_climb_goes_on_to_the_limit_while_nothing_learns(monkeypatch, least_
     _scripted(monkeypatch, {**stuck, 10.0: STUCK})
     rec = probe_recommendation(least_squares, _limited(0.1, 10.0), seed=0)
     assert rec.probe["peaks"][-1] == 10.0 and rec.initial_lr == 0.1
-    assert "nor any higher peak up to half the divergence LR (0.4, 1.6, 6.4, 10)" in (
+    assert "nor any higher peak up to the rules' limit (0.4, 1.6, 6.4, 10)" in (
         rec.reasons[-1].text
     )
 
@@ -133,7 +136,10 @@ def test_a_raised_peak_that_relapses_ends_the_climb(monkeypatch, least_squares):
     assert rec.probe["peaks"] == [0.1, 0.05, 0.025, 0.4] and rec.initial_lr == 0.1
     assert "raised" not in rec.probe
     text = rec.reasons[-1].text
-    assert "no lower control (0.05, 0.025) learnt and held, nor any higher peak up to half " in text
+    assert (
+        "no lower control (0.05, 0.025) learnt and held, nor any higher peak up to the rules'"
+        in text
+    )
     assert "(0.4), so the window cannot tell" in text
 
 

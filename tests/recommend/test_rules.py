@@ -258,6 +258,24 @@ def test_peak_lr_is_the_floor_capped_by_the_divergence_lr(floor_lr, diverge_lr, 
 
 
 @pytest.mark.parametrize(
+    ("diverge_lr", "blowup_lr", "limit"),
+    [
+        (0.02, None, 0.01),  # no run blew up: half the divergence LR
+        (0.02, 0.5, 0.25),  # the growth-rate reading far below the blow-up: half the blow-up
+        (0.02, 0.01, 0.01),  # a blow-up below the reading does not lower the limit
+        (None, 0.5, None),  # no divergence LR, no cap: nothing to raise up to
+    ],
+)
+def test_the_floor_rule_leaves_the_probe_a_limit_from_the_blow_up(diverge_lr, blowup_lr, limit):
+    given, _ = SCENARIOS["adam-few-epochs"]
+    ctx = Context(suggested_lr=0.001, floor_lr=0.002, diverge_lr=diverge_lr, blowup_lr=blowup_lr)
+    rec = recommend(replace(ctx, **given))
+    peak = 0.002 if diverge_lr else 0.001  # the floor counts only below a divergence LR
+    assert rec.initial_lr == pytest.approx(peak)  # the peak's own cap is as before
+    assert rec.limit == (None if limit is None else pytest.approx(limit))
+
+
+@pytest.mark.parametrize(
     ("rebound_lr", "expected", "ceiling", "why"),
     [
         (None, 0.4, None, "the divergence LR / 2.5"),
