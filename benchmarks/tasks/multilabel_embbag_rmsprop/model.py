@@ -20,7 +20,11 @@ _VOCAB = 300
 
 def _tensors() -> tuple[TensorDataset, TensorDataset]:
     x, y = make_multilabel_classification(
-        n_samples=3000, n_features=_VOCAB, n_classes=8, n_labels=2, length=40,
+        n_samples=3000,
+        n_features=_VOCAB,
+        n_classes=8,
+        n_labels=2,
+        length=40,
         random_state=73,
     )
     x = torch.tensor(x, dtype=torch.float32)
