@@ -71,9 +71,9 @@ class Recommendation:
     (:mod:`lrtune.recommend.zoom_race`), each ``None`` when it did not run. ``ceiling``: a
     higher peak the stability probe tries first, halving it while it blows up; the peak
     proposed stays at or below the first of those that held (``None``: no ceiling).
-    ``limit``: the highest peak the rules allow (half the divergence LR, for the floor rule);
-    the stability probe raises a peak at which nothing was learnt no higher (``None``: it
-    raises none).
+    ``limit``: how high the stability probe may raise a peak at which nothing was learnt
+    (under the floor rule, half the higher of the divergence LR and the LR where the range
+    test's runs blew up; ``None``: it raises none).
 
     Example:
         >>> from lrtune.schedules import make_schedule
