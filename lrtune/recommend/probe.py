@@ -199,10 +199,14 @@ def _raise(
     """After a peak and its controls all learnt nothing: probe ``RAISE``× the peak, then
     ``RAISE``× that, and so on up to ``limit`` (the last rung is the limit itself), and return
     the first that learnt and held (else ``schedule``); a raised peak that diverges or
-    relapses ends the climb."""
+    relapses ends the climb, and so does a rung at or above a peak that already did in this
+    probe (it is not trained again)."""
+    failed = [p for p, o in zip(record["peaks"], record["outcomes"]) if o in _UNSTABLE]
     peak = schedule
     while limit is not None and peak.lr < limit:
         peak = peak.replace(lr=min(RAISE * peak.lr, limit))
+        if failed and peak.lr >= min(failed):
+            break
         outcome = probe(peak)
         if outcome == "learnt":
             record["failed"] = [True] * (len(record["peaks"]) - 1) + [False]

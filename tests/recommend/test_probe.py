@@ -156,6 +156,14 @@ def test_a_peak_at_its_limit_or_without_one_is_not_raised(monkeypatch, least_squ
 BLOWS = [2.0, 1.2, 30.0, 2.5]  # learnt, then relapsed: back above 0.9x the untrained 2.3
 
 
+def test_the_climb_stops_below_a_peak_that_already_blew_up(monkeypatch, least_squares):
+    # xor_gru_adamw's find seed 0: 0.8 relapsed and was halved; 0.4 and its controls learnt
+    # nothing, and the first rung, 1.6, would lie above the peak that relapsed
+    _scripted(monkeypatch, {0.8: BLOWS, 0.4: STUCK, 0.2: STUCK, 0.1: STUCK})
+    rec = probe_recommendation(least_squares, _limited(0.8, 10.0), seed=0)
+    assert rec.probe["peaks"] == [0.8, 0.4, 0.2, 0.1] and rec.initial_lr == 0.4
+
+
 def _ceiling_rec(lr: float, ceiling: float) -> Recommendation:
     return replace(_rec(lr), ceiling=ceiling)
 
