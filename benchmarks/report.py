@@ -699,7 +699,11 @@ def _markdown(
         "recall_gru_adam 27.2 → 4.47, eqpairs_gru_adagrad's mean 18.4 → 11.8 (stalled runs "
         "3 → 2; worst 25.5 unmoved); the thirty-fifth batch did not move. "
         "multilabel_embbag_rmsprop's model.py was reformatted (ruff), which re-ran its grid "
-        "and rows; its figures did not change.",
+        "and rows; its figures did not change. Kept: (54), the climb ends below a peak that "
+        "already diverged or relapsed in the same probe (cost only: no proposal moved; "
+        "xor_gru_adamw re-run). The rows of the 8 tasks on which (51)–(53) climbed without "
+        "moving the peak had been re-keyed with their old cost; they were run again, so the "
+        "cost columns count the climb's windows.",
         "",
         "## Summary",
         "",
