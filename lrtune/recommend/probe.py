@@ -181,7 +181,7 @@ def probe_recommendation(
         for _ in range(CONTROLS):
             control = control.replace(lr=control.lr / 2)
             if probe(control) == "learnt":
-                record["failed"] = [True] * (len(record["peaks"]) - 1) + [False]  # rejected
+                _propose_last(record)
                 schedule = control
                 break
         else:
@@ -202,19 +202,25 @@ def _raise(
     relapses ends the climb, and so does a rung at or above a peak that already did in this
     probe (it is not trained again)."""
     failed = [p for p, o in zip(record["peaks"], record["outcomes"]) if o in _UNSTABLE]
+    lowest_failed = min(failed, default=math.inf)
     peak = schedule
     while limit is not None and peak.lr < limit:
         peak = peak.replace(lr=min(RAISE * peak.lr, limit))
-        if failed and peak.lr >= min(failed):
+        if peak.lr >= lowest_failed:
             break
         outcome = probe(peak)
         if outcome == "learnt":
-            record["failed"] = [True] * (len(record["peaks"]) - 1) + [False]
+            _propose_last(record)
             record["raised"] = True
             return peak
         if outcome in _UNSTABLE:
             break
     return schedule
+
+
+def _propose_last(record: dict[str, Any]) -> None:
+    """Mark the last peak probed as the one proposed, and every earlier one as rejected."""
+    record["failed"] = [True] * (len(record["peaks"]) - 1) + [False]
 
 
 def _outcome(diverged: bool, vals: Sequence[float], initial: float) -> str:
