@@ -130,6 +130,8 @@ def probe_recommendation(
         "peaks": [],
         "failed": [],
         "outcomes": [],
+        "best_val": [],
+        "untrained_val": initial,
     }
     epochs = math.ceil(steps / rec.steps_per_epoch)
     report = (lambda epoch, _val: progress(epoch + 1, epochs)) if progress else None
@@ -151,6 +153,7 @@ def probe_recommendation(
         record["peaks"].append(schedule.lr)
         record["failed"].append(outcome in _UNSTABLE)
         record["outcomes"].append(outcome)
+        record["best_val"].append(min((v for v in vals if math.isfinite(v)), default=math.nan))
         return outcome
 
     def halve_while_unstable(schedule: ScheduleSpec) -> tuple[ScheduleSpec, str]:
@@ -177,6 +180,7 @@ def probe_recommendation(
     if outcome is None:
         schedule, outcome = halve_while_unstable(schedule)
     if outcome == "did not learn":
+        peak_val = record["best_val"][-1]
         control = schedule
         for _ in range(CONTROLS):
             control = control.replace(lr=control.lr / 2)
@@ -185,7 +189,7 @@ def probe_recommendation(
                 schedule = control
                 break
         else:
-            schedule = _raise(schedule, rec.limit, probe, record)
+            schedule = _raise(schedule, rec.limit, probe, record, peak_val)
     record["lr"] = schedule.lr
     return replace(rec, schedule=schedule, reasons=(*rec.reasons, _reason(record)), probe=record)
 
@@ -195,14 +199,17 @@ def _raise(
     limit: float | None,
     probe: Callable[[ScheduleSpec], str],
     record: dict[str, Any],
+    peak_val: float,
 ) -> ScheduleSpec:
     """After a peak and its controls all learnt nothing: probe ``RAISE``× the peak, then
     ``RAISE``× that, and so on up to ``limit`` (the last rung is the limit itself), and return
     the first that learnt and held (else ``schedule``); a raised peak that diverges or
-    relapses ends the climb, and so does a rung at or above a peak that already did in this
-    probe (it is not trained again)."""
+    relapses ends the climb, and so does one whose validation loss fell no lower than
+    ``peak_val`` (the peak's) and every earlier rung's (a higher peak did not help), or a
+    rung at or above a peak that already failed in this probe (it is not trained again)."""
     failed = [p for p, o in zip(record["peaks"], record["outcomes"]) if o in _UNSTABLE]
     lowest_failed = min(failed, default=math.inf)
+    lowest_val = peak_val
     peak = schedule
     while limit is not None and peak.lr < limit:
         peak = peak.replace(lr=min(RAISE * peak.lr, limit))
@@ -215,6 +222,10 @@ def _raise(
             return peak
         if outcome in _UNSTABLE:
             break
+        if record["best_val"][-1] >= lowest_val:
+            record["climb_stopped"] = True
+            break
+        lowest_val = record["best_val"][-1]
     return schedule
 
 
@@ -245,7 +256,8 @@ def _reason(record: dict[str, Any]) -> Reason:
     peaks, outcomes = record["peaks"], record["outcomes"]
     ceiling = record.get("ceiling")
     if ceiling is None:
-        return Reason("stability-probe", _ladder_text(window, lr, peaks, outcomes), SOURCE)
+        text = _ladder_text(window, lr, peaks, outcomes, record.get("climb_stopped", False))
+        return Reason("stability-probe", text, SOURCE)
     n = ceiling["probes"]
     blew = ", ".join(f"{p:.3g}" for p, o in zip(peaks[:n], outcomes[:n]) if o in _UNSTABLE)
     text = (
@@ -261,17 +273,26 @@ def _reason(record: dict[str, Any]) -> Reason:
     lower = "at or below the rules' peak, so the peak is no higher; "
     if not ceiling["proposed"]:
         tail = "above the rules' peak, which was probed in turn; " + _ladder_text(
-            window, lr, peaks[n:], outcomes[n:]
+            window, lr, peaks[n:], outcomes[n:], record.get("climb_stopped", False)
         )
     elif outcomes[n - 1] in _UNSTABLE:
         tail = lower + f"{lr:.3g} is kept (check the data and the optimizer)."
     else:
-        tail = lower + _ladder_text(window, lr, peaks[n - 1 :], outcomes[n - 1 :])
+        tail = lower + _ladder_text(
+            window, lr, peaks[n - 1 :], outcomes[n - 1 :], record.get("climb_stopped", False)
+        )
     return Reason("stability-probe", text + tail, SOURCE)
 
 
-def _ladder_text(window: int, lr: float, peaks: Sequence[float], outcomes: Sequence[str]) -> str:
-    """What one ladder of probes (halvings, then controls) found, as a sentence."""
+def _ladder_text(
+    window: int,
+    lr: float,
+    peaks: Sequence[float],
+    outcomes: Sequence[str],
+    climb_stopped: bool = False,
+) -> str:
+    """What one ladder of probes (halvings, then controls, then a climb) found, as a
+    sentence; ``climb_stopped``: the climb ended where a rung's loss fell no lower."""
     still = [i for i, o in enumerate(outcomes) if o == "did not learn"]
     halvings = slice(0, still[0] if still else len(peaks))  # the controls come after
     unstable = [p for p, o in zip(peaks[halvings], outcomes[halvings]) if o in _UNSTABLE]
@@ -310,7 +331,15 @@ def _ladder_text(window: int, lr: float, peaks: Sequence[float], outcomes: Seque
                 + (
                     f", nor any higher peak up to the rules' limit "
                     f"({', '.join(f'{p:.3g}' for p in higher)})"
-                    if higher
+                    if higher and not climb_stopped
+                    else ""
+                )
+                + (
+                    f", nor any higher peak it climbed to "
+                    f"({', '.join(f'{p:.3g}' for p in higher)}); at {higher[-1]:.3g} the "
+                    "validation loss fell no lower than at the peaks below it, so the climb "
+                    "stopped short of the rules' limit"
+                    if higher and climb_stopped
                     else ""
                 )
                 + ", so the window cannot tell a stall from a "

@@ -70,6 +70,11 @@ def _scripted(monkeypatch, curves):
 STUCK, LEARNS = [2.3, 2.2, 2.1, 2.25], [2.0, 1.5, 1.1, 0.9]
 
 
+def _easing(best: float) -> list[float]:
+    """A window that did not learn (never below 0.8 x 2.3) but reached ``best``."""
+    return [2.3, best + 0.1, best, best + 0.05]
+
+
 def test_a_peak_that_does_not_train_where_a_lower_one_learns_is_lowered(monkeypatch, least_squares):
     _scripted(monkeypatch, {0.8: STUCK, 0.4: STUCK, 0.2: LEARNS})
     rec = probe_recommendation(least_squares, _rec(0.8), seed=0)
@@ -102,7 +107,8 @@ def _limited(lr: float, limit: float) -> Recommendation:
 def test_a_peak_that_learns_nowhere_below_is_raised_up_to_the_limit(monkeypatch, least_squares):
     # digits_vit_adamw's and biclust_factor_adagrad's shape: the floor rule's peak and its
     # controls learn nothing; 4x does not learn either, and 16x is capped at the limit
-    _scripted(monkeypatch, {0.1: STUCK, 0.05: STUCK, 0.025: STUCK, 0.4: STUCK, 1.2: LEARNS})
+    curves = {0.1: STUCK, 0.05: STUCK, 0.025: STUCK, 0.4: _easing(2.05), 1.2: LEARNS}
+    _scripted(monkeypatch, curves)
     rec = probe_recommendation(least_squares, _limited(0.1, 1.2), seed=0)
     assert rec.probe["peaks"] == [0.1, 0.05, 0.025, 0.4, 1.2]
     assert rec.probe["failed"] == [True, True, True, True, False] and rec.probe["raised"]
@@ -117,17 +123,39 @@ def test_a_peak_that_learns_nowhere_below_is_raised_up_to_the_limit(monkeypatch,
 
 def test_the_climb_goes_on_to_the_limit_while_nothing_learns(monkeypatch, least_squares):
     # digits_vit_adamw's find seed 0: 4x and 16x its floor learnt nothing either
-    stuck = {0.1: STUCK, 0.05: STUCK, 0.025: STUCK, 0.4: STUCK, 1.6: STUCK, 6.4: STUCK}
+    # (each rung's loss fell a little lower than the one below it)
+    stuck = {0.1: STUCK, 0.05: STUCK, 0.025: STUCK}
+    stuck |= {0.4: _easing(2.05), 1.6: _easing(2.0), 6.4: _easing(1.95)}
     _scripted(monkeypatch, {**stuck, 10.0: LEARNS})
     rec = probe_recommendation(least_squares, _limited(0.1, 10.0), seed=0)
     assert rec.probe["peaks"] == [0.1, 0.05, 0.025, 0.4, 1.6, 6.4, 10.0]
+    assert rec.probe["best_val"] == [2.1, 2.1, 2.1, 2.05, 2.0, 1.95, 0.9]
     assert rec.initial_lr == 10.0 and rec.probe["raised"]
-    _scripted(monkeypatch, {**stuck, 10.0: STUCK})
+    _scripted(monkeypatch, {**stuck, 10.0: _easing(1.9)})
     rec = probe_recommendation(least_squares, _limited(0.1, 10.0), seed=0)
     assert rec.probe["peaks"][-1] == 10.0 and rec.initial_lr == 0.1
     assert "nor any higher peak up to the rules' limit (0.4, 1.6, 6.4, 10)" in (
         rec.reasons[-1].text
     )
+
+
+def test_the_climb_stops_at_a_rung_whose_loss_fell_no_lower(monkeypatch, least_squares):
+    # transformer_finetune's and gaussq_mlp_rmsprop's shape: 4x the peak trained worse in
+    # the window than the peak itself, so climbing further to the limit is not tried
+    curves = {0.1: _easing(2.0), 0.05: STUCK, 0.025: STUCK, 0.4: _easing(2.02)}
+    _scripted(monkeypatch, curves)
+    rec = probe_recommendation(least_squares, _limited(0.1, 10.0), seed=0)
+    assert rec.probe["peaks"] == [0.1, 0.05, 0.025, 0.4] and rec.initial_lr == 0.1
+    assert rec.probe["climb_stopped"] and "raised" not in rec.probe
+    assert rec.probe["steps"] == 4 * rec.probe["window"]
+    assert (
+        "nor any higher peak it climbed to (0.4); at 0.4 the validation loss fell no lower "
+        "than at the peaks below it, so the climb stopped short of the rules' limit"
+    ) in rec.reasons[-1].text
+    # a rung below the peak's loss but above an earlier rung's stops the climb as well
+    curves |= {0.4: _easing(1.95), 1.6: _easing(1.97)}
+    rec = probe_recommendation(least_squares, _limited(0.1, 10.0), seed=0)
+    assert rec.probe["peaks"] == [0.1, 0.05, 0.025, 0.4, 1.6] and rec.initial_lr == 0.1
 
 
 def test_a_raised_peak_that_relapses_ends_the_climb(monkeypatch, least_squares):
