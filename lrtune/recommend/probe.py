@@ -50,7 +50,8 @@ from typing import Any
 
 import torch
 
-from lrtune.recommend._recommendation import Reason, Recommendation
+from lrtune.recommend._probe_reason import UNSTABLE, probe_reason
+from lrtune.recommend._recommendation import Recommendation
 from lrtune.schedules import ScheduleSpec
 from lrtune.task import Task
 from lrtune.train import evaluate, train_schedule
@@ -84,12 +85,6 @@ CONTROLS = 2
 #: Where the peak and its controls all learnt nothing, the probe climbs from the peak by this
 #: factor up to the rules' ``limit``: the ``--tune`` peak race's rungs.
 RAISE = 4.0
-#: The outcomes that reject a peak outright (it is halved).
-_UNSTABLE = ("diverged", "relapsed")
-SOURCE = (
-    "Smith arXiv 1506.01186 (a rate that trains in the test can still blow up later in the "
-    "run); Cohen et al. arXiv 2103.00065 (sharpness rises as training proceeds)"
-)
 
 
 def relapsed(*, initial: float, val_losses: Sequence[float]) -> bool:
@@ -151,7 +146,7 @@ def probe_recommendation(
         outcome = _outcome(result.diverged, vals, initial)
         record["steps"] += result.steps
         record["peaks"].append(schedule.lr)
-        record["failed"].append(outcome in _UNSTABLE)
+        record["failed"].append(outcome in UNSTABLE)
         record["outcomes"].append(outcome)
         record["best_val"].append(min((v for v in vals if math.isfinite(v)), default=math.nan))
         return outcome
@@ -159,7 +154,7 @@ def probe_recommendation(
     def halve_while_unstable(schedule: ScheduleSpec) -> tuple[ScheduleSpec, str]:
         outcome = probe(schedule)
         for _ in range(HALVINGS):
-            if outcome not in _UNSTABLE:
+            if outcome not in UNSTABLE:
                 break
             schedule = schedule.replace(lr=schedule.lr / 2)
             outcome = probe(schedule)
@@ -191,7 +186,8 @@ def probe_recommendation(
         else:
             schedule = _raise(schedule, rec.limit, probe, record, peak_val)
     record["lr"] = schedule.lr
-    return replace(rec, schedule=schedule, reasons=(*rec.reasons, _reason(record)), probe=record)
+    reason = probe_reason(record, fell=FELL)
+    return replace(rec, schedule=schedule, reasons=(*rec.reasons, reason), probe=record)
 
 
 def _raise(
@@ -207,7 +203,7 @@ def _raise(
     relapses ends the climb, and so does one whose validation loss fell no lower than
     ``peak_val`` (the peak's) and every earlier rung's (a higher peak did not help), or a
     rung at or above a peak that already failed in this probe (it is not trained again)."""
-    failed = [p for p, o in zip(record["peaks"], record["outcomes"]) if o in _UNSTABLE]
+    failed = [p for p, o in zip(record["peaks"], record["outcomes"]) if o in UNSTABLE]
     lowest_failed = min(failed, default=math.inf)
     lowest_val = peak_val
     peak = schedule
@@ -220,7 +216,7 @@ def _raise(
             _propose_last(record)
             record["raised"] = True
             return peak
-        if outcome in _UNSTABLE:
+        if outcome in UNSTABLE:
             break
         if record["best_val"][-1] >= lowest_val:
             record["climb_stopped"] = True
@@ -249,116 +245,3 @@ def untrained_loss(task: Task, device: str | torch.device) -> float:
     another initialisation: on eqpairs_gru_adagrad one read 1.09 where the runs started
     from 1.21 (candidate (45), docs/suggestion.md)."""
     return evaluate(task, copy.deepcopy(task.model).to(device), device=device)
-
-
-def _reason(record: dict[str, Any]) -> Reason:
-    window, lr = record["window"], record["lr"]
-    peaks, outcomes = record["peaks"], record["outcomes"]
-    ceiling = record.get("ceiling")
-    if ceiling is None:
-        text = _ladder_text(window, lr, peaks, outcomes, record.get("climb_stopped", False))
-        return Reason("stability-probe", text, SOURCE)
-    n = ceiling["probes"]
-    blew = ", ".join(f"{p:.3g}" for p, o in zip(peaks[:n], outcomes[:n]) if o in _UNSTABLE)
-    text = (
-        f"the peak the divergence LR alone allows, {ceiling['from']:.3g}, was probed first as a "
-        "ceiling"
-    )
-    if outcomes[n - 1] in _UNSTABLE:  # every halving blew up: the last is kept, as below
-        text += f": it diverged or relapsed at every halving ({blew}), "
-    else:
-        text += (f": it diverged or relapsed at {blew} and" if blew else ", and") + (
-            f" held at {ceiling['lr']:.3g}, "
-        )
-    lower = "at or below the rules' peak, so the peak is no higher; "
-    if not ceiling["proposed"]:
-        tail = "above the rules' peak, which was probed in turn; " + _ladder_text(
-            window, lr, peaks[n:], outcomes[n:], record.get("climb_stopped", False)
-        )
-    elif outcomes[n - 1] in _UNSTABLE:
-        tail = lower + f"{lr:.3g} is kept (check the data and the optimizer)."
-    else:
-        tail = lower + _ladder_text(
-            window, lr, peaks[n - 1 :], outcomes[n - 1 :], record.get("climb_stopped", False)
-        )
-    return Reason("stability-probe", text + tail, SOURCE)
-
-
-def _ladder_text(
-    window: int,
-    lr: float,
-    peaks: Sequence[float],
-    outcomes: Sequence[str],
-    climb_stopped: bool = False,
-) -> str:
-    """What one ladder of probes (halvings, then controls, then a climb) found, as a
-    sentence; ``climb_stopped``: the climb ended where a rung's loss fell no lower."""
-    still = [i for i, o in enumerate(outcomes) if o == "did not learn"]
-    halvings = slice(0, still[0] if still else len(peaks))  # the controls come after
-    unstable = [p for p, o in zip(peaks[halvings], outcomes[halvings]) if o in _UNSTABLE]
-    parts = []
-    if unstable:
-        parts.append(
-            f"the first {window} updates of the planned run diverged or forgot what they had "
-            f"learnt at peak {', '.join(f'{p:.3g}' for p in unstable)} (the range test reads "
-            "its divergence LR from a barely trained model, and the reading varies with the "
-            "data order), so the peak was halved"
-        )
-    if still:
-        first, controls = peaks[still[0]], peaks[still[0] + 1 :]
-        tried = ", ".join(f"{p:.3g}" for p in controls if p < first)
-        higher = [p for p in controls if p > first]
-        if lr > first:
-            parts.append(
-                f"at peak {first:.3g} the validation loss did not learn in {window} updates "
-                f"(it never fell below {FELL:g}x its untrained value), nor at the lower "
-                f"controls {tried}, while at {lr:.3g} ({lr / first:.3g}x, at most the rules' "
-                "limit) it learnt and held: the range test's reading was too low for "
-                f"this run, so the peak was raised to {lr:.3g}"
-            )
-        elif lr != first:
-            parts.append(
-                f"at peak {first:.3g} the validation loss did not learn in {window} updates "
-                f"(it never fell below {FELL:g}x its untrained value) while at {lr:.3g} it "
-                "did: the peak was too high to train (a stall, not a slow start), so it was "
-                f"lowered to {lr:.3g}"
-            )
-        else:
-            parts.append(
-                f"at peak {first:.3g} the validation loss had not learnt after {window} "
-                f"updates (it never fell below {FELL:g}x its untrained value), and no lower "
-                f"control ({tried}) learnt and held"
-                + (
-                    f", nor any higher peak up to the rules' limit "
-                    f"({', '.join(f'{p:.3g}' for p in higher)})"
-                    if higher and not climb_stopped
-                    else ""
-                )
-                + (
-                    f", nor any higher peak it climbed to "
-                    f"({', '.join(f'{p:.3g}' for p in higher)}); at {higher[-1]:.3g} the "
-                    "validation loss fell no lower than at the peaks below it, so the climb "
-                    "stopped short of the rules' limit"
-                    if higher and climb_stopped
-                    else ""
-                )
-                + ", so the window cannot tell a stall from a "
-                "slow start and the peak is kept; if the validation loss has still not moved "
-                "by the middle of the run, the peak is wrong, too high or too low (some models "
-                "learn only after a third of a good run: docs/suggestion.md)"
-            )
-    if not parts:
-        text = (
-            f"the first {window} updates of the planned run at peak {lr:.3g} trained without "
-            "blowing up; the peak is kept."
-        )
-    else:
-        if unstable and not still:
-            final = outcomes[-1]
-            parts[-1] += (
-                f"; {lr:.3g} trained without blowing up"
-                if final not in _UNSTABLE
-                else f"; {lr:.3g} blew up too (kept: check the data and the optimizer)"
-            )
-        text = "; ".join(parts) + "."
-    return text
