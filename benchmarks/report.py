@@ -707,7 +707,13 @@ def _markdown(
         "validation loss fell no lower than the peak's and every lower rung's (cost only: no "
         "proposal moved; 14 find seeds of 7 tasks climbed less and were run again, with no "
         "quality figure changed; transformer_finetune's rules' cost 5.83 → 5.05 of its run). "
-        "The GPU check was run again on an H200 (its section below).",
+        "The GPU check was run again on an H200 (its section below). Tried and not kept: "
+        "(56), `--tune`'s peak race with one challenger, decided on a second data order in "
+        "runs twice its window (a third of the run), the rung and the quarter given up to "
+        "fit the budget (every `--tune` plan made again; 23 find seeds of 20 tasks moved): "
+        "runlen_gru_adamw 4.07 → 2.07 and digits_convdae_adam 1.10 → 1.05 under `--tune`, "
+        "but count_transformer_adam 4.30 → 8.12, blobs10_mlp_adamax 0.832 → 1.88 and "
+        "sinefreq_lstm_adamw 1.80 → 4.23, and `--tune`'s geometric mean 1.596 → 1.610.",
         "",
         "## Summary",
         "",

@@ -59,6 +59,30 @@ def test_rekey_moves_only_the_old_versions_rows_to_the_current_keys(tmp_path):
     assert moved == {**row, "version": current}
 
 
+def test_replan_carries_only_the_rows_whose_lr_the_new_plan_reproduces(tmp_path):
+    from benchmarks import evaluate, methods, rekey, suite
+
+    bench = suite.load("least_squares")
+    method = methods.get("lrtune")
+    plan = method.suggest(bench, 0)
+    cache = evaluate._Cache(tmp_path, bench.name)
+    row = {"lr": plan.lr, "val_loss": 0.5, "method": "lrtune", "version": "old", "cost_steps": 1}
+    for train_seed in evaluate.TRAIN_SEEDS:
+        cache.put(evaluate._key(bench.hash, "lrtune", "old", 0, train_seed, "cpu"), row)
+        moved_row = {**row, "lr": 123.0}  # find seed 1's old plan proposed another LR
+        cache.put(evaluate._key(bench.hash, "lrtune", "old", 1, train_seed, "cpu"), moved_row)
+    carried, moved = rekey.replan(
+        "old", "lrtune", tasks=[bench.name], results_dir=tmp_path, processes=1
+    )
+    assert (carried, moved) == (len(evaluate.TRAIN_SEEDS), 1)
+    current = evaluate._Cache(tmp_path, bench.name)
+    version = method.version()
+    new = current.get(evaluate._key(bench.hash, "lrtune", version, 0, 0, "cpu"))
+    assert new["val_loss"] == 0.5 and new["version"] == version
+    assert new["cost_steps"] == plan.cost_steps and new["lr"] == plan.lr  # the new plan's cost
+    assert current.get(evaluate._key(bench.hash, "lrtune", version, 1, 0, "cpu")) is None
+
+
 def test_proposals_record_a_find_per_seed_and_diff_by_the_whole_result(tmp_path):
     import json
 
