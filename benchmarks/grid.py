@@ -219,6 +219,9 @@ GRIDS: dict[str, GridDef] = {
     "siren_image_adam": GridDef(1e-5, 0.3),  # the thirty-fifth held-out batch
     "friedman1_glu_sgd": GridDef(1e-3, 10.0),  # the thirty-fifth held-out batch
     "multilabel_embbag_rmsprop": GridDef(1e-5, 0.3),  # the thirty-fifth held-out batch
+    "wine_ftt_rmsprop": GridDef(1e-5, 0.3),  # the thirty-sixth held-out batch
+    "diabetes_huber_sgd": GridDef(1e-3, 10.0),  # the thirty-sixth held-out batch
+    "sparsecode_lista_adamw": GridDef(1e-5, 0.3),  # the thirty-sixth held-out batch
 }
 
 
