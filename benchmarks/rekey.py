@@ -72,17 +72,18 @@ def replan(
     where its plan, made again, proposes the same LR (with the new plan's cost); return
     (rows carried, find seeds whose LR moved and are left to train)."""
     new_version = methods.get(method_name).version()
+    caches = {name: evaluate._Cache(results_dir, name) for name in tasks}
     jobs = []
-    for name in tasks:
-        bench, cache = suite.load(name), evaluate._Cache(results_dir, name)
+    for name, cache in caches.items():
         for find_seed in evaluate.FIND_SEEDS:
-            new = evaluate._key(bench.hash, method_name, new_version, find_seed, 0, device)
-            if cache.get(new) is None:  # not carried by an earlier, cut-off replan
+            parts = (method_name, new_version, find_seed, evaluate.TRAIN_SEEDS[0], device)
+            # a find seed an earlier, cut-off replan already carried is not planned again
+            if cache.get(evaluate._key(suite.load(name).hash, *parts)) is None:
                 jobs.append((name, method_name, find_seed, device))
     carried = moved = 0
     with multiprocessing.Pool(processes) as pool:
         for done, (name, find_seed, plan) in enumerate(pool.imap_unordered(_plan, jobs), 1):
-            bench, cache = suite.load(name), evaluate._Cache(results_dir, name)
+            bench, cache = suite.load(name), caches[name]
             lrs = set()
             for train_seed in evaluate.TRAIN_SEEDS:
                 parts = (bench.hash, method_name, find_seed, train_seed, device)
