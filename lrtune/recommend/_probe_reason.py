@@ -30,9 +30,9 @@ def probe_reason(record: dict[str, Any], *, fell: float) -> Reason:
     untrained validation loss below which a window had learnt."""
     window, lr = record["window"], record["lr"]
     peaks, outcomes = record["peaks"], record["outcomes"]
-    ceiling = record.get("ceiling")
+    ceiling, stopped = record.get("ceiling"), record.get("climb_stopped", False)
     if ceiling is None:
-        text = _ladder_text(window, lr, peaks, outcomes, fell, record.get("climb_stopped", False))
+        text = _ladder_text(window, lr, peaks, outcomes, fell, stopped)
         return Reason("stability-probe", text, SOURCE)
     n = ceiling["probes"]
     blew = ", ".join(f"{p:.3g}" for p, o in zip(peaks[:n], outcomes[:n]) if o in UNSTABLE)
@@ -49,14 +49,12 @@ def probe_reason(record: dict[str, Any], *, fell: float) -> Reason:
     lower = "at or below the rules' peak, so the peak is no higher; "
     if not ceiling["proposed"]:
         tail = "above the rules' peak, which was probed in turn; " + _ladder_text(
-            window, lr, peaks[n:], outcomes[n:], fell, record.get("climb_stopped", False)
+            window, lr, peaks[n:], outcomes[n:], fell, stopped
         )
     elif outcomes[n - 1] in UNSTABLE:
         tail = lower + f"{lr:.3g} is kept (check the data and the optimizer)."
     else:
-        tail = lower + _ladder_text(
-            window, lr, peaks[n - 1 :], outcomes[n - 1 :], fell, record.get("climb_stopped", False)
-        )
+        tail = lower + _ladder_text(window, lr, peaks[n - 1 :], outcomes[n - 1 :], fell, stopped)
     return Reason("stability-probe", text + tail, SOURCE)
 
 
@@ -101,24 +99,22 @@ def _ladder_text(
                 f"lowered to {lr:.3g}"
             )
         else:
+            listed = ", ".join(f"{p:.3g}" for p in higher)
+            if not higher:
+                climb = ""
+            elif climb_stopped:
+                climb = (
+                    f", nor any higher peak it climbed to ({listed}); at {higher[-1]:.3g} the "
+                    "validation loss fell no lower than at the peaks below it, so the climb "
+                    "stopped short of the rules' limit"
+                )
+            else:
+                climb = f", nor any higher peak up to the rules' limit ({listed})"
             parts.append(
                 f"at peak {first:.3g} the validation loss had not learnt after {window} "
                 f"updates (it never fell below {fell:g}x its untrained value), and no lower "
                 f"control ({tried}) learnt and held"
-                + (
-                    f", nor any higher peak up to the rules' limit "
-                    f"({', '.join(f'{p:.3g}' for p in higher)})"
-                    if higher and not climb_stopped
-                    else ""
-                )
-                + (
-                    f", nor any higher peak it climbed to "
-                    f"({', '.join(f'{p:.3g}' for p in higher)}); at {higher[-1]:.3g} the "
-                    "validation loss fell no lower than at the peaks below it, so the climb "
-                    "stopped short of the rules' limit"
-                    if higher and climb_stopped
-                    else ""
-                )
+                + climb
                 + ", so the window cannot tell a stall from a "
                 "slow start and the peak is kept; if the validation loss has still not moved "
                 "by the middle of the run, the peak is wrong, too high or too low (some models "
