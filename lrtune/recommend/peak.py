@@ -2,7 +2,8 @@
 
 - SGD under warmup + cosine: a 2.5th of the lower of the divergence LR and the LR where the
   loss rose back (the *rebound*); where the rebound binds, the divergence LR's own peak is the
-  stability probe's ``ceiling``.
+  stability probe's ``ceiling``. The probe raises a peak at which nothing was learnt up to the
+  ``limit``, half the LR where the range test's runs blew up (none where they did not).
 - 1cycle: half the divergence LR (Adam's: at most 4x the range test's suggestion).
 - Full-batch gradient descent: just under its stability limit.
 - Otherwise (Adam, Adagrad, RMSprop): where the loss reaches its floor, at most half the
@@ -96,6 +97,10 @@ class PeakLrRule(Rule):
                     "first of its halvings that trains without blowing up."
                 )
             lr = limit / self.cosine_margin  # type: ignore[operator]
+            if ctx.blowup_lr is not None:
+                # the stability probe may raise a peak that learnt nothing up to half the LR
+                # where the range test's runs blew up (candidate (57b): cancer_deep_sgd)
+                fields["limit"] = ctx.blowup_lr / 2
             return (
                 {"lr": lr, **fields},
                 f"peak LR {lr:.3g} = {which} / {self.cosine_margin:g}: after a "

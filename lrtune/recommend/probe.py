@@ -18,10 +18,12 @@ stall (too high to train), and the control is proposed: a short window favours t
 two peaks, so a long run would favour the lower one all the more. If none learns either, the
 peak is raised: it climbs by ``RAISE``× rungs up to the rules' ``limit`` (for the floor rule
 of Adam, Adagrad and RMSprop, half the higher of the divergence LR and the LR where the range
-test's runs blew up), and the first rung that learns and holds is proposed (digits_vit_adamw's
-floor, 7-20x below the grid's best peak, learnt nothing in the window: candidates (51)-(53),
-docs/tuning.md). Without a limit (SGD's peak sits just below its divergence LR already) or
-where nothing learns, the peak is kept.
+test's runs blew up; for SGD, half that blow-up LR, and none where no run blew up), and the
+first rung that learns and holds is proposed (digits_vit_adamw's floor, 7-20x below the grid's
+best peak, learnt nothing in the window: candidates (51)-(53), (57b), docs/tuning.md). The
+climb ends at a rung that diverges or relapses, and at one whose lowest validation loss is no
+lower than the peak's and every earlier rung's (a higher peak did not help: candidate (55)).
+Without a limit, or where nothing learns, the peak is kept.
 
 A recommendation with a ``ceiling`` (SGD's peak set below where the range test's loss rose
 back, under the higher peak its divergence LR alone allows) is probed from the ceiling first:

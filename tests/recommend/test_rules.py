@@ -356,3 +356,17 @@ def test_peak_caution_names_the_families_the_rule_is_least_sure_of(optimizer, be
     else:
         assert len(found) == 1 and caution in found[0].text
         assert rec.initial_lr == recommend(replace(ctx, optimizer="Adam")).initial_lr
+
+
+@pytest.mark.parametrize(
+    ("blowup_lr", "limit"),
+    [
+        (None, None),  # no run blew up: SGD's peak is not raised (its reading may be noise)
+        (2.6, 1.3),  # half the LR where the range test's runs blew up (candidate (57b))
+    ],
+)
+def test_sgd_leaves_the_probe_a_limit_only_from_a_blow_up(blowup_lr, limit):
+    given, _ = SCENARIOS["sgd-clear-divergence"]
+    rec = recommend(Context(suggested_lr=0.05, diverge_lr=1.0, blowup_lr=blowup_lr, **given))
+    assert rec.initial_lr == pytest.approx(0.4)  # the peak itself is as before
+    assert rec.limit == (None if limit is None else pytest.approx(limit))
