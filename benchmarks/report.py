@@ -720,7 +720,19 @@ def _markdown(
         "**diabetes_huber_sgd 1.01 (worst 1.02, beats 82%: a flat landscape), "
         "wine_ftt_rmsprop 1.71 (worst 2.10; find seeds disagree, 0.088–0.9× the grid's best "
         "cosine peak), sparsecode_lista_adamw 7.72 (worst 10.9: its AdamW peaks 2–3.8× the "
-        "grid's best cosine peak, near a cliff; `--tune` 1.34)**.",
+        "grid's best cosine peak, near a cliff; `--tune` 1.34)**. Withdrawn after its "
+        "proposals scan, before any row: (57), SGD's peak given the climb's limit too, and "
+        "every family's limit where no run blew up taken from the highest LR the range test "
+        "reached (looked at on the probe records of 10 find seeds of digits_sigmoid_sgd, "
+        "firsttok_gru_sgd, maxseq_lstm_sgd, classif_sigmoid_sgd, digits_flip_cnn_sgd and "
+        "digits_narrow_sgd: no rung learnt within the probe's window, even without (55)'s "
+        "stop): it moved one find seed of 366 and lengthened climbs elsewhere. Kept: (57b), "
+        "SGD's limit only where the range test's runs blew up, half that LR (1 find seed "
+        "moved; 25 tasks re-planned, the rest re-keyed): cancer_deep_sgd 1.53 → 0.976 (worst "
+        "2.71 → 1.03: find seed 1's peak 0.016, on the plateau, climbed to 0.065), the "
+        "geometric mean over 122 tasks 1.721 → 1.708, `--tune`'s 1.591 → 1.579; the rules' "
+        "cost rose on firsttok_gru_sgd (1.79 → 2.33 of the run), maxseq_lstm_sgd (1.83 → "
+        "2.30), cancer_deep_sgd and sinefreq_gru_sgd, whose climbs moved nothing.",
         "",
         "## Summary",
         "",
