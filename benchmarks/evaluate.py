@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks import grid, methods, suite
+from benchmarks.trivial import trivial_loss
 from lrtune.train import evaluate
 
 __all__ = [
@@ -116,6 +117,8 @@ class TaskReport:
     #: fresh seeds (a cell's losses end at its first diverged run).
     rescores: tuple[tuple[grid.Cell, tuple[float, ...]], ...] = ()
     initial: float = math.nan  # the untrained models' val loss (mean over TRAIN_SEEDS)
+    #: The best constant prediction's val loss (:mod:`benchmarks.trivial`; nan where none).
+    trivial: float = math.nan
 
     @property
     def best(self) -> grid.Cell:
@@ -156,11 +159,18 @@ class TaskReport:
         """Fraction of grid configurations (seed-mean) whose val loss is above ``val``."""
         return float(np.mean([c.mean > val for c in self.cells])) if self.cells else math.nan
 
+    @property
+    def baseline(self) -> float:
+        """What a run that learnt nothing from its inputs scores: the lower of the untrained
+        models' val loss and the best constant prediction's (where there is one)."""
+        return min(self.initial, self.trivial) if math.isfinite(self.trivial) else self.initial
+
     def stalled(self, val: float) -> bool:
         """A finite val loss that kept less than a tenth of the improvement the grid best
-        made over the untrained model (training went nowhere)."""
-        gain = self.initial - self.reference
-        return math.isfinite(val) and gain > 0 and self.initial - val < 0.1 * gain
+        made over :attr:`baseline` (training went nowhere, or only to a constant output)."""
+        base = self.baseline
+        gain = base - self.reference
+        return math.isfinite(val) and gain > 0 and base - val < 0.1 * gain
 
     def marks(self, values: Sequence[float]) -> str:
         """``†k`` for k diverged runs, ``‡k`` for k stalled ones."""
@@ -245,7 +255,9 @@ def evaluate_task(
     cells = tuple(grid.results(bench.name))
     rescores = _rescore(bench, cells, rescore_seeds, cache) if cells else ()
     initial = _initial(bench, train_seeds)
-    return TaskReport(bench, cells, tuple(scores), tuple(skipped), rescores, initial)
+    return TaskReport(
+        bench, cells, tuple(scores), tuple(skipped), rescores, initial, trivial_loss(bench)
+    )
 
 
 def _score(

@@ -234,7 +234,7 @@ def task_section(r: TaskReport) -> list[str]:
         f"**{fmt(best.mean, 4)}** on the grid's seeds. Reference: **{ref.shape}** at "
         f"**{fmt(ref.lr)}**, **{fmt(r.reference, 4)}** re-scored on fresh seeds ({fresh})"
         f"{top if others else ''}; {len(r.cells)} configurations, {r.grid_steps:,} optimizer "
-        f"steps. Untrained: {fmt(r.initial, 4)}."
+        f"steps. Untrained: {fmt(r.initial, 4)}; best constant output: {fmt(r.trivial, 4)}."
     )
     per_shape = []
     for shape in dict.fromkeys(c.shape for c in r.cells):
