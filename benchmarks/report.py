@@ -741,7 +741,16 @@ def _markdown(
         "learnt only the targets' mean counts as stalled. No ratio moved; lrtune's tasks with "
         "a stalled or diverged run went 13 → 17: sparsecode_lista_adamw (6 runs at the "
         "all-zero code), lstm_adding_rmsprop (9, at the sum's mean), multilabel_wide_sgd "
-        "(9, worse than the label frequencies) and lnmlp_regression_rmsprop (2).",
+        "(9, worse than the label frequencies) and lnmlp_regression_rmsprop (2). Tried and "
+        "not kept: (58), the stability probe's 'learnt' measured from the lower of the "
+        "untrained loss and the best constant output's (registered before any row; 9 find "
+        "seeds of 6 tasks moved): snippet_lstm_rmsprop's worst find seed 1.50 → 1.19, but "
+        "digits_vit_adamw 1.42 → 3.34 and lnmlp_regression_rmsprop gained 3 stalled runs; "
+        "(58b), the constant as the baseline only where it is itself below 0.8× the untrained "
+        "loss (registered after (58)'s rows were read; 4 find seeds of 2 tasks moved): "
+        "rnn_difflib_sgd 1.10 → 1.07 (worst 1.17 → 1.09) and transformer_lm_scratch 1.12 → "
+        "1.08, but transformer_lm_scratch's spread 1.12 → 3.7 took the spread count from 56 "
+        "to 55.",
         "",
         "## Summary",
         "",
