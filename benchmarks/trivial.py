@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import math
@@ -34,7 +35,7 @@ import torch
 from torch import nn
 
 from benchmarks import suite
-from lrtune.task import cycle
+from lrtune.task import Task, cycle
 from lrtune.train import evaluate
 
 __all__ = ["BATCHES", "CACHE_PATH", "constant_loss", "trivial_loss"]
@@ -57,18 +58,20 @@ class _Constant(nn.Module):
 
 
 def constant_loss(bench: suite.BenchTask) -> float | None:
-    """The validation loss of the best constant output (``None`` where none applies)."""
-    task = bench.task
-    outputs: list[Any] = []
-    hook = task.model.register_forward_hook(lambda _m, _i, out: outputs.append(out))
+    """The validation loss of the best constant output (``None`` where none applies); the
+    task's model and the caller's RNG states are left as they were."""
     with torch.random.fork_rng():
         torch.manual_seed(0)
-        batches = list(itertools.islice(cycle(task.train_loader), BATCHES))
-    try:
-        with torch.no_grad():
-            task.loss_fn(task.model, batches[0])
-    finally:
-        hook.remove()
+        return _fit(bench.task)
+
+
+def _fit(task: Task) -> float | None:
+    outputs: list[Any] = []
+    model = copy.deepcopy(task.model).eval()  # called once, for the output's shape
+    model.register_forward_hook(lambda _m, _i, out: outputs.append(out))
+    batches = list(itertools.islice(cycle(task.train_loader), BATCHES))
+    with torch.no_grad():
+        task.loss_fn(model, batches[0])
     if not outputs or not isinstance(outputs[0], torch.Tensor):
         return None
     if not outputs[0].is_floating_point():

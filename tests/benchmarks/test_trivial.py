@@ -57,6 +57,21 @@ def test_a_model_without_one_output_tensor_has_no_constant():
     assert trivial.constant_loss(bench) is None
 
 
+def test_the_task_s_model_and_the_rngs_are_left_alone():
+    from lrtune.state import snapshot_model
+
+    model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.Linear(8, 1)).train()
+    before = snapshot_model(model)
+    bench = _bench(model, torch.randn(128, 4), torch.randn(128, 1), nn.MSELoss())
+    torch.manual_seed(123)
+    state = torch.get_rng_state()
+    first = trivial.constant_loss(bench)
+    assert torch.equal(torch.get_rng_state(), state) and model.training
+    after = snapshot_model(model)
+    assert all(torch.equal(before.tensors[k], after.tensors[k]) for k in before.tensors)
+    assert trivial.constant_loss(bench) == first  # the same batches every time
+
+
 def test_trivial_loss_is_cached_by_the_model_file_s_hash(tmp_path: Path, monkeypatch):
     calls = []
     monkeypatch.setattr(trivial, "constant_loss", lambda bench: calls.append(1) or 0.25)
