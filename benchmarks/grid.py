@@ -222,6 +222,9 @@ GRIDS: dict[str, GridDef] = {
     "wine_ftt_rmsprop": GridDef(1e-5, 0.3),  # the thirty-sixth held-out batch
     "diabetes_huber_sgd": GridDef(1e-3, 10.0),  # the thirty-sixth held-out batch
     "sparsecode_lista_adamw": GridDef(1e-5, 0.3),  # the thirty-sixth held-out batch
+    "hetero_gnll_adam": GridDef(1e-5, 0.3),  # the thirty-seventh held-out batch
+    "circles_rbf_sgd": GridDef(1e-3, 10.0),  # the thirty-seventh held-out batch
+    "digits_attnpool_rmsprop": GridDef(1e-5, 0.3),  # the thirty-seventh held-out batch
 }
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "HELD_OUT_THIRTY_FOURTH",
     "HELD_OUT_THIRTY_FIFTH",
     "HELD_OUT_THIRTY_SIXTH",
+    "HELD_OUT_THIRTY_SEVENTH",
     "HELD_OUT_THIRTY_THIRD",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
@@ -182,6 +183,9 @@ FAMILY: dict[str, str] = {
     "wine_ftt_rmsprop": "transformer",  # the thirty-sixth held-out batch
     "diabetes_huber_sgd": "MLP",  # the thirty-sixth held-out batch
     "sparsecode_lista_adamw": "MLP",  # the thirty-sixth held-out batch
+    "hetero_gnll_adam": "MLP",  # the thirty-seventh held-out batch
+    "circles_rbf_sgd": "MLP",  # the thirty-seventh held-out batch
+    "digits_attnpool_rmsprop": "transformer",  # the thirty-seventh held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -409,6 +413,13 @@ HELD_OUT_THIRTY_FIFTH: frozenset[str] = frozenset(
 HELD_OUT_THIRTY_SIXTH: frozenset[str] = frozenset(
     {"wine_ftt_rmsprop", "diabetes_huber_sgd", "sparsecode_lista_adamw"}
 )
+#: A thirty-seventh held-out batch, written after (58b) was rejected, with lrtune unchanged
+#: since (57b): one task per optimizer family, with a model or a loss no zoo task had (a
+#: Gaussian negative log-likelihood with a predicted variance, a radial-basis-function
+#: network, attention pooling over row tokens).
+HELD_OUT_THIRTY_SEVENTH: frozenset[str] = frozenset(
+    {"hetero_gnll_adam", "circles_rbf_sgd", "digits_attnpool_rmsprop"}
+)
 
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
@@ -462,6 +473,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_THIRTY_FOURTH
     | HELD_OUT_THIRTY_FIFTH
     | HELD_OUT_THIRTY_SIXTH
+    | HELD_OUT_THIRTY_SEVENTH
 )
 
 
