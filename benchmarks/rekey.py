@@ -73,20 +73,21 @@ def replan(
     (rows carried, find seeds whose LR moved and are left to train)."""
     new_version = methods.get(method_name).version()
     caches = {name: evaluate._Cache(results_dir, name) for name in tasks}
+    hashes = {name: suite.load(name).hash for name in tasks}  # each reads model.py
     jobs = []
     for name, cache in caches.items():
         for find_seed in evaluate.FIND_SEEDS:
             parts = (method_name, new_version, find_seed, evaluate.TRAIN_SEEDS[0], device)
             # a find seed an earlier, cut-off replan already carried is not planned again
-            if cache.get(evaluate._key(suite.load(name).hash, *parts)) is None:
+            if cache.get(evaluate._key(hashes[name], *parts)) is None:
                 jobs.append((name, method_name, find_seed, device))
     carried = moved = 0
     with multiprocessing.Pool(processes) as pool:
         for done, (name, find_seed, plan) in enumerate(pool.imap_unordered(_plan, jobs), 1):
-            bench, cache = suite.load(name), caches[name]
+            cache = caches[name]
             lrs = set()
             for train_seed in evaluate.TRAIN_SEEDS:
-                parts = (bench.hash, method_name, find_seed, train_seed, device)
+                parts = (hashes[name], method_name, find_seed, train_seed, device)
                 old = cache.get(evaluate._key(*parts[:2], old_version, *parts[2:]))
                 if old is None:
                     continue
