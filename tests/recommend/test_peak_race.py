@@ -78,6 +78,15 @@ def test_a_smaller_budget_races_one_challenger_and_a_tiny_one_none(least_squares
     assert _race(least_squares, 0.4, budget=0.5) is None  # 40 steps hold no race
 
 
+def test_the_default_check_leaves_room_for_four_runs_where_15_percent_is_not_whole():
+    # 40% of these runs is whole and 15% is not: rounded up, four runs of 15% needed a step
+    # or three more than the 60% a default horizon check leaves (no race ran on four zoo tasks)
+    for total in (225, 270, 550, 690):
+        window, runs = peak_plan(total, total - round(0.4 * total), sgd=False)
+        assert runs == 4 and window == int(0.15 * total) and 4 * window <= 0.6 * total
+        assert peak_plan(total, total - round(0.4 * total), sgd=True) == (window, 4)
+
+
 def test_the_race_reports_progress_to_the_end(least_squares):
     ticks = []
     _race(least_squares, 0.2, sgd=False, progress=lambda done, total: ticks.append((done, total)))

@@ -22,7 +22,9 @@ replaces it only if it won by that much on each order.
 A compressed run favours the higher of two peaks: on the benchmark, 4× the rules' peak led
 by 2-8% in compressed runs on tasks where the full run favoured the rules' peak, while true
 gains led by 10-98%. Five runs of a fifth cost at most the whole run. Where the budget, less
-a horizon check already run, holds only four runs of at least 15% of the run, the first
+a horizon check already run, holds only four runs of at least 15% of the run (rounded down,
+so that the default check's 40% leaves room for them: rounded up, four runs overshot the 60%
+left by a step or three on 690-, 550-, 270- and 225-step runs, and no race ran), the first
 challenger races alone.
 
 Example:
@@ -32,8 +34,8 @@ Example:
     (150, 4)
     >>> peak_plan(1000, 900, sgd=True)  # SGD's window is sized for four runs
     (200, 4)
-    >>> peak_plan(1000, 500, sgd=True) is None
-    True
+    >>> peak_plan(690, 414, sgd=False)  # a check spent 276 = 40% of 690: 4 runs of 103
+    (103, 4)
     >>> peak_plan(1000, 500, sgd=True) is None
     True
 """
@@ -79,7 +81,7 @@ def peak_plan(total: int, available: int, *, sgd: bool) -> tuple[int, int] | Non
     fit. Four runs race one challenger; a fifth lets the race climb a rung, or race the
     other direction."""
     longest = max(1, round(FRACTION * total))
-    shortest = math.ceil(RACE_MIN_FRACTION * total)
+    shortest = max(1, math.floor(RACE_MIN_FRACTION * total))
     for runs in (4,) if sgd else (5, 4):
         window = min(longest, available // runs)
         if window >= shortest:
