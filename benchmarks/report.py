@@ -756,7 +756,12 @@ def _markdown(
         "(57b): **hetero_gnll_adam 1.32 (worst 1.47, beats 77%: its Adam peaks 0.0068–0.027, "
         "1.7–6.6× the grid's best cosine peak), circles_rbf_sgd 1.18 (worst 1.43, beats "
         "92%), digits_attnpool_rmsprop 2.37 (worst 2.81: its RMSprop peaks 0.012–0.018, "
-        "7–10× the grid's best cosine peak)**.",
+        "7–10× the grid's best cosine peak)**. Next session, (59): `--tune`'s peak race "
+        "rounds its shortest run down (15% of the run), so that the default horizon check's "
+        "40% leaves room for four runs; rounded up, no race ran on four tasks. Only "
+        "wine_gelu_adamw's proposal moved (`--tune` 2.19 → **0.309**, worst 4.23 → 0.417: 4× "
+        "its peak won the race on every find seed); `--tune`'s geometric mean of worst find "
+        "seeds 1.584 → 1.555; the rules unchanged.",
         "",
         "## Summary",
         "",
