@@ -225,6 +225,9 @@ GRIDS: dict[str, GridDef] = {
     "hetero_gnll_adam": GridDef(1e-5, 0.3),  # the thirty-seventh held-out batch
     "circles_rbf_sgd": GridDef(1e-3, 10.0),  # the thirty-seventh held-out batch
     "digits_attnpool_rmsprop": GridDef(1e-5, 0.3),  # the thirty-seventh held-out batch
+    "sbm_gcn_adam": GridDef(1e-5, 0.3),  # the thirty-eighth held-out batch
+    "digits_vae_adamw": GridDef(1e-5, 0.3),  # the thirty-eighth held-out batch
+    "triplet_digits_sgd": GridDef(1e-3, 10.0),  # the thirty-eighth held-out batch
 }
 
 
