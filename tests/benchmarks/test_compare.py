@@ -106,6 +106,25 @@ def test_proposals_record_a_find_per_seed_and_diff_by_the_whole_result(tmp_path)
     assert proposals.moved(first, first) == []
 
 
+def test_proposals_record_with_tune_keeps_what_the_search_did(tmp_path):
+    from benchmarks import proposals
+
+    out = tmp_path / "tune.json"
+    task = "cancer_logreg_adagrad"  # 348 steps: the peak race runs (5 runs of a fifth)
+    tuned = proposals.record(out, tasks=[task], seeds=(0,), processes=1, tune=True)
+    entry = tuned[f"{task}/0"]
+    assert entry["tune"] is True
+    search = entry["search"]
+    assert search["kind"] == "peak-race" and search["kept"] in ("proposal", "winner")
+    if search["kept"] == "proposal":  # the race's first peak is the rules' own
+        assert entry["lr"] == pytest.approx(search["peaks"][0])
+    assert len(search["peaks"]) >= 2 and 0 < search["cost_steps"] <= 348
+    # the rules' record of the same seed is not taken for the --tune one, nor the reverse
+    rules = proposals.record(out, tasks=[task], seeds=(0,), processes=1)
+    assert "tune" not in rules[f"{task}/0"] and "search" not in rules[f"{task}/0"]
+    assert rules[f"{task}/0"]["sha"] != entry["sha"]  # the search is in result.json
+
+
 def test_proposals_record_refuses_a_corrupt_record_in_one_line(tmp_path, capsys):
     from benchmarks import proposals
 
