@@ -87,6 +87,22 @@ def test_the_default_check_leaves_room_for_four_runs_where_15_percent_is_not_who
         assert peak_plan(total, total - round(0.4 * total), sgd=True) == (window, 4)
 
 
+def test_a_race_with_room_for_four_runs_says_what_it_did_not_race(least_squares):
+    # a check spent 32 of 80: four runs of 12; 0.8 blows up, and a quarter of 0.2 has no room
+    rec = _race(least_squares, 0.2, spent=32, sgd=False)
+    race = rec.search.confirmation
+    assert race["peaks"] == pytest.approx([0.2, 0.8]) and race["kept"] == "proposal"
+    text = rec.reasons[-1].text
+    assert text.endswith(
+        "The budget left held four runs, so a quarter of the peak was not raced (--budget 1.15 "
+        "would hold a fifth run)."
+    )
+    assert peak_plan(80, int(1.15 * 80) - 32, sgd=False)[1] == 5  # the budget named holds five
+    assert peak_plan(80, int(1.10 * 80) - 32, sgd=False)[1] == 4  # and no less would
+    # with room for five, nothing is said
+    assert "was not raced" not in _race(least_squares, 0.2, sgd=False).reasons[-1].text
+
+
 def test_the_race_reports_progress_to_the_end(least_squares):
     ticks = []
     _race(least_squares, 0.2, sgd=False, progress=lambda done, total: ticks.append((done, total)))

@@ -200,7 +200,11 @@ def race_peaks(
         ),
         confirmation=record,
     )
-    reason = _reason(record, budget=budget, search_budget=search_budget, total=total)
+    missed = None  # the fifth run the race would have made, had the budget held it
+    if most < 5 and (challenger or not sgd):
+        missed = "a rung" if challenger else "a quarter of the peak"
+        missed = (missed, _fifth_run_budget(total, spent, sgd=sgd, start=budget))
+    reason = _reason(record, budget=budget, search_budget=search_budget, total=total, missed=missed)
     return replace(
         proposal,
         schedule=proposal.schedule.replace(lr=peaks[kept]),
@@ -225,7 +229,28 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _reason(record: dict[str, Any], *, budget: float, search_budget: float, total: int) -> Reason:
+def _fifth_run_budget(total: int, spent: int, *, sgd: bool, start: float = 1.0) -> float:
+    """The least ``--budget`` from ``start`` up, in steps of 0.05, whose steps, less
+    ``spent``, hold a fifth race run.
+
+    Example:
+        >>> _fifth_run_budget(1000, 400, sgd=False)  # five runs of 15% after a check of 40%
+        1.15
+    """
+    budget = math.ceil(round(start * 20, 6)) / 20
+    while (fit := peak_plan(total, int(budget * total) - spent, sgd=sgd)) is None or fit[1] < 5:
+        budget = round(budget + 0.05, 2)
+    return budget
+
+
+def _reason(
+    record: dict[str, Any],
+    *,
+    budget: float,
+    search_budget: float,
+    total: int,
+    missed: tuple[str, float] | None = None,
+) -> Reason:
     orders: dict[int, list[str]] = {}
     for r in record["runs"]:
         loss = "diverged" if r["loss"] is None else f"{r['loss']:.4g}"
@@ -244,6 +269,12 @@ def _reason(record: dict[str, Any], *, budget: float, search_budget: float, tota
         f"{fit}), so the proposal raced its schedule at other peaks, each compressed into "
         f"{record['window']} updates on fresh data orders ({runs}); a challenger must be "
         f"lower by more than {MARGIN:.0%} on each of {ORDERS} orders (a rung, than the peak "
-        f"below it), so {kept}.",
+        f"below it), so {kept}."
+        + (
+            f" The budget left held four runs, so {missed[0]} was not raced (--budget "
+            f"{missed[1]:g} would hold a fifth run)."
+            if missed
+            else ""
+        ),
         SOURCE,
     )
