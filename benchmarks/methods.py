@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import torch
 
@@ -26,6 +26,9 @@ from benchmarks import shapes
 from benchmarks.machine import fingerprint
 from benchmarks.suite import BenchTask, file_hash, load
 from lrtune.train import SchedulerFactory, Setup
+
+if TYPE_CHECKING:
+    from lrtune.api import FindConfig
 
 __all__ = ["Plan", "Method", "register", "get", "names", "all_methods", "default_lr"]
 
@@ -229,7 +232,7 @@ class LrtuneMethod(Method):
         self.description = "range test + rules" + (" + Optuna refinement" if tune else "")
 
     def code(self) -> tuple[object, ...]:
-        return (_lrtune_plan.__wrapped__, _exec_setup)
+        return (_lrtune_plan.__wrapped__, lrtune_config, _exec_setup)
 
     def version(self) -> str:
         """The lrtune package's source and the machine's arithmetic
@@ -255,18 +258,25 @@ class LrtuneMethod(Method):
         return _lrtune_plan(bench.name, seed, device, self.tune)
 
 
-@cache
-def _lrtune_plan(name: str, seed: int, device: str, tune: bool) -> Plan:
-    from lrtune.api import FindConfig, find
+def lrtune_config(seed: int, *, tune: bool, device: str = "cpu") -> FindConfig:
+    """The ``FindConfig`` lrtune's rows run ``find`` with (``--tune`` at its defaults with
+    ``tune``); ``benchmarks.proposals`` records ``find`` with the same one."""
+    from lrtune.api import FindConfig
 
-    bench = load(name)
     tune_config = None
     if tune:
         from lrtune.recommend.refine import TuneConfig
 
         tune_config = TuneConfig()  # TODO(recommender): the budget the benchmark should use
-    config = FindConfig.create(seed=seed, device=device, tune=tune_config)
-    result = find(bench.find_task(seed), config=config)
+    return FindConfig.create(seed=seed, device=device, tune=tune_config)
+
+
+@cache
+def _lrtune_plan(name: str, seed: int, device: str, tune: bool) -> Plan:
+    from lrtune.api import find
+
+    bench = load(name)
+    result = find(bench.find_task(seed), config=lrtune_config(seed, tune=tune, device=device))
     sweeps = sum(len(run.lrs) for run in result.runs) + LrtuneMethod.STATS_BATCHES
     cost = sweeps
     rec = result.recommendation

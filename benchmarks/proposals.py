@@ -42,18 +42,17 @@ CACHE_PATH = Path(__file__).parent / "proposals_cache.json"
 TUNE_CACHE_PATH = Path(__file__).parent / "proposals_tune_cache.json"
 
 
-def _find_one(job: tuple[str, int, str] | tuple[str, int, str, bool]) -> tuple[str, dict[str, Any]]:
+def _find_one(job: tuple[str, int, str, bool]) -> tuple[str, dict[str, Any]]:
     """One find seed's result, reduced to what decides its rows, and its readings (with
     ``tune``, the fourth item, what ``--tune``'s search did as well)."""
     import torch
 
-    from lrtune.api import FindConfig, find
+    from lrtune.api import find
 
-    name, seed, version, *rest = job
-    tune = bool(rest and rest[0])
+    name, seed, version, tune = job
     torch.set_num_threads(1)
     start = time.perf_counter()
-    config = FindConfig.create(seed=seed, tune=_tune_config() if tune else None)
+    config = methods.lrtune_config(seed, tune=tune)
     result = find(suite.load(name).find_task(seed), config=config)
     data = result.to_dict()
     data.pop("source", None)  # model.py's path: another checkout's is the same task
@@ -73,12 +72,6 @@ def _find_one(job: tuple[str, int, str] | tuple[str, int, str, bool]) -> tuple[s
         "seconds": round(time.perf_counter() - start, 1),
         "version": version,
     }
-
-
-def _tune_config() -> Any:
-    from lrtune.recommend.refine import TuneConfig
-
-    return TuneConfig()  # the defaults, as the benchmark's ``lrtune --tune`` runs
 
 
 def _search_summary(rec: Any) -> dict[str, Any] | None:

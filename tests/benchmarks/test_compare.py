@@ -95,7 +95,7 @@ def test_proposals_record_a_find_per_seed_and_diff_by_the_whole_result(tmp_path)
     # the same find again gives the same result, timings aside
     version = first["least_squares/0"]["version"]
     assert version == methods.get("lrtune").version()
-    again = dict(proposals._find_one(("least_squares", 0, version))[1], seconds=None)
+    again = dict(proposals._find_one(("least_squares", 0, version, False))[1], seconds=None)
     assert again == dict(first["least_squares/0"], seconds=None)
     # an entry another lrtune version made is run again
     out.write_text(json.dumps({"least_squares/0": {**first["least_squares/0"], "version": "x"}}))
