@@ -228,6 +228,9 @@ GRIDS: dict[str, GridDef] = {
     "sbm_gcn_adam": GridDef(1e-5, 0.3),  # the thirty-eighth held-out batch
     "digits_vae_adamw": GridDef(1e-5, 0.3),  # the thirty-eighth held-out batch
     "triplet_digits_sgd": GridDef(1e-3, 10.0),  # the thirty-eighth held-out batch
+    "deepsets_points_nadam": GridDef(1e-5, 0.3),  # the thirty-ninth held-out batch
+    "moe_classif_radam": GridDef(1e-5, 0.3),  # the thirty-ninth held-out batch
+    "fm_ctr_adagrad": GridDef(1e-3, 10.0),  # the thirty-ninth held-out batch
 }
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "HELD_OUT_THIRTY_SIXTH",
     "HELD_OUT_THIRTY_SEVENTH",
     "HELD_OUT_THIRTY_EIGHTH",
+    "HELD_OUT_THIRTY_NINTH",
     "HELD_OUT_THIRTY_THIRD",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
@@ -190,6 +191,9 @@ FAMILY: dict[str, str] = {
     "sbm_gcn_adam": "GNN",  # the thirty-eighth held-out batch
     "digits_vae_adamw": "MLP",  # the thirty-eighth held-out batch
     "triplet_digits_sgd": "MLP",  # the thirty-eighth held-out batch
+    "deepsets_points_nadam": "set",  # the thirty-ninth held-out batch
+    "moe_classif_radam": "MLP",  # the thirty-ninth held-out batch
+    "fm_ctr_adagrad": "embedding",  # the thirty-ninth held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -431,6 +435,13 @@ HELD_OUT_THIRTY_SEVENTH: frozenset[str] = frozenset(
 HELD_OUT_THIRTY_EIGHTH: frozenset[str] = frozenset(
     {"sbm_gcn_adam", "digits_vae_adamw", "triplet_digits_sgd"}
 )
+#: A thirty-ninth held-out batch, written at the start of the next session with lrtune
+#: unchanged since (59): one task per optimizer family not in the thirty-eighth, with a model
+#: no zoo task had (a permutation-invariant set network, a mixture of experts under a gate, a
+#: factorization machine).
+HELD_OUT_THIRTY_NINTH: frozenset[str] = frozenset(
+    {"deepsets_points_nadam", "moe_classif_radam", "fm_ctr_adagrad"}
+)
 
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
@@ -486,6 +497,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_THIRTY_SIXTH
     | HELD_OUT_THIRTY_SEVENTH
     | HELD_OUT_THIRTY_EIGHTH
+    | HELD_OUT_THIRTY_NINTH
 )
 
 
