@@ -9,7 +9,7 @@ import pytest
 
 from lrtune.recommend._recommendation import Reason, Recommendation
 from lrtune.recommend.refine import _peaks, race_peaks
-from lrtune.recommend.refine._peaks import ORDER_OFFSET, peak_plan
+from lrtune.recommend.refine._peaks import ORDER_OFFSET, horizon_shift, peak_plan
 from lrtune.schedules import make_schedule
 from lrtune.train import TrainResult
 
@@ -19,17 +19,22 @@ def _rec(lr: float) -> Recommendation:
     return Recommendation(spec, (Reason("peak-lr", "rules", ""),), steps_per_epoch=8, epochs=10)
 
 
+#: the factor a non-SGD race run of 16 of 80 updates trains its peak at (5 ** 0.28)
+SHIFT = horizon_shift(80, 16, sgd=False)
+
+
 def _race(task, lr: float, **options):
     options = {"budget": 1.0, "spent": 0, "sgd": True, "search_budget": 1.6, **options}
     return race_peaks(task, _rec(lr), **options)
 
 
 def test_a_peak_sixteen_times_too_low_climbs_two_rungs_and_wins_both_orders(least_squares):
-    rec = _race(least_squares, 0.01, sgd=False)  # stable up to about 0.25: 0.16 learns fastest
+    rec = _race(least_squares, 0.005, sgd=False)  # stable up to about 0.25: 0.08 x SHIFT best
     race = rec.search.confirmation
     assert race["kind"] == "peak-race" and race["window"] == 16  # a fifth of 80 updates
-    assert race["peaks"] == pytest.approx([0.01, 0.04, 0.16])  # 4x won, so 16x raced
-    assert rec.initial_lr == pytest.approx(0.16) and race["kept"] == "winner"
+    assert race["peaks"] == pytest.approx([0.005, 0.02, 0.08])  # 4x won, so 16x raced
+    assert race["shift"] == pytest.approx(5**0.28)  # each trained at SHIFT x its peak
+    assert rec.initial_lr == pytest.approx(0.08) and race["kept"] == "winner"
     assert rec.schedule.total == 80 and rec.schedule.warmup == 4  # the full-length schedule
     orders = [
         [(round(r["peak"], 6), r["loss"]) for r in race["runs"] if r["order"] == ORDER_OFFSET + o]
@@ -39,23 +44,24 @@ def test_a_peak_sixteen_times_too_low_climbs_two_rungs_and_wins_both_orders(leas
     assert orders[0][1][1] < 0.9 * orders[0][0][1]  # 4x beat the proposal by the margin...
     assert orders[0][2][1] < 0.9 * orders[0][1][1]  # ...and 16x beat 4x by it
     second = dict(orders[1])  # the second order decides between the rung and 4x
-    assert set(second) == {0.04, 0.16} and second[0.16] < 0.9 * second[0.04]
+    assert set(second) == {0.02, 0.08} and second[0.08] < 0.9 * second[0.02]
     assert race["steps"] == rec.search.cost_steps == 5 * 16  # at most the whole run
     assert [t["steps"] for t in rec.search.trials] == [16, 16, 16]  # the first order's, as trained
     reason = rec.reasons[-1]
     assert reason.rule == "peak-race" and "it needs --budget 1.6" in reason.text
-    assert reason.text.endswith("the challenger's peak 0.16 replaces the proposal's 0.01.")
+    assert "trained at 1.6x the peak named" in reason.text
+    assert reason.text.endswith("the challenger's peak 0.08 replaces the proposal's 0.005.")
 
 
 def test_a_peak_near_the_stability_limit_is_kept_over_one_that_blows_up(least_squares):
-    rec = _race(least_squares, 0.2, sgd=False)  # 0.8 blows up; 0.05 learns slower
+    rec = _race(least_squares, 0.12, sgd=False)  # 0.48 x SHIFT blows up; 0.03 learns slower
     race = rec.search.confirmation
-    assert rec.initial_lr == 0.2 and race["kept"] == "proposal"
-    up = [r for r in race["runs"] if r["peak"] == pytest.approx(0.8)]
+    assert rec.initial_lr == 0.12 and race["kept"] == "proposal"
+    up = [r for r in race["runs"] if r["peak"] == pytest.approx(0.48)]
     assert up and (up[0]["loss"] is None or up[0]["loss"] > 1e6)  # blew up
     assert len(race["runs"]) == 3 and race["steps"] <= 3 * 16  # no challenger won order 1
-    assert "at 0.8" in rec.reasons[-1].text
-    assert rec.reasons[-1].text.endswith("so the proposal's peak 0.2 is kept.")
+    assert "at 0.48" in rec.reasons[-1].text
+    assert rec.reasons[-1].text.endswith("so the proposal's peak 0.12 is kept.")
     assert [r.text for r in rec.reasons][0] == "rules"
 
 
@@ -130,7 +136,7 @@ def test_a_challenger_must_lead_by_more_than_the_margin_on_each_order(
 ):
     def fake_train(task, spec, *, seed, max_steps, **_):
         order = seed - ORDER_OFFSET
-        loss = losses.get(round(spec.lr, 6), [2.0, 2.0])[order]
+        loss = losses.get(round(spec.lr / SHIFT, 6), [2.0, 2.0])[order]
         return TrainResult(loss, loss, max_steps, 0.0, [], diverged=loss == float("inf"))
 
     monkeypatch.setattr(_peaks, "train_schedule", fake_train)
@@ -156,3 +162,21 @@ def test_sgd_climbs_down_a_rung_only_when_its_quarter_won(least_squares, monkeyp
     rec = _race(least_squares, 0.4)
     assert rec.search.confirmation["peaks"] == pytest.approx([0.4, 0.1])
     assert rec.initial_lr == 0.4 and len(rec.search.confirmation["runs"]) == 2
+
+
+@pytest.mark.parametrize(("sgd", "shift"), [(False, 5**0.28), (True, 1.0)])
+def test_outside_sgd_each_run_trains_its_peak_shifted_for_its_short_horizon(
+    least_squares, monkeypatch, sgd, shift
+):
+    trained = []
+
+    def fake_train(task, spec, *, max_steps, **_):
+        trained.append(spec.lr)
+        return TrainResult(1.0, 1.0, max_steps, 0.0, [], diverged=False)
+
+    monkeypatch.setattr(_peaks, "train_schedule", fake_train)
+    rec = _race(least_squares, 0.01, sgd=sgd)  # every run ties: the proposal is kept
+    peaks = rec.search.confirmation["peaks"]
+    assert trained == pytest.approx([p * shift for p in peaks])
+    assert rec.initial_lr == 0.01 and rec.search.confirmation["shift"] == pytest.approx(shift)
+    assert ("trained at" in rec.reasons[-1].text) is (not sgd)
