@@ -231,6 +231,9 @@ GRIDS: dict[str, GridDef] = {
     "deepsets_points_nadam": GridDef(1e-5, 0.3),  # the thirty-ninth held-out batch
     "moe_classif_radam": GridDef(1e-5, 0.3),  # the thirty-ninth held-out batch
     "fm_ctr_adagrad": GridDef(1e-3, 10.0),  # the thirty-ninth held-out batch
+    "nbeats_series_adamw": GridDef(1e-5, 0.3),  # the fortieth held-out batch
+    "coral_ordinal_rmsprop": GridDef(1e-5, 0.3),  # the fortieth held-out batch
+    "highway_classif_adagrad": GridDef(1e-3, 10.0),  # the fortieth held-out batch
 }
 
 
