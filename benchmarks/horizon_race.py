@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Sequence
 
 from benchmarks.suite import load, task_names
 from lrtune.api import FindConfig, find
@@ -25,25 +26,36 @@ from lrtune.schedules import ScheduleSpec
 from lrtune.task import Task
 from lrtune.train import train_schedule
 
-__all__ = ["ratios", "main"]
+__all__ = ["compressed_losses", "ratios", "main"]
 
 DATA_ORDERS = (50, 51, 52)  # no find or trial uses these
+
+
+def compressed_losses(
+    task: Task, spec: ScheduleSpec, *, steps_per_epoch: int, fraction: float, orders: Sequence[int]
+) -> list[float]:
+    """The final validation loss on each of ``orders`` of ``spec`` with its whole schedule
+    compressed into ``fraction`` of its run (``1.0``: the full run)."""
+    steps = max(1, round(fraction * spec.to_basis("iteration", steps_per_epoch).total))
+    if fraction < 1:
+        spec = trial_schedule(spec, steps_per_epoch=steps_per_epoch, factor=fraction)
+    epochs = math.ceil(steps / steps_per_epoch)
+    return [
+        train_schedule(task, spec, epochs=epochs, seed=order, max_steps=steps).val_loss
+        for order in orders
+    ]
 
 
 def ratios(
     task: Task, proposal: ScheduleSpec, winner: ScheduleSpec, spe: int, fraction: float
 ) -> list[float]:
     """winner / proposal validation loss per data order, schedules compressed to ``fraction``."""
-    steps = max(1, round(fraction * proposal.to_basis("iteration", spe).total))
-    losses = {}
-    for role, spec in (("proposal", proposal), ("winner", winner)):
-        short = trial_schedule(spec, steps_per_epoch=spe, factor=fraction) if fraction < 1 else spec
-        losses[role] = [
-            train_schedule(
-                task, short, epochs=math.ceil(steps / spe), seed=s, max_steps=steps
-            ).val_loss
-            for s in DATA_ORDERS
-        ]
+    losses = {
+        role: compressed_losses(
+            task, spec, steps_per_epoch=spe, fraction=fraction, orders=DATA_ORDERS
+        )
+        for role, spec in (("proposal", proposal), ("winner", winner))
+    }
     return [w / p for w, p in zip(losses["winner"], losses["proposal"])]
 
 

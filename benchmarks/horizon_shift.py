@@ -26,12 +26,11 @@ import sys
 from collections.abc import Sequence
 
 from benchmarks import methods
+from benchmarks.horizon_race import compressed_losses
 from benchmarks.suite import load, task_names
 from lrtune.api import find
-from lrtune.recommend.refine import trial_schedule
 from lrtune.schedules import ScheduleSpec
 from lrtune.task import Task
-from lrtune.train import train_schedule
 
 __all__ = ["best_peak", "ladder_losses", "main"]
 
@@ -44,23 +43,20 @@ def ladder_losses(
     peaks: Sequence[float],
     *,
     steps_per_epoch: int,
-    epochs: int,
     fraction: float,
     orders: Sequence[int],
 ) -> list[float]:
     """The mean validation loss over ``orders`` at each of ``peaks``, ``schedule`` compressed
     into ``fraction`` of the run (``1.0``: the full run); ``inf`` where a run diverged."""
-    total = schedule.to_basis("iteration", steps_per_epoch).total
-    steps = max(1, round(fraction * total))
     means = []
     for peak in peaks:
-        spec = schedule.replace(lr=peak)
-        if fraction < 1:
-            spec = trial_schedule(spec, steps_per_epoch=steps_per_epoch, factor=fraction)
-        losses = [
-            train_schedule(task, spec, epochs=epochs, seed=order, max_steps=steps).val_loss
-            for order in orders
-        ]
+        losses = compressed_losses(
+            task,
+            schedule.replace(lr=peak),
+            steps_per_epoch=steps_per_epoch,
+            fraction=fraction,
+            orders=orders,
+        )
         means.append(statistics.fmean(losses) if all(map(math.isfinite, losses)) else math.inf)
     return means
 
@@ -117,7 +113,6 @@ def main(argv: list[str] | None = None) -> int:
             rec.schedule,
             peaks,
             steps_per_epoch=rec.steps_per_epoch,
-            epochs=rec.epochs,
             fraction=fraction,
             orders=orders,
         )
