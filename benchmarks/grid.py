@@ -234,6 +234,9 @@ GRIDS: dict[str, GridDef] = {
     "nbeats_series_adamw": GridDef(1e-5, 0.3),  # the fortieth held-out batch
     "coral_ordinal_rmsprop": GridDef(1e-5, 0.3),  # the fortieth held-out batch
     "highway_classif_adagrad": GridDef(1e-3, 10.0),  # the fortieth held-out batch
+    "seq2seq_reverse_gru_adam": GridDef(1e-5, 0.3),  # the forty-first held-out batch
+    "unet1d_denoise_adamw": GridDef(1e-5, 0.3),  # the forty-first held-out batch
+    "wn_mlp_rmsprop": GridDef(1e-5, 0.3),  # the forty-first held-out batch
 }
 
 

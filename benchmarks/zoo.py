@@ -45,6 +45,7 @@ __all__ = [
     "HELD_OUT_THIRTY_EIGHTH",
     "HELD_OUT_THIRTY_NINTH",
     "HELD_OUT_FORTIETH",
+    "HELD_OUT_FORTY_FIRST",
     "HELD_OUT_THIRTY_THIRD",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
@@ -198,6 +199,9 @@ FAMILY: dict[str, str] = {
     "nbeats_series_adamw": "MLP",  # the fortieth held-out batch
     "coral_ordinal_rmsprop": "MLP",  # the fortieth held-out batch
     "highway_classif_adagrad": "MLP",  # the fortieth held-out batch
+    "seq2seq_reverse_gru_adam": "RNN",  # the forty-first held-out batch
+    "unet1d_denoise_adamw": "CNN",  # the forty-first held-out batch
+    "wn_mlp_rmsprop": "MLP",  # the forty-first held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -453,6 +457,13 @@ HELD_OUT_THIRTY_NINTH: frozenset[str] = frozenset(
 HELD_OUT_FORTIETH: frozenset[str] = frozenset(
     {"nbeats_series_adamw", "coral_ordinal_rmsprop", "highway_classif_adagrad"}
 )
+#: A forty-first held-out batch, written at the start of the next session with lrtune
+#: unchanged since (60): one task per family the floor rule reads (Adam, AdamW, RMSprop),
+#: each with a model no zoo task had (a GRU encoder-decoder, a 1-D U-Net, a weight-normalised
+#: MLP).
+HELD_OUT_FORTY_FIRST: frozenset[str] = frozenset(
+    {"seq2seq_reverse_gru_adam", "unet1d_denoise_adamw", "wn_mlp_rmsprop"}
+)
 
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
@@ -510,6 +521,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_THIRTY_EIGHTH
     | HELD_OUT_THIRTY_NINTH
     | HELD_OUT_FORTIETH
+    | HELD_OUT_FORTY_FIRST
 )
 
 
