@@ -107,7 +107,11 @@ def analyse_runs(
     the combined curve ends (the other runs did not measure beyond it). Its ``floor_lr`` is
     the repeats' own floors pooled (:func:`pooled_lr`): a threshold read off the step-wise
     median curve jumps between the repeats' values (on charlm_gru, three find seeds read
-    0.0118, 0.0145 and 0.0216 from repeats whose floors were 0.013–0.022). ``patient``:
+    0.0118, 0.0145 and 0.0216 from repeats whose floors were 0.013–0.022), capped at the
+    combined curve's ``min_loss_lr``: a floor is read while the loss still falls, and
+    repeats whose losses fall to their own bottoms at different LRs pool past the minimum of
+    the curve read (candidate (61): sorted_attn_adamw pooled 0.046 against a minimum at
+    0.022, the grid's best cosine peak 0.0097). ``patient``:
     :func:`~lrtune.analysis.analyze_curve`'s patient reading.
     """
     runs = read_runs(runs)
@@ -121,7 +125,7 @@ def analyse_runs(
         floors = (_floor_lr(r, momentum, patient) for r in runs)
         pooled = pooled_lr([lr for lr in floors if lr])
         if pooled is not None:
-            analysis = replace(analysis, floor_lr=pooled)
+            analysis = replace(analysis, floor_lr=min(pooled, analysis.min_loss_lr))
     return analysis
 
 

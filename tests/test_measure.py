@@ -52,3 +52,33 @@ def test_pooled_lr_needs_two_agreeing_estimates():
     assert pooled_lr([0.01]) is None
     assert pooled_lr([0.01, 1.0]) is None  # 100× apart: neither is within 4× of the median
     assert pooled_lr([0.01, 0.02]) == pytest.approx(0.02**0.5 * 0.1)
+
+
+def _dipped(dip_at: float, seed: int) -> RangeTestResult:
+    """A sweep whose loss levels off at 1 and dips to 0.2 around ``dip_at`` alone (a repeat
+    whose own floor lies where the other repeats' losses are flat), blowing up past 0.3."""
+    lrs = np.logspace(-5, 0, 100)
+    loss = 1.0 + 1.0 / (1 + lrs / 1e-4) + 0.005 * np.random.default_rng(seed).standard_normal(100)
+    loss -= 0.8 * np.exp(-0.5 * (np.log10(lrs / dip_at) / 0.15) ** 2)
+    loss += np.where(lrs > 0.3, (lrs / 0.3) ** 3 - 1, 0)
+    cut = int(np.argmax(loss > 4 * loss[0])) or 100
+    return RangeTestResult(
+        lrs=tuple(lrs[:cut]),
+        losses=tuple(loss[:cut]),
+        stop_reason="diverged",
+        num_iter=100,
+        seconds=0.1,
+    )
+
+
+def test_the_pooled_floor_stops_at_the_read_curves_minimum():
+    runs = tuple(_dipped(at, seed) for seed, at in enumerate((0.01, 0.03, 0.09)))
+    pooled = pooled_lr(_floors(runs))
+    analysis = analyse_runs(runs, momentum=0.0)
+    assert pooled > analysis.min_loss_lr  # the repeats' floors pooled lie past it
+    assert analysis.floor_lr == analysis.min_loss_lr
+    # where the pooled floor lies below the minimum, it stands
+    runs = (_run(1e-3, 0), _run(1.5e-3, 1), _run(2.5e-3, 2))
+    analysis = analyse_runs(runs, momentum=0.0)
+    assert analysis.floor_lr == pytest.approx(pooled_lr(_floors(runs)))
+    assert analysis.floor_lr < analysis.min_loss_lr
