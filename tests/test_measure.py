@@ -15,13 +15,17 @@ def _run(scale: float, seed: int) -> RangeTestResult:
     lrs = np.logspace(-5, 0, 100)
     noise = 0.01 * np.random.default_rng(seed).standard_normal(100)
     loss = 2.0 / (1 + lrs / scale) + np.where(lrs > 20 * scale, (lrs / (20 * scale)) ** 3 - 1, 0)
-    loss = loss + noise
-    cut = int(np.argmax(loss > 4 * loss[0])) or 100
+    return _cut(lrs, loss + noise)
+
+
+def _cut(lrs: np.ndarray, loss: np.ndarray) -> RangeTestResult:
+    """The sweep of ``loss`` over ``lrs``, stopped where it blew up (4× its first loss)."""
+    cut = int(np.argmax(loss > 4 * loss[0])) or len(lrs)
     return RangeTestResult(
         lrs=tuple(lrs[:cut]),
         losses=tuple(loss[:cut]),
         stop_reason="diverged",
-        num_iter=100,
+        num_iter=len(lrs),
         seconds=0.1,
     )
 
@@ -60,15 +64,7 @@ def _dipped(dip_at: float, seed: int) -> RangeTestResult:
     lrs = np.logspace(-5, 0, 100)
     loss = 1.0 + 1.0 / (1 + lrs / 1e-4) + 0.005 * np.random.default_rng(seed).standard_normal(100)
     loss -= 0.8 * np.exp(-0.5 * (np.log10(lrs / dip_at) / 0.15) ** 2)
-    loss += np.where(lrs > 0.3, (lrs / 0.3) ** 3 - 1, 0)
-    cut = int(np.argmax(loss > 4 * loss[0])) or 100
-    return RangeTestResult(
-        lrs=tuple(lrs[:cut]),
-        losses=tuple(loss[:cut]),
-        stop_reason="diverged",
-        num_iter=100,
-        seconds=0.1,
-    )
+    return _cut(lrs, loss + np.where(lrs > 0.3, (lrs / 0.3) ** 3 - 1, 0))
 
 
 def test_the_pooled_floor_stops_at_the_read_curves_minimum():
