@@ -13,14 +13,8 @@ from __future__ import annotations
 
 import math
 
-from lrtune._measure import (
-    LONG_CAP,
-    ZOOM_BELOW,
-    _first_sweep,
-    _lowest_blow_up,
-    first_sweep_trigger,
-    read_runs,
-)
+from lrtune._measure import _first_sweep, first_sweep_trigger, read_runs
+from lrtune._second_sweep import LONG_CAP, ZOOM_BELOW, lowest_blow_up
 from lrtune.analysis.curve import FLAT_DROP
 from lrtune.rangetest import RangeTestResult
 from lrtune.recommend import Reason
@@ -42,7 +36,7 @@ def zoom_reason(runs: tuple[RangeTestResult, ...], *, momentum: float) -> Reason
     if first_sweep_trigger(runs, momentum=momentum) == "noise":
         text = (
             f"the first sweep's divergence reading sat more than {ZOOM_BELOW:g}x below "
-            f"{_lowest_blow_up(first):.3g}, the lowest LR at which a repeat blew up: it was "
+            f"{lowest_blow_up(first):.3g}, the lowest LR at which a repeat blew up: it was "
             "read in the batch noise at tiny rates, and the sweep had not resolved where "
             f"training works, so a second sweep over {low:.3g}-{high:.3g}, centred on that "
             "blow-up, " + again
