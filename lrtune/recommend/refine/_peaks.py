@@ -30,19 +30,8 @@ stability edge, which does not move with the run's length. Five runs of a fifth 
 most the whole run. Where the budget, less a horizon check already run, holds only four runs
 of at least 15% of the run (rounded down, so that the default check's 40% leaves room for
 them: rounded up, four runs overshot the 60% left by a step or three on 690-, 550-, 270- and
-225-step runs, and no race ran), the first challenger races alone.
-
-Example:
-    >>> peak_plan(1000, 1000, sgd=False)  # (window, runs)
-    (200, 5)
-    >>> peak_plan(1000, 600, sgd=False)  # a check spent 400 of a budget of 1000
-    (150, 4)
-    >>> peak_plan(1000, 900, sgd=True)  # SGD's window is sized for four runs
-    (200, 4)
-    >>> peak_plan(690, 414, sgd=False)  # a check spent 276 = 40% of 690: 4 runs of 103
-    (103, 4)
-    >>> peak_plan(1000, 500, sgd=True) is None
-    True
+225-step runs, and no race ran), the first challenger races alone (the plan:
+:mod:`._race_plan`).
 """
 
 from __future__ import annotations
@@ -56,7 +45,14 @@ import torch
 
 from lrtune.errors import ConfigError
 from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecord
-from lrtune.recommend.refine._plan import RACE_MIN_FRACTION, trial_schedule
+from lrtune.recommend.refine._plan import trial_schedule
+from lrtune.recommend.refine._race_plan import (
+    FRACTION,
+    HORIZON_EXPONENT,
+    fifth_run_budget,
+    horizon_shift,
+    peak_plan,
+)
 from lrtune.recommend.refine._trials import _eval_task
 from lrtune.task import Task
 from lrtune.train import train_schedule
@@ -73,49 +69,16 @@ __all__ = [
 
 #: Each rung of the race multiplies (divides, for SGD) the peak by this factor.
 FACTOR = 4.0
-#: The share of the planned run each race run trains, the whole schedule in it.
-FRACTION = 0.2
 #: Data orders a challenger must win on, each...
 ORDERS = 2
 #: ...with a final validation loss lower than the proposal's by more than this share of it.
 MARGIN = 0.10
 #: The race's data orders are ``seed + ORDER_OFFSET``, ...: none the other stages train on.
 ORDER_OFFSET = 1000
-#: A compressed run's best peak sits above the full run's by about ``(total / window) **
-#: HORIZON_EXPONENT``: the median exponent ``benchmarks/horizon_shift.py`` measured on the
-#: design half's seven non-SGD tasks (-0.61 to 1.06; candidate (60), docs/tuning.md).
-HORIZON_EXPONENT = 0.28
 SOURCE = (
     "Smith arXiv 1506.01186 (the best LR lies within a few × of the range test's reading); "
     "Wu et al. arXiv 1803.02021 (short runs, the whole schedule compressed)"
 )
-
-
-def peak_plan(total: int, available: int, *, sgd: bool) -> tuple[int, int] | None:
-    """The race runs' length and how many of them ``available`` steps of a ``total``-step run
-    hold: for SGD, a window of a fifth (at least 15%) that four runs fit; for the others, one
-    that five runs fit, else four; and up to five runs of it. ``None`` when not even four
-    fit. Four runs race one challenger; a fifth lets the race climb a rung, or race the
-    other direction."""
-    longest = max(1, round(FRACTION * total))
-    shortest = max(1, math.floor(RACE_MIN_FRACTION * total))
-    for runs in (4,) if sgd else (5, 4):
-        window = min(longest, available // runs)
-        if window >= shortest:
-            return window, min(5, available // window)
-    return None
-
-
-def horizon_shift(total: int, window: int, *, sgd: bool) -> float:
-    """The factor each race run's peak is trained at: ``(total / window) **
-    HORIZON_EXPONENT``, so that a run compressed into ``window`` of ``total`` steps stands for
-    the full run at the peak it names; 1 for SGD, whose peak sits near the stability edge.
-
-    Example:
-        >>> round(horizon_shift(1000, 200, sgd=False), 2), horizon_shift(1000, 200, sgd=True)
-        (1.57, 1.0)
-    """
-    return 1.0 if sgd else (total / window) ** HORIZON_EXPONENT
 
 
 def race_peaks(
@@ -235,7 +198,7 @@ def race_peaks(
     missed = None  # the fifth run the race would have made, had the budget held it
     if most < 5 and (challenger or not sgd):
         missed = "a rung" if challenger else "a quarter of the peak"
-        missed = (missed, _fifth_run_budget(total, spent, sgd=sgd, start=budget))
+        missed = (missed, fifth_run_budget(total, spent, sgd=sgd, start=budget))
     reason = _reason(record, budget=budget, search_budget=search_budget, total=total, missed=missed)
     return replace(
         proposal,
@@ -259,20 +222,6 @@ def _wins(pairs: list[tuple[float, float]]) -> bool:
 def _finite(value: float) -> float | None:
     """``value``, or ``None`` for a run that diverged."""
     return value if math.isfinite(value) else None
-
-
-def _fifth_run_budget(total: int, spent: int, *, sgd: bool, start: float = 1.0) -> float:
-    """The least ``--budget`` from ``start`` up, in steps of 0.05, whose steps, less
-    ``spent``, hold a fifth race run.
-
-    Example:
-        >>> _fifth_run_budget(1000, 400, sgd=False)  # five runs of 15% after a check of 40%
-        1.15
-    """
-    budget = math.ceil(round(start * 20, 6)) / 20
-    while (fit := peak_plan(total, int(budget * total) - spent, sgd=sgd)) is None or fit[1] < 5:
-        budget = round(budget + 0.05, 2)
-    return budget
 
 
 def _shifted(shift: float) -> str:
