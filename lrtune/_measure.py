@@ -40,11 +40,9 @@ import torch
 
 from lrtune import distributed
 from lrtune._second_sweep import (
-    LONG_CAP,
     ZOOM_ABOVE,
     ZOOM_BELOW,
     long_sweep_steps,
-    read_in_noise,
     zoom_anchor,
     zoom_trigger,
 )
@@ -55,21 +53,14 @@ from lrtune.state import preserved_state, seeded
 from lrtune.task import Task
 
 __all__ = [
-    "LONG_CAP",
-    "ZOOM_BELOW",
-    "ZOOM_ABOVE",
     "analyse_runs",
     "blowup_lr",
     "first_sweep_readings",
     "first_sweep_trigger",
-    "long_sweep_steps",
     "measure",
     "patient_readings",
     "pooled_lr",
-    "read_in_noise",
     "read_runs",
-    "zoom_anchor",
-    "zoom_trigger",
 ]
 
 

@@ -6,17 +6,8 @@ import json
 
 import pytest
 
-from lrtune._measure import (
-    ZOOM_ABOVE,
-    ZOOM_BELOW,
-    analyse_runs,
-    first_sweep_readings,
-    patient_readings,
-    read_in_noise,
-    read_runs,
-    zoom_anchor,
-    zoom_trigger,
-)
+from lrtune._measure import analyse_runs, first_sweep_readings, patient_readings, read_runs
+from lrtune._second_sweep import ZOOM_ABOVE, ZOOM_BELOW, read_in_noise, zoom_anchor, zoom_trigger
 from lrtune.api import FindConfig, find, load_result
 
 from .conftest import ROOT

@@ -9,7 +9,8 @@ import pytest
 
 from lrtune.recommend._recommendation import Reason, Recommendation
 from lrtune.recommend.refine import _peaks, race_peaks
-from lrtune.recommend.refine._peaks import ORDER_OFFSET, horizon_shift, peak_plan
+from lrtune.recommend.refine._peaks import ORDER_OFFSET
+from lrtune.recommend.refine._race_plan import horizon_shift, peak_plan
 from lrtune.schedules import make_schedule
 from lrtune.train import TrainResult
 

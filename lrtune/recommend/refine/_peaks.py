@@ -46,26 +46,12 @@ import torch
 from lrtune.errors import ConfigError
 from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecord
 from lrtune.recommend.refine._plan import trial_schedule
-from lrtune.recommend.refine._race_plan import (
-    FRACTION,
-    HORIZON_EXPONENT,
-    fifth_run_budget,
-    horizon_shift,
-    peak_plan,
-)
+from lrtune.recommend.refine._race_plan import fifth_run_budget, horizon_shift, peak_plan
 from lrtune.recommend.refine._trials import _eval_task
 from lrtune.task import Task
 from lrtune.train import train_schedule
 
-__all__ = [
-    "FACTOR",
-    "FRACTION",
-    "HORIZON_EXPONENT",
-    "ORDERS",
-    "horizon_shift",
-    "peak_plan",
-    "race_peaks",
-]
+__all__ = ["FACTOR", "ORDERS", "race_peaks"]
 
 #: Each rung of the race multiplies (divides, for SGD) the peak by this factor.
 FACTOR = 4.0
