@@ -49,7 +49,7 @@ from lrtune._second_sweep import (
 from lrtune.analysis import CurveAnalysis, aggregate_curves, analyze_curve
 from lrtune.errors import CurveError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resolve_device
-from lrtune.state import preserved_state, seeded
+from lrtune.state import preserved_state, seeded, stream_seed
 from lrtune.task import Task
 
 __all__ = [
@@ -267,9 +267,9 @@ def _repeats(
     total = repeats * config.num_iter
     first = model
     for r in range(repeats):
-        rt = replace(config, seed=base_seed + r)
+        rt = replace(config, seed=stream_seed(base_seed, r))
         if r and task.model_factory is not None:  # a fresh initialisation per repeat
-            with seeded(base_seed + r):
+            with seeded(rt.seed):
                 model = distributed.wrap_model(task.model_factory(), device)
                 optimizer = task.make_optimizer(model.parameters(), rt.start_lr)
         offset = r * config.num_iter

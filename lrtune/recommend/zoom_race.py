@@ -67,6 +67,7 @@ from lrtune.recommend._recommendation import Reason, Recommendation
 from lrtune.recommend.probe import FELL, untrained_loss
 from lrtune.recommend.refine import trial_schedule
 from lrtune.recommend.refine._race import MARGIN as CONFIRM_MARGIN
+from lrtune.state import stream_seed
 from lrtune.task import Task
 from lrtune.train import train_schedule
 
@@ -133,7 +134,8 @@ def race_readings(
     run's ``window`` and the ``lr`` kept. ``first`` wins an order where its loss is lower,
     and, against a run that blew up, below ``FELL`` × the untrained loss.
     ``zoomed`` must carry its run length. ``kind="noise"``: ``zoomed`` is the rules' reading
-    and ``first`` the patient one. Data orders are ``seed``, ``seed + 1``, ...;
+    and ``first`` the patient one. Data orders are ``seed`` and its later streams
+    (:func:`~lrtune.state.stream_seed`: the range-test repeats' orders);
     ``progress(done, total)`` is called after every epoch of each run.
     """
     if zoomed.steps_per_epoch is None or zoomed.epochs is None:
@@ -168,7 +170,7 @@ def race_readings(
                 task,
                 short,
                 epochs=epochs,
-                seed=seed + order,
+                seed=stream_seed(seed, order),
                 device=device,
                 max_steps=window,
                 report=report,

@@ -48,6 +48,7 @@ from lrtune.recommend._recommendation import Reason, Recommendation, SearchRecor
 from lrtune.recommend.refine._plan import trial_schedule
 from lrtune.recommend.refine._race_plan import fifth_run_budget, horizon_shift, peak_plan
 from lrtune.recommend.refine._trials import _eval_task
+from lrtune.state import stream_seed
 from lrtune.task import Task
 from lrtune.train import train_schedule
 
@@ -59,7 +60,8 @@ FACTOR = 4.0
 ORDERS = 2
 #: ...with a final validation loss lower than the proposal's by more than this share of it.
 MARGIN = 0.10
-#: The race's data orders are ``seed + ORDER_OFFSET``, ...: none the other stages train on.
+#: The race's data orders are ``seed``'s streams ``ORDER_OFFSET``, ...
+#: (:func:`~lrtune.state.stream_seed`): none the other stages train on.
 ORDER_OFFSET = 1000
 SOURCE = (
     "Smith arXiv 1506.01186 (the best LR lies within a few × of the range test's reading); "
@@ -109,7 +111,7 @@ def race_peaks(
             task,
             short,
             epochs=epochs,
-            seed=seed + ORDER_OFFSET + order,
+            seed=stream_seed(seed, ORDER_OFFSET + order),
             device=device,
             max_steps=window,
         )
@@ -152,7 +154,7 @@ def race_peaks(
         "kind": "peak-race",
         "peaks": peaks,
         "runs": [
-            {"peak": peaks[i], "order": seed + ORDER_OFFSET + o, "loss": _finite(v)}
+            {"peak": peaks[i], "order": stream_seed(seed, ORDER_OFFSET + o), "loss": _finite(v)}
             for i, o, v, _ in runs
         ],
         "window": window,
