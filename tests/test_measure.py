@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
 
-from lrtune._measure import analyse_runs, pooled_lr
+from lrtune._measure import analyse_runs, measure, pooled_lr
 from lrtune.analysis import analyze_curve
-from lrtune.rangetest import RangeTestResult
+from lrtune.rangetest import RangeTestConfig, RangeTestResult
+from lrtune.state import seeded, stream_seed
+from lrtune.task import make_task
 
 
 def _run(scale: float, seed: int) -> RangeTestResult:
@@ -78,3 +83,33 @@ def test_the_pooled_floor_stops_at_the_read_curves_minimum():
     analysis = analyse_runs(runs, momentum=0.0)
     assert analysis.floor_lr == pytest.approx(pooled_lr(_floors(runs)))
     assert analysis.floor_lr < analysis.min_loss_lr
+
+
+def test_two_find_seeds_share_no_range_test():
+    """Repeat r of ``--seed s`` starts from ``stream_seed(s, r)``: with ``s + r``, seed 1's
+    first range test was seed 0's second, and three find seeds shared two of their three."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(96, 4, generator=g)
+    data = DataLoader(TensorDataset(x, x.sum(1, keepdim=True)), batch_size=8, shuffle=True)
+
+    def runs(seed: int) -> tuple[RangeTestResult, ...]:
+        with seeded(seed):
+            model = nn.Linear(4, 1)
+        task = make_task(
+            model=model,
+            model_factory=lambda: nn.Linear(4, 1),
+            train_loader=data,
+            criterion=nn.MSELoss(),
+            optimizer=lambda p, lr: torch.optim.SGD(p, lr=lr),
+        )
+        config = RangeTestConfig(start_lr=1e-4, end_lr=1.0, num_iter=30, seed=seed)
+        optimizer = task.make_optimizer(task.model.parameters(), config.start_lr)
+        found, _ = measure(task, optimizer, config, repeats=3, zoom=False, momentum=0.0)
+        return found
+
+    first, second = runs(0), runs(1)
+    assert [r.seed for r in first] == [0, stream_seed(0, 1), stream_seed(0, 2)]
+    assert not {r.seed for r in first} & {r.seed for r in second}
+    curves = [r.losses for r in first + second]  # every run its own weights and data order
+    assert len(set(curves)) == 6
+    assert [r.losses for r in runs(0)] == curves[:3]  # and the same seed, the same runs

@@ -12,6 +12,7 @@ from lrtune.recommend.refine import _peaks, race_peaks
 from lrtune.recommend.refine._peaks import ORDER_OFFSET
 from lrtune.recommend.refine._race_plan import horizon_shift, peak_plan
 from lrtune.schedules import make_schedule
+from lrtune.state import stream_seed
 from lrtune.train import TrainResult
 
 
@@ -37,9 +38,9 @@ def test_a_peak_sixteen_times_too_low_climbs_two_rungs_and_wins_both_orders(leas
     assert race["shift"] == pytest.approx(5**0.28)  # each trained at SHIFT x its peak
     assert rec.initial_lr == pytest.approx(0.08) and race["kept"] == "winner"
     assert rec.schedule.total == 80 and rec.schedule.warmup == 4  # the full-length schedule
+    seeds = [stream_seed(0, ORDER_OFFSET + o) for o in (0, 1)]  # the race's data orders
     orders = [
-        [(round(r["peak"], 6), r["loss"]) for r in race["runs"] if r["order"] == ORDER_OFFSET + o]
-        for o in (0, 1)
+        [(round(r["peak"], 6), r["loss"]) for r in race["runs"] if r["order"] == s] for s in seeds
     ]
     assert [len(o) for o in orders] == [3, 2]  # only the better challenger runs again
     assert orders[0][1][1] < 0.9 * orders[0][0][1]  # 4x beat the proposal by the margin...
@@ -136,7 +137,7 @@ def test_a_challenger_must_lead_by_more_than_the_margin_on_each_order(
     least_squares, monkeypatch, losses, kept, n_runs
 ):
     def fake_train(task, spec, *, seed, max_steps, **_):
-        order = seed - ORDER_OFFSET
+        order = {stream_seed(0, ORDER_OFFSET + o): o for o in (0, 1)}[seed]
         loss = losses.get(round(spec.lr / SHIFT, 6), [2.0, 2.0])[order]
         return TrainResult(loss, loss, max_steps, 0.0, [], diverged=loss == float("inf"))
 
