@@ -237,6 +237,9 @@ GRIDS: dict[str, GridDef] = {
     "seq2seq_reverse_gru_adam": GridDef(1e-5, 0.3),  # the forty-first held-out batch
     "unet1d_denoise_adamw": GridDef(1e-5, 0.3),  # the forty-first held-out batch
     "wn_mlp_rmsprop": GridDef(1e-5, 0.3),  # the forty-first held-out batch
+    "quantile_pinball_adamw": GridDef(1e-5, 0.3),  # the forty-second held-out batch
+    "lru_recall_adam": GridDef(1e-5, 0.3),  # the forty-second held-out batch
+    "wavenet_ar_sgd": GridDef(1e-3, 10.0),  # the forty-second held-out batch
 }
 
 

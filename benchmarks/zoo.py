@@ -46,6 +46,7 @@ __all__ = [
     "HELD_OUT_THIRTY_NINTH",
     "HELD_OUT_FORTIETH",
     "HELD_OUT_FORTY_FIRST",
+    "HELD_OUT_FORTY_SECOND",
     "HELD_OUT_THIRTY_THIRD",
     "HELD_OUT_FOURTH",
     "HELD_OUT_LATER",
@@ -202,6 +203,9 @@ FAMILY: dict[str, str] = {
     "seq2seq_reverse_gru_adam": "RNN",  # the forty-first held-out batch
     "unet1d_denoise_adamw": "CNN",  # the forty-first held-out batch
     "wn_mlp_rmsprop": "MLP",  # the forty-first held-out batch
+    "quantile_pinball_adamw": "MLP",  # the forty-second held-out batch
+    "lru_recall_adam": "RNN",  # the forty-second held-out batch
+    "wavenet_ar_sgd": "CNN",  # the forty-second held-out batch
 }
 
 #: A second held-out batch, written after every rule change of issue 13 was made, so that
@@ -464,6 +468,12 @@ HELD_OUT_FORTIETH: frozenset[str] = frozenset(
 HELD_OUT_FORTY_FIRST: frozenset[str] = frozenset(
     {"seq2seq_reverse_gru_adam", "unet1d_denoise_adamw", "wn_mlp_rmsprop"}
 )
+#: A forty-second held-out batch, written after (62) made the find seeds independent, each
+#: with a model or a loss no zoo task had (quantile regression on the pinball loss, a diagonal
+#: linear recurrence, a small WaveNet).
+HELD_OUT_FORTY_SECOND: frozenset[str] = frozenset(
+    {"quantile_pinball_adamw", "lru_recall_adam", "wavenet_ar_sgd"}
+)
 
 #: The first held-out batch, fixed when the zoo was split.
 HELD_OUT_FIRST: frozenset[str] = frozenset(
@@ -522,6 +532,7 @@ HELD_OUT: frozenset[str] = (
     | HELD_OUT_THIRTY_NINTH
     | HELD_OUT_FORTIETH
     | HELD_OUT_FORTY_FIRST
+    | HELD_OUT_FORTY_SECOND
 )
 
 
