@@ -22,7 +22,8 @@ NARROW = ROOT / "benchmarks" / "tasks" / "digits_narrow_sgd" / "model.py"
 
 @pytest.fixture(scope="module")
 def flat():
-    return find(FLAT, config=FindConfig.create(seed=0, device="cpu", probe=False))
+    # seed 1: its three repeats stay flat, and it sweeps long (seed 0 zooms instead)
+    return find(FLAT, config=FindConfig.create(seed=1, device="cpu", probe=False))
 
 
 def test_a_flat_sweep_is_swept_again_for_the_planned_run_and_read_there(flat):
