@@ -47,6 +47,7 @@ from lrtune._second_sweep import (
     zoom_trigger,
 )
 from lrtune.analysis import CurveAnalysis, aggregate_curves, analyze_curve
+from lrtune.analysis.curve import SKIP_START
 from lrtune.errors import CurveError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resolve_device
 from lrtune.state import preserved_state, seeded, stream_seed
@@ -69,8 +70,9 @@ __all__ = [
 Progress = Callable[[str, int, int], None]
 
 #: The share of the points that sets the starting level of a curve read again after a blow-up
-#: in its first steps (the usual reading: 5%): the median of tnoise_mlp_radam's heavy-tailed
-#: batch losses over its first 5% was 0.56, and a median of 2.8 at step 7 passed 4x it.
+#: in its first steps (the usual reading: ``SKIP_START``, 5%): the median of
+#: tnoise_mlp_radam's heavy-tailed batch losses over its first 5% was 0.56, and a median of
+#: 2.8 at step 7 passed 4x it.
 NOISY_HEAD = 0.1
 #: The note of a curve read again because the usual reading blew up in its first steps.
 NOISY_START = (
@@ -140,7 +142,11 @@ def analyse_runs(
 
 
 def _analyse(
-    runs: tuple[RangeTestResult, ...], *, momentum: float, patient: bool, head: float = 0.05
+    runs: tuple[RangeTestResult, ...],
+    *,
+    momentum: float,
+    patient: bool,
+    head: float = SKIP_START,
 ) -> CurveAnalysis:
     """:func:`analyse_runs` in one reading (the usual one, or the patient one), its first
     ``head`` of the points setting the starting level."""

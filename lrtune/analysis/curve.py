@@ -32,7 +32,14 @@ from lrtune.analysis.divergence import (
 from lrtune.analysis.smoothing import savgol_smooth
 from lrtune.errors import ConfigError
 
-__all__ = ["CLIFF_STEPS", "FLAT_DROP", "FLOOR_TOLERANCE", "CurveAnalysis", "analyze_curve"]
+__all__ = [
+    "CLIFF_STEPS",
+    "FLAT_DROP",
+    "FLOOR_TOLERANCE",
+    "SKIP_START",
+    "CurveAnalysis",
+    "analyze_curve",
+]
 
 Confidence = Literal["high", "medium", "low"]
 
@@ -47,6 +54,9 @@ CLIFF_STEPS = 10
 #: A sweep whose loss fell by less than this fraction of its starting value is flat: it did
 #: not resolve where training works (confidence ``low``; :attr:`CurveAnalysis.flat`).
 FLAT_DROP = 0.05
+#: The share of a curve's first points that sets its starting level and that the slope and
+#: the blow-up search skip (batch noise).
+SKIP_START = 0.05
 
 
 @dataclass(frozen=True)
@@ -162,7 +172,7 @@ def analyze_curve(
     losses: Sequence[float],
     *,
     momentum: float = 0.0,
-    skip_start: float = 0.05,
+    skip_start: float = SKIP_START,
     diverge_factor: float = 4.0,
     interrupted: bool = False,
     patient: bool = False,

@@ -102,6 +102,7 @@ def race_peaks(
     steps = 0
 
     shift = horizon_shift(total, window, sgd=sgd)
+    orders = [stream_seed(seed, ORDER_OFFSET + o) for o in range(ORDERS)]  # data-order seeds
 
     def run(index: int, order: int) -> float:
         nonlocal steps
@@ -111,7 +112,7 @@ def race_peaks(
             task,
             short,
             epochs=epochs,
-            seed=stream_seed(seed, ORDER_OFFSET + order),
+            seed=orders[order],
             device=device,
             max_steps=window,
         )
@@ -153,10 +154,7 @@ def race_peaks(
     record = {
         "kind": "peak-race",
         "peaks": peaks,
-        "runs": [
-            {"peak": peaks[i], "order": stream_seed(seed, ORDER_OFFSET + o), "loss": _finite(v)}
-            for i, o, v, _ in runs
-        ],
+        "runs": [{"peak": peaks[i], "order": orders[o], "loss": _finite(v)} for i, o, v, _ in runs],
         "window": window,
         "shift": shift,
         "steps": steps,
