@@ -26,9 +26,10 @@ class FindConfig:
 
     Attributes:
         range_test: the sweep and loop options.
-        repeats: range tests from the same initial state with different data orders;
-            the curves are averaged before analysis. One run can stray (a lucky data order
-            that postpones the blow-up); three make the suggestion steady.
+        repeats: range tests, each with its own data order (and initialisation, given a
+            factory), combined before analysis. One run can stray (a lucky data order that
+            postpones the blow-up); four halve the median curve's jumps between runs
+            (candidate (64) in docs/suggestion.md).
         zoom: over a flat-then-cliff curve, run the repeats again over a narrow range, and
             over a flat curve one sweep as long as the planned run, and read that
             (:mod:`lrtune._measure`); ``False`` reads the first sweep whatever it is.
@@ -47,7 +48,7 @@ class FindConfig:
     """
 
     range_test: RangeTestConfig = field(default_factory=RangeTestConfig)
-    repeats: int = 3
+    repeats: int = 4
     zoom: bool = True
     probe: bool = True
     epochs: int | None = None

@@ -143,7 +143,7 @@ def _tune_config(
 @click.option(
     "--repeats",
     type=click.IntRange(min=1),
-    default=3,
+    default=4,
     show_default=True,
     help="Range tests with different data orders, averaged.",
 )

@@ -18,12 +18,14 @@ from .conftest import ROOT
 FLAT = ROOT / "benchmarks" / "tasks" / "gaussq_mlp_rmsprop" / "model.py"
 #: Six plain ReLU layers of 48, SGD: flat, and what little it falls is just before its cliff.
 NARROW = ROOT / "benchmarks" / "tasks" / "digits_narrow_sgd" / "model.py"
+#: The situations below were found with three repeats, the default before (64).
+REPEATS = 3
 
 
 @pytest.fixture(scope="module")
 def flat():
     # seed 1: its three repeats stay flat, and it sweeps long (seed 0 zooms instead)
-    return find(FLAT, config=FindConfig.create(seed=1, device="cpu", probe=False))
+    return find(FLAT, config=FindConfig.create(seed=1, device="cpu", probe=False, repeats=REPEATS))
 
 
 def test_a_flat_sweep_is_swept_again_for_the_planned_run_and_read_there(flat):
@@ -52,7 +54,7 @@ def test_the_long_sweep_survives_result_json(flat, tmp_path):
 
 
 def test_a_flat_then_cliff_curve_zooms_instead():
-    config = FindConfig.create(seed=0, device="cpu", probe=False, check=0)
+    config = FindConfig.create(seed=0, device="cpu", probe=False, check=0, repeats=REPEATS)
     result = find(NARROW, config=config)
     first = analyse_runs(result.runs[:3], momentum=0.9)
     assert first.flat and first.flat_then_cliff
@@ -60,7 +62,9 @@ def test_a_flat_then_cliff_curve_zooms_instead():
 
 
 def test_no_zoom_reads_the_flat_first_sweep():
-    config = FindConfig.create(seed=0, device="cpu", probe=False, zoom=False, check=0)
+    config = FindConfig.create(
+        seed=0, device="cpu", probe=False, zoom=False, check=0, repeats=REPEATS
+    )
     result = find(FLAT, config=config)
     assert [run.stage for run in result.runs] == ["sweep"] * 3
     assert result.analysis.flat

@@ -51,12 +51,12 @@ def test_find_twice_in_fresh_processes_gives_the_same_result(tmp_path, source):
     rules = [r["rule"] for r in first["recommendation"]["reasons"]]
     assert "repeats" in rules
     if source is FACTORY_PY:  # the repeats after the first build their own model
-        assert fresh == [False, True, True]
+        assert fresh == [False, True, True, True]  # the default four repeats
         assert first["range_test"][1]["losses"][0] != first["range_test"][0]["losses"][0]
         other = _find(model_py, tmp_path / "c", seed=1)  # another seed, other weights
         assert other["range_test"][0]["losses"][0] != first["range_test"][0]["losses"][0]
     else:  # an object: the same initial weights, other data orders
-        assert fresh == [False, False, False]
+        assert fresh == [False, False, False, False]
 
 
 def test_find_runs_cudnn_deterministic_where_it_is_seeded_and_gives_the_settings_back():
