@@ -240,6 +240,9 @@ GRIDS: dict[str, GridDef] = {
     "quantile_pinball_adamw": GridDef(1e-5, 0.3),  # the forty-second held-out batch
     "lru_recall_adam": GridDef(1e-5, 0.3),  # the forty-second held-out batch
     "wavenet_ar_sgd": GridDef(1e-3, 10.0),  # the forty-second held-out batch
+    "realnvp_moons_adam": GridDef(1e-5, 0.3),  # the forty-third held-out batch
+    "ddpm_swissroll_adamw": GridDef(1e-5, 0.3),  # the forty-third held-out batch
+    "infonce_digits_sgd": GridDef(1e-3, 10.0),  # the forty-third held-out batch
 }
 
 
