@@ -12,9 +12,9 @@ from the better of that and the untrained model.
 
 The fit is L-BFGS on the first :data:`BATCHES` training batches (the problem is convex in
 the output for the zoo's losses). A model whose output is not one float tensor, or a
-``loss_fn`` that does more than call the model on its inputs, has no constant baseline
-(``None``). Values are cached in ``benchmarks/trivial_cache.json``, keyed by model.py's
-hash.
+``loss_fn`` that does more than call the model on its inputs, or an output whose shape follows
+the batch (a contrastive loss's similarity matrix), has no constant baseline (``None``).
+Values are cached in ``benchmarks/trivial_cache.json``, keyed by model.py's hash.
 
 Example:
     >>> from benchmarks import suite
@@ -90,8 +90,10 @@ def _fit(task: Task) -> float | None:
     try:
         optimizer.step(closure)
         value = evaluate(task, constant)
-    except (RuntimeError, TypeError, ValueError, StopIteration):
-        return None  # the loss_fn needs more of the model than its output
+    except (RuntimeError, TypeError, ValueError, IndexError, StopIteration):
+        # the loss_fn needs more of the model than its output, or an output whose shape
+        # follows the batch (infonce_digits_sgd's batch-by-batch similarities)
+        return None
     return value if math.isfinite(value) else None
 
 

@@ -57,6 +57,32 @@ def test_a_model_without_one_output_tensor_has_no_constant():
     assert trivial.constant_loss(bench) is None
 
 
+class _Similarities(nn.Module):
+    """A contrastive head: the batch's (batch, batch) similarity matrix."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = nn.Linear(3, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        z = self.embed(x)
+        return z @ z.T
+
+
+def test_an_output_whose_shape_follows_the_batch_has_no_constant():
+    """InfoNCE scores each row against its own column: a constant fitted on training batches
+    of 32 has 32 columns, too few for a validation batch of 48 (infonce_digits_sgd)."""
+    x = torch.randn(96, 3)
+    train = DataLoader(TensorDataset(x, torch.zeros(96)), batch_size=32)
+    val = DataLoader(TensorDataset(x[:48], torch.zeros(48)), batch_size=48)
+
+    def info_nce(logits: torch.Tensor, _target: torch.Tensor) -> torch.Tensor:
+        return nn.functional.cross_entropy(logits, torch.arange(len(logits)))
+
+    task = make_task(model=_Similarities(), train_loader=train, val_loader=val, criterion=info_nce)
+    assert trivial.constant_loss(SimpleNamespace(name="toy", task=task, hash="h1")) is None
+
+
 def test_the_task_s_model_and_the_rngs_are_left_alone():
     from lrtune.state import snapshot_model
 
