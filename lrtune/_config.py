@@ -27,9 +27,10 @@ class FindConfig:
     Attributes:
         range_test: the sweep and loop options.
         repeats: range tests, each with its own data order (and initialisation, given a
-            factory), combined before analysis. One run can stray (a lucky data order that
-            postpones the blow-up); four halve the median curve's jumps between runs
-            (candidate (64) in docs/suggestion.md).
+            factory), combined step by step into their median before analysis. One run can
+            stray (a lucky data order that postpones the blow-up); with four, the median is
+            the mean of the middle two, steadier than three's middle run (candidate (64) in
+            docs/suggestion.md).
         zoom: over a flat-then-cliff curve, run the repeats again over a narrow range, and
             over a flat curve one sweep as long as the planned run, and read that
             (:mod:`lrtune._measure`); ``False`` reads the first sweep whatever it is.

@@ -145,7 +145,7 @@ def _tune_config(
     type=click.IntRange(min=1),
     default=4,
     show_default=True,
-    help="Range tests with different data orders, averaged.",
+    help="Range tests, each with its own data order; their step-wise median is read.",
 )
 @click.option(
     "--zoom/--no-zoom",
