@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lrtune._measure import analyse_runs
+from lrtune._readings import analyse_runs
 from lrtune.analysis import CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats
 from lrtune.errors import ResultFileError

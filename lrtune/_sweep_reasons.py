@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from lrtune._measure import _first_sweep, first_sweep_trigger, read_runs
+from lrtune._readings import first_sweep, first_sweep_trigger, read_runs
 from lrtune._second_sweep import LONG_CAP, ZOOM_BELOW, lowest_blow_up
 from lrtune.analysis.curve import FLAT_DROP
 from lrtune.rangetest import RangeTestResult
@@ -25,7 +25,7 @@ __all__ = ["long_sweep_reason", "second_sweep_reason", "zoom_reason"]
 def zoom_reason(runs: tuple[RangeTestResult, ...], *, momentum: float) -> Reason:
     """Why the analysis reads a second, narrower sweep (``momentum``: the optimizer's, with
     which :func:`~lrtune._measure.measure` read the first sweep)."""
-    zoom, first = read_runs(runs), _first_sweep(runs)
+    zoom, first = read_runs(runs), first_sweep(runs)
     sweep = zoom[0].sweep
     low, high = sweep.get("start_lr", zoom[0].lrs[0]), sweep.get("end_lr", zoom[0].lrs[-1])
     per_decade = zoom[0].num_iter / math.log10(high / low)
@@ -58,7 +58,7 @@ def zoom_reason(runs: tuple[RangeTestResult, ...], *, momentum: float) -> Reason
 
 def long_sweep_reason(runs: tuple[RangeTestResult, ...]) -> Reason:
     """Why the analysis reads a second, longer sweep over the same range."""
-    first, long = _first_sweep(runs), read_runs(runs)[0]
+    first, long = first_sweep(runs), read_runs(runs)[0]
     return Reason(
         "long-sweep",
         f"the first sweep's loss fell by less than {FLAT_DROP:.0%} over its "

@@ -23,11 +23,11 @@ import torch
 
 from lrtune import distributed
 from lrtune._config import FindConfig
-from lrtune._measure import (
+from lrtune._measure import measure
+from lrtune._readings import (
     blowup_lr,
     first_sweep_readings,
     first_sweep_trigger,
-    measure,
     patient_readings,
     read_runs,
 )

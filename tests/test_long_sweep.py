@@ -6,7 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from lrtune._measure import analyse_runs, measure, read_runs
+from lrtune._measure import measure
+from lrtune._readings import analyse_runs, read_runs
 from lrtune._second_sweep import LONG_CAP, long_sweep_steps
 from lrtune.api import FindConfig, find, load_result
 from lrtune.rangetest import RangeTestConfig

@@ -10,7 +10,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from lrtune._measure import NOISY_START, analyse_runs, measure, pooled_lr
+from lrtune._measure import measure
+from lrtune._readings import NOISY_START, analyse_runs, pooled_lr
 from lrtune.analysis import aggregate_curves, analyze_curve
 from lrtune.errors import CurveError
 from lrtune.rangetest import RangeTestConfig, RangeTestResult

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lrtune._measure import analyse_runs, first_sweep_readings, patient_readings, read_runs
+from lrtune._readings import analyse_runs, first_sweep_readings, patient_readings, read_runs
 from lrtune._second_sweep import ZOOM_ABOVE, ZOOM_BELOW, read_in_noise, zoom_anchor, zoom_trigger
 from lrtune.api import FindConfig, find, load_result
 
