@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,11 @@ from lrtune.errors import ConfigError
 from lrtune.rangetest import RangeTestConfig
 from lrtune.schedules._base import check_number, check_positive_int
 
-__all__ = ["FindConfig"]
+__all__ = ["FindConfig", "Progress"]
+
+#: The callback ``find`` reports its progress to: ``(phase, done, total)`` (the CLI draws it
+#: as bars).
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,12 @@ The runs are read by :mod:`lrtune._readings`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 import torch
 
 from lrtune import distributed
+from lrtune._config import Progress
 from lrtune._readings import analyse_runs, read_once
 from lrtune._second_sweep import (
     ZOOM_ABOVE,
@@ -47,10 +47,7 @@ from lrtune.rangetest import RangeTestConfig, RangeTestResult, range_test, resol
 from lrtune.state import preserved_state, seeded, stream_seed
 from lrtune.task import Task
 
-__all__ = ["Progress", "measure"]
-
-#: A progress callback: ``(phase, done, total)``.
-Progress = Callable[[str, int, int], None]
+__all__ = ["measure"]
 
 
 def measure(

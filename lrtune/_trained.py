@@ -9,9 +9,9 @@ it: :func:`train_stages` says so, and :func:`lrtune.api.recommend_from_result` r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
+from lrtune._config import Progress
 from lrtune.analysis import CurveAnalysis
 from lrtune.analysis.dataset import DatasetStats
 from lrtune.errors import Interrupted
@@ -24,8 +24,6 @@ from lrtune.recommend.zoom_race import disagree, race_readings
 from lrtune.task import Task
 
 __all__ = ["train_stages"]
-
-Progress = Callable[[str, int, int], None]
 
 SEARCH_SKIPPED = Reason(
     "optuna-refine",

@@ -14,7 +14,6 @@ Example:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 import torch
 
 from lrtune import distributed
-from lrtune._config import FindConfig
+from lrtune._config import FindConfig, Progress
 from lrtune._measure import measure
 from lrtune._readings import (
     blowup_lr,
@@ -48,8 +47,6 @@ from lrtune.task import StepsLoader, Task, loader_length
 __all__ = ["FindConfig", "FindResult", "find", "recommend_from_result", "load_result"]
 
 logger = logging.getLogger(__name__)
-
-Progress = Callable[[str, int, int], None]
 
 
 def _optimizer_info(optimizer: torch.optim.Optimizer) -> dict[str, Any]:

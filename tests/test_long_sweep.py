@@ -13,14 +13,13 @@ from lrtune.api import FindConfig, find, load_result
 from lrtune.rangetest import RangeTestConfig
 from lrtune.task import make_task
 
-from .conftest import ROOT
+from .conftest import ROOT, SITUATION_REPEATS
 
 #: A plain MLP on Gaussian quantiles, RMSprop: its 100-step sweep's loss hardly moves.
 FLAT = ROOT / "benchmarks" / "tasks" / "gaussq_mlp_rmsprop" / "model.py"
 #: Six plain ReLU layers of 48, SGD: flat, and what little it falls is just before its cliff.
 NARROW = ROOT / "benchmarks" / "tasks" / "digits_narrow_sgd" / "model.py"
-#: The situations below were found with three repeats, the default before (64).
-REPEATS = 3
+REPEATS = SITUATION_REPEATS
 
 
 @pytest.fixture(scope="module")

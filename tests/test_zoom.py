@@ -10,12 +10,10 @@ from lrtune._readings import analyse_runs, first_sweep_readings, patient_reading
 from lrtune._second_sweep import ZOOM_ABOVE, ZOOM_BELOW, read_in_noise, zoom_anchor, zoom_trigger
 from lrtune.api import FindConfig, find, load_result
 
-from .conftest import ROOT
+from .conftest import ROOT, SITUATION_REPEATS
 
 DIGITS = ROOT / "benchmarks" / "tasks" / "digits_cnn" / "model.py"  # its curves zoom
-#: The situations below were found with three repeats, the default before (64); four read
-#: tokencount_lstm_nadam's median curve out of the noise, for one.
-REPEATS = 3
+REPEATS = SITUATION_REPEATS
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +75,7 @@ def test_cli_no_zoom_reads_the_first_sweep(tmp_path):
         str(DIGITS),
         "--no-zoom",
         "--repeats",
-        "3",
+        str(REPEATS),
         "--json",
         str(out),
         "--out",
